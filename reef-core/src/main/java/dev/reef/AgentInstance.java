@@ -1,0 +1,287 @@
+package dev.reef;
+
+import dev.reef.spi.ConsumerHandle;
+import dev.reef.spi.ConsumerSpec;
+import dev.reef.spi.DeadLetterReason;
+import dev.reef.spi.Delivery;
+import dev.reef.spi.DeliveryHandler;
+import dev.reef.spore.Spore;
+import dev.reef.spore.SporeType;
+import io.vertx.core.WorkerExecutor;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running instance of an agent on a channel: takes deliveries from the backend, filters expired
+ * spores, own broadcasts and duplicates, runs the handler on the agent's worker pool, and settles
+ * each delivery once the handler has finished (ack, retry with back-off, or dead letter).
+ */
+final class AgentInstance implements Subscription, DeliveryHandler {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentInstance.class);
+
+  private final Reef reef;
+  private final ChannelImpl channel;
+  private final String agentName;
+  private final String instanceId = UUID.randomUUID().toString();
+  private final SubscriptionOptions options;
+  private final SporeHandler handler;
+  private final WorkerExecutor pool;
+  private final SerialExecutor serial;
+  private final DuplicateWindow duplicates;
+  private final AtomicBoolean accepting = new AtomicBoolean(true);
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object drainLock = new Object();
+  private int held; // guarded by drainLock: deliveries taken and not yet settled
+  private volatile ConsumerHandle consumer;
+
+  private AgentInstance(Reef reef, ChannelImpl channel, String agentName, SubscriptionOptions options,
+      SporeHandler handler) {
+    this.reef = reef;
+    this.channel = channel;
+    this.agentName = agentName;
+    this.options = options;
+    this.handler = handler;
+    this.pool = reef.vertx().createSharedWorkerExecutor("reef-agent-" + agentName, options.poolSize());
+    this.serial = options.concurrency() == Concurrency.SEQUENTIAL ? new SerialExecutor(pool) : null;
+    this.duplicates = reef.duplicateWindow(channel.name(), agentName, options.duplicateWindow());
+  }
+
+  static AgentInstance start(Reef reef, ChannelImpl channel, String agentName, SubscriptionOptions options,
+      SporeHandler handler) {
+    AgentInstance instance = new AgentInstance(reef, channel, agentName, options, handler);
+    reef.instances().add(instance);
+    try {
+      instance.consumer = reef.backend().consume(
+          new ConsumerSpec(channel.name(), agentName, instance.instanceId, options.prefetch(), options.capabilities()),
+          instance);
+    } catch (RuntimeException e) {
+      reef.instances().remove(instance);
+      instance.pool.close();
+      throw e;
+    }
+    return instance;
+  }
+
+  /** Closes many instances together, so that they drain in parallel within one timeout. */
+  static void closeAll(Collection<AgentInstance> instances, Duration drainTimeout) {
+    List<AgentInstance> all = new ArrayList<>(instances);
+    all.forEach(AgentInstance::stopAccepting);
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    for (AgentInstance instance : all) {
+      instance.finish(deadline);
+    }
+  }
+
+  @Override
+  public void onDelivery(Delivery delivery) {
+    synchronized (drainLock) {
+      held++;
+    }
+    reef.metrics().heldOne();
+    Spore spore = delivery.spore();
+    reef.metrics().count(ReefMetrics.RECEIVED, channel.name(), agentName, spore);
+    if (!accepting.get()) {
+      settle(delivery::requeue);
+    } else if (spore.isBroadcast() && agentName.equals(spore.fromAgent())) {
+      settle(delivery::ack); // a broadcast reaches every agent but its sender (SPEC §3.2)
+    } else if (dropIfExpired(delivery)) {
+      return;
+    } else if (duplicates.contains(spore.id())) {
+      reef.metrics().count(ReefMetrics.DUPLICATES, channel.name(), agentName, spore);
+      settle(delivery::ack);
+    } else if (serial != null) {
+      serial.execute(() -> process(delivery));
+    } else {
+      pool.executeBlocking(() -> {
+        process(delivery);
+        return null;
+      }, false);
+    }
+  }
+
+  /** Runs on the worker pool. */
+  private void process(Delivery delivery) {
+    Spore spore = delivery.spore();
+    if (!accepting.get()) {
+      settle(delivery::requeue);
+      return;
+    }
+    if (dropIfExpired(delivery)) {
+      return;
+    }
+    if (!duplicates.claim(spore.id())) {
+      reef.metrics().count(ReefMetrics.DUPLICATES, channel.name(), agentName, spore);
+      settle(delivery::ack);
+      return;
+    }
+    InstanceContext context = new InstanceContext(this, delivery);
+    long start = System.nanoTime();
+    Object result;
+    try {
+      result = handler.handle(spore, context);
+    } catch (Throwable error) {
+      reef.metrics().time(ReefMetrics.HANDLER_LATENCY, channel.name(), agentName, spore.type().wireValue(),
+          System.nanoTime() - start);
+      failed(delivery, context, error);
+      return;
+    }
+    reef.metrics().time(ReefMetrics.HANDLER_LATENCY, channel.name(), agentName, spore.type().wireValue(),
+        System.nanoTime() - start);
+    duplicates.handled(spore.id());
+    reef.metrics().count(ReefMetrics.HANDLED, channel.name(), agentName, spore);
+    if (spore.type() == SporeType.REQUEST && !context.replied()) {
+      // The reply is part of handling: acknowledge once it has been sent (or has failed).
+      context.replyWithResult(result).whenComplete((ok, error) -> {
+        if (error != null) {
+          LOG.warn("agent '{}' could not reply to request {}: {}", agentName, spore.id(), error.toString());
+        }
+        settle(delivery::ack);
+      });
+    } else {
+      settle(delivery::ack);
+    }
+  }
+
+  private void failed(Delivery delivery, InstanceContext context, Throwable error) {
+    Spore spore = delivery.spore();
+    duplicates.release(spore.id());
+    reef.metrics().count(ReefMetrics.FAILED, channel.name(), agentName, spore);
+    String description = error.getClass().getName() + ": " + error.getMessage();
+    int attempt = delivery.attempt();
+    if (attempt < options.retry().maxAttempts() && accepting.get()) {
+      Duration delay = options.retry().backoffAfter(attempt);
+      LOG.warn("agent '{}' failed spore {} (attempt {} of {}), retrying in {} ms: {}", agentName, spore.id(),
+          attempt, options.retry().maxAttempts(), delay.toMillis(), description);
+      reef.metrics().count(ReefMetrics.RETRIED, channel.name(), agentName, spore);
+      settle(() -> delivery.retry(delay, description));
+      return;
+    }
+    LOG.error("agent '{}' gave up on spore {} after {} attempt(s); dead-lettered: {}", agentName, spore.id(),
+        attempt, description);
+    reef.metrics().count(ReefMetrics.DEAD_LETTERED, channel.name(), agentName, spore);
+    settle(() -> delivery.deadLetter(new DeadLetterReason(description, attempt, agentName)));
+    if (spore.type() == SporeType.REQUEST && !context.replied()) {
+      context.replyWithError(error);
+    }
+  }
+
+  private boolean dropIfExpired(Delivery delivery) {
+    Spore spore = delivery.spore();
+    if (!spore.isExpiredAt(Instant.now())) {
+      return false;
+    }
+    reef.metrics().count(ReefMetrics.EXPIRED, channel.name(), agentName, spore);
+    LOG.debug("agent '{}' dropped expired spore {} (expired at {})", agentName, spore.id(), spore.expiresAt());
+    settle(delivery::ack);
+    return true;
+  }
+
+  private void settle(Runnable settlement) {
+    try {
+      settlement.run();
+    } catch (RuntimeException e) {
+      LOG.warn("agent '{}' could not settle a delivery: {}", agentName, e.toString());
+    } finally {
+      reef.metrics().settledOne();
+      synchronized (drainLock) {
+        held--;
+        if (held == 0) {
+          drainLock.notifyAll();
+        }
+      }
+    }
+  }
+
+  private void stopAccepting() {
+    if (accepting.compareAndSet(true, false)) {
+      ConsumerHandle handle = consumer;
+      if (handle != null) {
+        handle.cancel();
+      }
+    }
+  }
+
+  /** Waits for unfinished handlers until {@code deadlineNanos}, then releases what is left. */
+  private void finish(long deadlineNanos) {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    synchronized (drainLock) {
+      long left;
+      while (held > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+        try {
+          drainLock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+      if (held > 0) {
+        LOG.warn("agent '{}' instance {}: {} spore(s) unfinished after the drain timeout go back to the queue",
+            agentName, instanceId, held);
+      }
+    }
+    ConsumerHandle handle = consumer;
+    if (handle != null) {
+      handle.close();
+    }
+    reef.instances().remove(this);
+    pool.close();
+  }
+
+  @Override
+  public String agentName() {
+    return agentName;
+  }
+
+  @Override
+  public String instanceId() {
+    return instanceId;
+  }
+
+  @Override
+  public String channel() {
+    return channel.name();
+  }
+
+  ChannelImpl channelImpl() {
+    return channel;
+  }
+
+  Reef reef() {
+    return reef;
+  }
+
+  @Override
+  public boolean isActive() {
+    return accepting.get();
+  }
+
+  @Override
+  public void close() {
+    close(reef.drainTimeout());
+  }
+
+  @Override
+  public void close(Duration drainTimeout) {
+    java.util.Objects.requireNonNull(drainTimeout, "drainTimeout");
+    if (closed.get()) {
+      return;
+    }
+    channel.authorize(new AccessRequest(Action.UNSUBSCRIBE, channel.name(), agentName, null, null));
+    stopAccepting();
+    finish(System.nanoTime() + drainTimeout.toNanos());
+  }
+
+  @Override
+  public String toString() {
+    return "AgentInstance[" + agentName + "@" + channel.name() + " " + instanceId + "]";
+  }
+}

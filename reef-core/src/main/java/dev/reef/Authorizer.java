@@ -1,0 +1,18 @@
+package dev.reef;
+
+/**
+ * Decides whether an action may happen. Called before every send, broadcast, request, reply,
+ * scatter, subscribe and unsubscribe; a refusal fails the call with {@link AccessDeniedException}.
+ * Must be thread-safe and fast: it runs on the caller's thread.
+ */
+@FunctionalInterface
+public interface Authorizer {
+
+  /** Allows everything. */
+  Authorizer ALLOW_ALL = request -> null;
+
+  /**
+   * Returns null to allow {@code request}, or the reason for refusing it.
+   */
+  String refusal(AccessRequest request);
+}

@@ -1,0 +1,37 @@
+package dev.reef;
+
+import dev.reef.spore.Spore;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+/** What a handler can do while handling one spore: reply, and send as its agent. */
+public interface HandlerContext {
+
+  /** The handling agent's name. */
+  String agentName();
+
+  /** The handling instance's id. */
+  String instanceId();
+
+  /** The channel the spore came through. */
+  Channel channel();
+
+  /** 1 on the first attempt, n on the n-th after retries. */
+  int attempt();
+
+  /**
+   * Replies to the request being handled. At most one reply per request.
+   *
+   * @throws IllegalStateException when the spore is not a request or was already answered
+   */
+  CompletableFuture<Void> reply(Object knowledge);
+
+  /** Sends a knowledge spore from this agent to {@code toAgent} on this channel. */
+  CompletableFuture<Void> send(String toAgent, Object knowledge);
+
+  /** Broadcasts from this agent to every other agent on this channel. */
+  CompletableFuture<Void> broadcast(Object knowledge);
+
+  /** Sends a request from this agent and returns its reply. */
+  CompletableFuture<Spore> request(String toAgent, Object knowledge, Duration timeout);
+}

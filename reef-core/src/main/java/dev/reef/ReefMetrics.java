@@ -1,0 +1,105 @@
+package dev.reef;
+
+import dev.reef.spore.Spore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The meters of SPEC §7, tagged by channel, agent and spore type, and the {@link ReefStats} summed
+ * from them. Meters are cached by key so the hot path does one map lookup, not a registry search.
+ */
+final class ReefMetrics {
+  static final String SENT = "reef.spores.sent";
+  static final String RECEIVED = "reef.spores.received";
+  static final String HANDLED = "reef.spores.handled";
+  static final String FAILED = "reef.spores.failed";
+  static final String RETRIED = "reef.spores.retried";
+  static final String DEAD_LETTERED = "reef.spores.dead_lettered";
+  static final String EXPIRED = "reef.spores.expired";
+  static final String DUPLICATES = "reef.spores.duplicates";
+  static final String LATE_REPLIES = "reef.replies.late";
+  static final String REFUSED = "reef.actions.refused";
+  static final String IN_FLIGHT = "reef.spores.in_flight";
+  static final String HANDLER_LATENCY = "reef.handler.latency";
+  static final String ROUND_TRIP = "reef.request.round_trip";
+
+  private record Key(String name, String channel, String agent, String type) {}
+
+  private final MeterRegistry registry;
+  private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
+  private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+  private final AtomicLong inFlight = new AtomicLong();
+
+  ReefMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder(IN_FLIGHT, inFlight, AtomicLong::get)
+        .description("Deliveries held by this process's agent instances, not yet settled")
+        .register(registry);
+  }
+
+  MeterRegistry registry() {
+    return registry;
+  }
+
+  void count(String name, String channel, String agent, Spore spore) {
+    count(name, channel, agent, spore.type().wireValue());
+  }
+
+  void count(String name, String channel, String agent, String type) {
+    counters.computeIfAbsent(new Key(name, channel, agent, type), key ->
+        Counter.builder(key.name)
+            .tag("channel", key.channel)
+            .tag("agent", key.agent)
+            .tag("type", key.type)
+            .register(registry))
+        .increment();
+  }
+
+  void refused(Action action, String channel, String agent) {
+    count(REFUSED, channel, agent, action.name().toLowerCase(java.util.Locale.ROOT));
+  }
+
+  void time(String name, String channel, String agent, String type, long nanos) {
+    timers.computeIfAbsent(new Key(name, channel, agent, type), key ->
+        Timer.builder(key.name)
+            .tag("channel", key.channel)
+            .tag("agent", key.agent)
+            .tag("type", key.type)
+            .register(registry))
+        .record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  void heldOne() {
+    inFlight.incrementAndGet();
+  }
+
+  void settledOne() {
+    inFlight.decrementAndGet();
+  }
+
+  long inFlight() {
+    return inFlight.get();
+  }
+
+  ReefStats snapshot() {
+    return new ReefStats(
+        sum(SENT), sum(RECEIVED), sum(HANDLED), sum(FAILED), sum(RETRIED), sum(DEAD_LETTERED),
+        sum(EXPIRED), sum(DUPLICATES), sum(LATE_REPLIES), sum(REFUSED), inFlight.get());
+  }
+
+  private long sum(String name) {
+    double total = 0;
+    for (Map.Entry<Key, Counter> entry : counters.entrySet()) {
+      if (entry.getKey().name.equals(name)) {
+        total += entry.getValue().count();
+      }
+    }
+    return (long) total;
+  }
+}

@@ -1,0 +1,42 @@
+package dev.reef.spi;
+
+import dev.reef.spore.Spore;
+import java.time.Duration;
+
+/**
+ * One spore handed to one consumer, unsettled until exactly one of {@link #ack}, {@link #retry},
+ * {@link #deadLetter} or {@link #requeue} is called. Settling twice, or after the consumer closed,
+ * does nothing.
+ */
+public interface Delivery {
+
+  /** The spore. */
+  Spore spore();
+
+  /** The channel it came through. */
+  String channel();
+
+  /** For a request, where the reply goes; else null. */
+  String replyAddress();
+
+  /** 1 on the first delivery, n on the n-th attempt after retries. */
+  int attempt();
+
+  /** True when the backend delivered this before (it may have been handled already). */
+  boolean redelivered();
+
+  /** Done: remove it from the queue. */
+  void ack();
+
+  /**
+   * Failed, try again later: after {@code delay}, the spore returns to this agent's queue (only this
+   * agent's, even for a broadcast) as attempt {@link #attempt()} + 1.
+   */
+  void retry(Duration delay, String error);
+
+  /** Failed for good: move it to the dead letters with the reason. */
+  void deadLetter(DeadLetterReason reason);
+
+  /** Not handled (e.g. shutting down): put it back at the head of the queue for any instance. */
+  void requeue();
+}

@@ -1,0 +1,184 @@
+package dev.reef.spore;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An immutable JSON object: a spore's knowledge or metadata.
+ *
+ * <p>Jackson trees are mutable, so the document keeps its compact JSON text as the source of truth
+ * and hands out copies only. Being immutable, one document can be shared by any number of spores.
+ */
+public final class JsonDocument {
+  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  private static final JsonDocument EMPTY = new JsonDocument("{}", MAPPER.createObjectNode());
+  private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
+
+  private final String json;
+  private volatile ObjectNode tree; // parsed lazily; never handed out, only copies of it
+  private volatile int byteSize = -1;
+
+  private JsonDocument(String json, ObjectNode tree) {
+    this.json = json;
+    this.tree = tree;
+  }
+
+  /** The empty object {@code {}}. */
+  public static JsonDocument empty() {
+    return EMPTY;
+  }
+
+  /**
+   * Converts a value to a document: a {@link JsonDocument} (returned as is), a Jackson {@link
+   * ObjectNode}, a {@link Map}, or any object Jackson maps to a JSON object (a record, a bean).
+   *
+   * @throws IllegalArgumentException when the value is null or is not a JSON object (an array, a
+   *     string, a number ...)
+   */
+  public static JsonDocument of(Object value) {
+    if (value instanceof JsonDocument document) {
+      return document;
+    }
+    if (value == null) {
+      throw new IllegalArgumentException("expected a JSON object, got null");
+    }
+    if (value instanceof CharSequence) {
+      throw new IllegalArgumentException(
+          "expected a JSON object, got a string (use JsonDocument.parse for JSON text)");
+    }
+    JsonNode node = value instanceof JsonNode given ? given : MAPPER.valueToTree(value);
+    ObjectNode object = requireObject(node);
+    ObjectNode copy = object.deepCopy();
+    return new JsonDocument(copy.toString(), copy);
+  }
+
+  /**
+   * Parses JSON text that must hold one object.
+   *
+   * @throws IllegalArgumentException when the text is not JSON or not an object
+   */
+  public static JsonDocument parse(String json) {
+    Objects.requireNonNull(json, "json");
+    JsonNode node;
+    try {
+      node = MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+    }
+    ObjectNode object = requireObject(node);
+    return new JsonDocument(object.toString(), object);
+  }
+
+  private static ObjectNode requireObject(JsonNode node) {
+    if (node == null || node.getNodeType() != JsonNodeType.OBJECT) {
+      String kind = node == null ? "nothing" : describe(node.getNodeType());
+      throw new IllegalArgumentException("expected a JSON object, got " + kind);
+    }
+    return (ObjectNode) node;
+  }
+
+  private static String describe(JsonNodeType type) {
+    return switch (type) {
+      case ARRAY -> "an array";
+      case STRING -> "a string";
+      case NUMBER -> "a number";
+      case BOOLEAN -> "a boolean";
+      case NULL, MISSING -> "null";
+      default -> type.name().toLowerCase(java.util.Locale.ROOT);
+    };
+  }
+
+  /** The compact JSON text of this object. */
+  public String toJson() {
+    return json;
+  }
+
+  /** The size of the JSON text in UTF-8 bytes, as it travels on the wire. */
+  public int byteSize() {
+    int size = byteSize;
+    if (size < 0) {
+      size = json.getBytes(StandardCharsets.UTF_8).length;
+      byteSize = size;
+    }
+    return size;
+  }
+
+  /** True when the object has no fields. */
+  public boolean isEmpty() {
+    return tree().isEmpty();
+  }
+
+  /** True when the object has a field called {@code field}. */
+  public boolean has(String field) {
+    return tree().has(field);
+  }
+
+  /** A copy of the value of {@code field}, or null when absent. */
+  public JsonNode get(String field) {
+    JsonNode value = tree().get(field);
+    return value == null ? null : value.deepCopy();
+  }
+
+  /** The value of {@code field} when it is a JSON string, else null. */
+  public String getString(String field) {
+    JsonNode value = tree().get(field);
+    return value != null && value.isTextual() ? value.textValue() : null;
+  }
+
+  /** A mutable copy of the whole object. */
+  public ObjectNode toObjectNode() {
+    return tree().deepCopy();
+  }
+
+  /** The object as a fresh map of plain Java values. */
+  public Map<String, Object> toMap() {
+    return MAPPER.convertValue(tree(), MAP);
+  }
+
+  /**
+   * Maps the object onto {@code type} (a record or bean).
+   *
+   * @throws IllegalArgumentException when it does not fit
+   */
+  public <T> T as(Class<T> type) {
+    return MAPPER.convertValue(tree(), type);
+  }
+
+  private ObjectNode tree() {
+    ObjectNode parsed = tree;
+    if (parsed == null) {
+      try {
+        parsed = (ObjectNode) MAPPER.readTree(json);
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("unreachable: the document was valid when made", e);
+      }
+      tree = parsed;
+    }
+    return parsed;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other == this
+        || other instanceof JsonDocument document
+            && (json.equals(document.json) || tree().equals(document.tree()));
+  }
+
+  @Override
+  public int hashCode() {
+    return tree().hashCode();
+  }
+
+  @Override
+  public String toString() {
+    return json.length() <= 200 ? json : json.substring(0, 200) + "...(" + byteSize() + " bytes)";
+  }
+}
