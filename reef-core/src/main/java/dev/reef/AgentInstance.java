@@ -106,6 +106,13 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     }
   }
 
+  @Override
+  public void onUndecodable(String reason) {
+    reef.metrics().count(ReefMetrics.UNDECODABLE, channel.name(), agentName, "unknown");
+    LOG.warn("agent '{}' on '{}': a message that is not a valid spore was dead-lettered: {}", agentName,
+        channel.name(), reason);
+  }
+
   /** Runs on the worker pool. */
   private void process(Delivery delivery) {
     Spore spore = delivery.spore();

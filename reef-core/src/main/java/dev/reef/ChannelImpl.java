@@ -106,8 +106,7 @@ final class ChannelImpl implements Channel {
     reef.ensureOpen();
     checkSize(spore);
     authorize(new AccessRequest(action, name, spore.fromAgent(), spore.toAgent(), spore));
-    return reef.backend().publish(Outbound.of(name, spore, replyAddress))
-        .thenRun(() -> reef.metrics().count(ReefMetrics.SENT, name, spore.fromAgent(), spore));
+    return reef.metrics().countSend(reef.backend().publish(Outbound.of(name, spore, replyAddress)), name, spore);
   }
 
   void checkSize(Spore spore) {

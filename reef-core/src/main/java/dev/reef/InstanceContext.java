@@ -118,6 +118,6 @@ final class InstanceContext implements HandlerContext {
         ? reef.backend().sendReply(address, reply)
         // A requester without a reply address (e.g. a foreign client) gets the reply in its agent queue.
         : reef.backend().publish(dev.reef.spi.Outbound.of(channel.name(), reply, null));
-    return sent.thenRun(() -> reef.metrics().count(ReefMetrics.SENT, channel.name(), reply.fromAgent(), reply));
+    return reef.metrics().countSend(sent, channel.name(), reply);
   }
 }

@@ -25,6 +25,8 @@ final class ReefMetrics {
   static final String DUPLICATES = "reef.spores.duplicates";
   static final String LATE_REPLIES = "reef.replies.late";
   static final String REFUSED = "reef.actions.refused";
+  static final String SEND_FAILED = "reef.spores.send_failed";
+  static final String UNDECODABLE = "reef.spores.undecodable";
   static final String IN_FLIGHT = "reef.spores.in_flight";
   static final String HANDLER_LATENCY = "reef.handler.latency";
   static final String ROUND_TRIP = "reef.request.round_trip";
@@ -61,6 +63,20 @@ final class ReefMetrics {
         .increment();
   }
 
+  /** Counts a send as sent once the backend took it, or as failed (and logs why). */
+  java.util.concurrent.CompletableFuture<Void> countSend(
+      java.util.concurrent.CompletableFuture<Void> sent, String channel, Spore spore) {
+    return sent.whenComplete((ok, error) -> {
+      if (error == null) {
+        count(SENT, channel, spore.fromAgent(), spore);
+      } else {
+        count(SEND_FAILED, channel, spore.fromAgent(), spore);
+        org.slf4j.LoggerFactory.getLogger(ReefMetrics.class).debug("send of spore {} on '{}' failed: {}",
+            spore.id(), channel, RequestTracker.unwrap(error).toString());
+      }
+    });
+  }
+
   void refused(Action action, String channel, String agent) {
     count(REFUSED, channel, agent, action.name().toLowerCase(java.util.Locale.ROOT));
   }
@@ -90,7 +106,8 @@ final class ReefMetrics {
   ReefStats snapshot() {
     return new ReefStats(
         sum(SENT), sum(RECEIVED), sum(HANDLED), sum(FAILED), sum(RETRIED), sum(DEAD_LETTERED),
-        sum(EXPIRED), sum(DUPLICATES), sum(LATE_REPLIES), sum(REFUSED), inFlight.get());
+        sum(EXPIRED), sum(DUPLICATES), sum(LATE_REPLIES), sum(REFUSED), sum(SEND_FAILED), sum(UNDECODABLE),
+        inFlight.get());
   }
 
   private long sum(String name) {

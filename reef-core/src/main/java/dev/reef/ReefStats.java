@@ -13,6 +13,8 @@ package dev.reef;
  * @param duplicates deliveries suppressed as already handled
  * @param lateReplies replies that came after their request had timed out
  * @param refused actions refused by the authorizer or the broadcast rate limit
+ * @param sendFailures sends whose future failed (unknown destination, full queue, no confirm)
+ * @param undecodable messages that were not valid spores and went to the dead letters
  * @param inFlight deliveries held right now, unsettled
  */
 public record ReefStats(
@@ -26,4 +28,6 @@ public record ReefStats(
     long duplicates,
     long lateReplies,
     long refused,
+    long sendFailures,
+    long undecodable,
     long inFlight) {}
