@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -145,15 +147,26 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     reef.metrics().count(ReefMetrics.HANDLED, channel.name(), agentName, spore);
     if (spore.type() == SporeType.REQUEST && !context.replied()) {
       // The reply is part of handling: acknowledge once it has been sent (or has failed).
-      context.replyWithResult(result).whenComplete((ok, error) -> {
-        if (error != null) {
-          LOG.warn("agent '{}' could not reply to request {}: {}", agentName, spore.id(), error.toString());
-        }
-        settle(delivery::ack);
-      });
+      replySafely(spore, () -> context.replyWithResult(result)).whenComplete((ok, error) -> settle(delivery::ack));
     } else {
       settle(delivery::ack);
     }
+  }
+
+  /** Sends a reply; a failure to reply is logged, never thrown, so the delivery still settles. */
+  private CompletableFuture<Void> replySafely(Spore request, Supplier<CompletableFuture<Void>> reply) {
+    CompletableFuture<Void> sent;
+    try {
+      sent = reply.get();
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.whenComplete((ok, error) -> {
+      if (error != null) {
+        LOG.warn("agent '{}' could not reply to request {}: {}", agentName, request.id(),
+            RequestTracker.unwrap(error).toString());
+      }
+    });
   }
 
   private void failed(Delivery delivery, InstanceContext context, Throwable error) {
@@ -175,7 +188,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     reef.metrics().count(ReefMetrics.DEAD_LETTERED, channel.name(), agentName, spore);
     settle(() -> delivery.deadLetter(new DeadLetterReason(description, attempt, agentName)));
     if (spore.type() == SporeType.REQUEST && !context.replied()) {
-      context.replyWithError(error);
+      replySafely(spore, () -> context.replyWithError(error));
     }
   }
 

@@ -9,7 +9,16 @@ import java.util.ServiceLoader;
 
 /** Finds the backend for a URI among the {@link ReefBackendProvider}s on the class path. */
 final class Backends {
-  static final URI DEFAULT = URI.create("memory:");
+  /**
+   * {@code memory:}, written {@code memory:/} because {@link URI} cannot parse a scheme without a
+   * scheme-specific part.
+   */
+  static final URI DEFAULT = URI.create("memory:/");
+
+  /** Parses a backend URI; {@code memory:} means {@link #DEFAULT}. */
+  static URI parse(String uri) {
+    return "memory:".equals(uri) ? DEFAULT : URI.create(uri);
+  }
 
   private Backends() {}
 

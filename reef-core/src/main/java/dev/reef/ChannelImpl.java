@@ -96,7 +96,7 @@ final class ChannelImpl implements Channel {
     Names.require("agent name", agentName);
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler must not be null");
-    reef.ensureOpen();
+    reef.ensureNotClosing();
     authorize(new AccessRequest(Action.SUBSCRIBE, name, agentName, null, null));
     return AgentInstance.start(reef, this, agentName, options, handler);
   }

@@ -88,10 +88,11 @@ final class InstanceContext implements HandlerContext {
   }
 
   /** Tells the requester that handling failed for good. */
-  void replyWithError(Throwable error) {
-    if (replied.compareAndSet(false, true)) {
-      sendReply(errorReply(delivery.spore(), error));
+  CompletableFuture<Void> replyWithError(Throwable error) {
+    if (!replied.compareAndSet(false, true)) {
+      return CompletableFuture.completedFuture(null);
     }
+    return sendReply(errorReply(delivery.spore(), error));
   }
 
   private Spore.Builder response(Spore request) {

@@ -43,7 +43,8 @@ public final class Reef implements AutoCloseable {
   private final Map<String, ChannelImpl> channels = new ConcurrentHashMap<>();
   private final Map<String, DuplicateWindow> duplicateWindows = new ConcurrentHashMap<>();
   private final Set<AgentInstance> instances = ConcurrentHashMap.newKeySet();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicBoolean closing = new AtomicBoolean();
+  private volatile boolean closed; // set once instances have drained: handlers may still send while draining
 
   private Reef(Builder builder) {
     this.backend = builder.backend != null ? builder.backend : Backends.connect(builder.uri, builder.namespace);
@@ -78,7 +79,7 @@ public final class Reef implements AutoCloseable {
    * @throws IllegalArgumentException when the name is not 1–128 characters of {@code A-Z a-z 0-9 _ -}
    */
   public Channel channel(String name) {
-    ensureOpen();
+    ensureNotClosing();
     Names.require("channel name", name);
     return channels.computeIfAbsent(name, n -> new ChannelImpl(this, n));
   }
@@ -133,7 +134,7 @@ public final class Reef implements AutoCloseable {
 
   /** True once {@link #close} has begun. */
   public boolean isClosed() {
-    return closed.get();
+    return closing.get();
   }
 
   /** Closes with the builder's drain timeout (default 10 s). */
@@ -148,10 +149,12 @@ public final class Reef implements AutoCloseable {
    * made it, Vert.x. Idempotent.
    */
   public void close(Duration drainTimeout) {
-    if (!closed.compareAndSet(false, true)) {
+    Objects.requireNonNull(drainTimeout, "drainTimeout");
+    if (!closing.compareAndSet(false, true)) {
       return;
     }
     AgentInstance.closeAll(instances, drainTimeout);
+    closed = true;
     requests.close();
     backend.close();
     timer.shutdownNow();
@@ -160,8 +163,16 @@ public final class Reef implements AutoCloseable {
     }
   }
 
+  /** Throws once closed. While closing, unfinished handlers may still send and reply. */
   void ensureOpen() {
-    if (closed.get()) {
+    if (closed) {
+      throw new ReefClosedException("this Reef is closed");
+    }
+  }
+
+  /** Throws once closing has begun: no new agent instances. */
+  void ensureNotClosing() {
+    if (closing.get()) {
       throw new ReefClosedException("this Reef is closed");
     }
   }
@@ -234,7 +245,7 @@ public final class Reef implements AutoCloseable {
     public Builder uri(String uri) {
       Objects.requireNonNull(uri, "uri");
       try {
-        this.uri = URI.create(uri);
+        this.uri = Backends.parse(uri);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("invalid backend URI: " + e.getMessage(), e);
       }
