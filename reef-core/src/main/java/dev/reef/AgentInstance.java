@@ -37,6 +37,9 @@ final class AgentInstance implements Subscription, DeliveryHandler {
   private final WorkerExecutor pool;
   private final SerialExecutor serial;
   private final DuplicateWindow duplicates;
+  private final ReefMetrics.PerType received;
+  private final ReefMetrics.PerType handled;
+  private final ReefMetrics.PerTypeTimer latency;
   private final AtomicBoolean accepting = new AtomicBoolean(true);
   private final AtomicBoolean closed = new AtomicBoolean();
   private final Object drainLock = new Object();
@@ -53,6 +56,9 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     this.pool = reef.vertx().createSharedWorkerExecutor("reef-agent-" + agentName, options.poolSize());
     this.serial = options.concurrency() == Concurrency.SEQUENTIAL ? new SerialExecutor(pool) : null;
     this.duplicates = reef.duplicateWindow(channel.name(), agentName, options.duplicateWindow());
+    this.received = reef.metrics().counters(ReefMetrics.RECEIVED, channel.name(), agentName);
+    this.handled = reef.metrics().counters(ReefMetrics.HANDLED, channel.name(), agentName);
+    this.latency = reef.metrics().timers(ReefMetrics.HANDLER_LATENCY, channel.name(), agentName);
   }
 
   static AgentInstance start(Reef reef, ChannelImpl channel, String agentName, SubscriptionOptions options,
@@ -88,7 +94,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     }
     reef.metrics().heldOne();
     Spore spore = delivery.spore();
-    reef.metrics().count(ReefMetrics.RECEIVED, channel.name(), agentName, spore);
+    received.increment(spore.type());
     if (!accepting.get()) {
       settle(delivery::requeue);
     } else if (spore.isBroadcast() && agentName.equals(spore.fromAgent())) {
@@ -136,15 +142,13 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     try {
       result = handler.handle(spore, context);
     } catch (Throwable error) {
-      reef.metrics().time(ReefMetrics.HANDLER_LATENCY, channel.name(), agentName, spore.type().wireValue(),
-          System.nanoTime() - start);
+      latency.record(spore.type(), System.nanoTime() - start);
       failed(delivery, context, error);
       return;
     }
-    reef.metrics().time(ReefMetrics.HANDLER_LATENCY, channel.name(), agentName, spore.type().wireValue(),
-        System.nanoTime() - start);
+    latency.record(spore.type(), System.nanoTime() - start);
     duplicates.handled(spore.id());
-    reef.metrics().count(ReefMetrics.HANDLED, channel.name(), agentName, spore);
+    handled.increment(spore.type());
     if (spore.type() == SporeType.REQUEST && !context.replied()) {
       // The reply is part of handling: acknowledge once it has been sent (or has failed).
       replySafely(spore, () -> context.replyWithResult(result)).whenComplete((ok, error) -> settle(delivery::ack));
@@ -175,7 +179,8 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     reef.metrics().count(ReefMetrics.FAILED, channel.name(), agentName, spore);
     String description = error.getClass().getName() + ": " + error.getMessage();
     int attempt = delivery.attempt();
-    if (attempt < options.retry().maxAttempts() && accepting.get()) {
+    // A retry waits in the backend and returns to the agent's queue, so it survives this instance stopping.
+    if (attempt < options.retry().maxAttempts()) {
       Duration delay = options.retry().backoffAfter(attempt);
       LOG.warn("agent '{}' failed spore {} (attempt {} of {}), retrying in {} ms: {}", agentName, spore.id(),
           attempt, options.retry().maxAttempts(), delay.toMillis(), description);

@@ -1,6 +1,7 @@
 package dev.reef;
 
 import dev.reef.spore.Spore;
+import dev.reef.spore.SporeType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -75,6 +76,58 @@ final class ReefMetrics {
             spore.id(), channel, RequestTracker.unwrap(error).toString());
       }
     });
+  }
+
+  /** The counters {@code name} of one agent on one channel, one per spore type, made on first use. */
+  PerType counters(String name, String channel, String agent) {
+    return new PerType(type -> counters.computeIfAbsent(new Key(name, channel, agent, type.wireValue()), key ->
+        Counter.builder(key.name).tag("channel", key.channel).tag("agent", key.agent).tag("type", key.type)
+            .register(registry)));
+  }
+
+  /** The timers {@code name} of one agent on one channel, one per spore type, made on first use. */
+  PerTypeTimer timers(String name, String channel, String agent) {
+    return new PerTypeTimer(type -> timers.computeIfAbsent(new Key(name, channel, agent, type.wireValue()), key ->
+        Timer.builder(key.name).tag("channel", key.channel).tag("agent", key.agent).tag("type", key.type)
+            .register(registry)));
+  }
+
+  /** Counters per spore type, cached in an array so the hot path skips the registry and the map. */
+  static final class PerType {
+    private final java.util.function.Function<SporeType, Counter> factory;
+    private final Counter[] byType = new Counter[SporeType.values().length];
+
+    private PerType(java.util.function.Function<SporeType, Counter> factory) {
+      this.factory = factory;
+    }
+
+    void increment(SporeType type) {
+      Counter counter = byType[type.ordinal()];
+      if (counter == null) {
+        counter = factory.apply(type); // racing threads get the same registered counter
+        byType[type.ordinal()] = counter;
+      }
+      counter.increment();
+    }
+  }
+
+  /** Timers per spore type, cached like {@link PerType}. */
+  static final class PerTypeTimer {
+    private final java.util.function.Function<SporeType, Timer> factory;
+    private final Timer[] byType = new Timer[SporeType.values().length];
+
+    private PerTypeTimer(java.util.function.Function<SporeType, Timer> factory) {
+      this.factory = factory;
+    }
+
+    void record(SporeType type, long nanos) {
+      Timer timer = byType[type.ordinal()];
+      if (timer == null) {
+        timer = factory.apply(type);
+        byType[type.ordinal()] = timer;
+      }
+      timer.record(nanos, TimeUnit.NANOSECONDS);
+    }
   }
 
   void refused(Action action, String channel, String agent) {

@@ -1,19 +1,15 @@
 package dev.reef.spore;
 
-import java.util.regex.Pattern;
-
 /** The naming rule shared by agents and channels: 1–128 characters of {@code A-Z a-z 0-9 _ -}. */
 public final class Names {
   /** The longest valid name. */
   public static final int MAX_LENGTH = 128;
 
-  private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_-]{1," + MAX_LENGTH + "}");
-
   private Names() {}
 
   /** True when {@code name} is a valid agent or channel name. */
   public static boolean isValid(String name) {
-    return name != null && VALID.matcher(name).matches();
+    return problem(name) == null;
   }
 
   /**
@@ -41,8 +37,13 @@ public final class Names {
     if (name.length() > MAX_LENGTH) {
       return "is " + name.length() + " characters long, the limit is " + MAX_LENGTH;
     }
-    if (!VALID.matcher(name).matches()) {
-      return "may only contain A-Z a-z 0-9 _ -";
+    // A loop, not a regex: names are checked on every send.
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean allowed = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+      if (!allowed) {
+        return "may only contain A-Z a-z 0-9 _ - (found '" + c + "' at " + i + ")";
+      }
     }
     return null;
   }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * A spore: one typed JSON message between agents (SPEC §2). Immutable; every instance is valid.
@@ -124,11 +125,37 @@ public record Spore(
     if (id == null || id.isEmpty()) {
       throw new InvalidSporeException("id", "must not be empty");
     }
-    try {
-      UUID.fromString(id);
-    } catch (IllegalArgumentException e) {
-      throw new InvalidSporeException("id", Names.quote(id) + " is not a UUID");
+    if (!isCanonicalUuid(id)) {
+      throw new InvalidSporeException("id", Names.quote(id) + " is not a UUID (8-4-4-4-12 hex digits)");
     }
+  }
+
+  /** The 8-4-4-4-12 hex form; checked by hand because it runs for every spore made or decoded. */
+  private static boolean isCanonicalUuid(String id) {
+    if (id.length() != 36) {
+      return false;
+    }
+    for (int i = 0; i < 36; i++) {
+      char c = id.charAt(i);
+      boolean ok = i == 8 || i == 13 || i == 18 || i == 23
+          ? c == '-'
+          : (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * A random (version 4) UUID from {@link ThreadLocalRandom}: spore ids need uniqueness, not
+   * unpredictability, and {@link UUID#randomUUID()} serializes every sender on one SecureRandom.
+   */
+  static String newId() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    long most = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long least = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(most, least).toString();
   }
 
   private static void requireName(String field, String name) {
@@ -269,7 +296,7 @@ public record Spore(
     public Spore build() {
       JsonDocument meta = metadataFields == null ? metadata : document("metadata", metadataFields);
       return new Spore(
-          id != null ? id : UUID.randomUUID().toString(),
+          id != null ? id : newId(),
           type,
           fromAgent,
           toAgent,

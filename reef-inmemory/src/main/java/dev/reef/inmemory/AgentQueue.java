@@ -1,0 +1,370 @@
+package dev.reef.inmemory;
+
+import dev.reef.DeadLetter;
+import dev.reef.spi.DeadLetterReason;
+import dev.reef.spore.Spore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.UUID;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The queue of one agent name on one channel (AMQP: {@code ns.CHANNEL.AGENT}), shared by every
+ * instance of the agent: priority first, FIFO within a priority, round-robin over the consumers
+ * that have room under their prefetch.
+ *
+ * <p>Threading: a short lock guards the messages and the consumers' bookkeeping; handlers are called
+ * outside it. Deliveries are made by a drain loop that at most one thread runs at a time (a
+ * work-in-progress counter, as in reactive libraries): whoever makes work available — a publisher, a
+ * settlement freeing room — asks for a drain, and either becomes the drainer or leaves the work to the
+ * thread already draining. A handler that settles inside {@code onDelivery} therefore never recurses,
+ * and deliveries from one queue reach handlers one at a time, in queue order. A thread drains at most
+ * a budget of deliveries before handing the rest to the broker's executor, so no caller is held
+ * hostage by a busy queue.
+ */
+final class AgentQueue {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentQueue.class);
+  private static final int CALLER_BUDGET = 256;
+  private static final int EXECUTOR_BUDGET = 1024;
+  private static final QueueConsumer[] NO_CONSUMERS = new QueueConsumer[0];
+
+  private final Namespace namespace;
+  private final String channel;
+  private final String agentName;
+  private final String name;
+  private final int maxLength;
+
+  private final ReentrantLock lock = new ReentrantLock();
+  @SuppressWarnings("unchecked")
+  private final ArrayDeque<Message>[] levels = new ArrayDeque[Spore.MAX_PRIORITY + 1]; // by priority
+  private int nonEmptyLevels; // bit p is set when levels[p] holds messages
+  private int ready; // messages waiting, all levels together
+  private volatile QueueConsumer[] consumers = NO_CONSUMERS; // open, not cancelled; copy-on-write
+  private int nextConsumer; // round-robin position
+
+  private final AtomicInteger drainRequests = new AtomicInteger();
+
+  AgentQueue(Namespace namespace, String channel, String agentName) {
+    this.namespace = namespace;
+    this.channel = channel;
+    this.agentName = agentName;
+    this.name = namespace.name() + "." + channel + "." + agentName;
+    this.maxLength = namespace.broker().maxQueueLength();
+  }
+
+  String name() {
+    return name;
+  }
+
+  String channel() {
+    return channel;
+  }
+
+  String agentName() {
+    return agentName;
+  }
+
+  int maxLength() {
+    return maxLength;
+  }
+
+  /** The running consumers (open and not cancelled). */
+  QueueConsumer[] consumers() {
+    return consumers;
+  }
+
+  /** How many messages wait for a consumer. */
+  int ready() {
+    lock.lock();
+    try {
+      return ready;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Appends a published message unless the queue is full (AMQP: {@code x-max-length} with {@code
+   * reject-publish}), then delivers what it can.
+   *
+   * @return false when the queue refused it
+   */
+  boolean publish(Message message) {
+    boolean deliverable;
+    lock.lock();
+    try {
+      if (ready >= maxLength) {
+        return false;
+      }
+      add(message, false);
+      // When every consumer is full, the settlement that frees one will drain: no need to try here.
+      deliverable = anyConsumerHasRoom();
+    } finally {
+      lock.unlock();
+    }
+    if (deliverable) {
+      drain();
+    }
+    return true;
+  }
+
+  /**
+   * Appends a message that the queue had already accepted once (a retry): like a requeue, it is never
+   * refused for length, so that nothing accepted is lost.
+   */
+  void enqueueAccepted(Message message) {
+    lock.lock();
+    try {
+      add(message, false);
+    } finally {
+      lock.unlock();
+    }
+    drain();
+  }
+
+  void attach(QueueConsumer consumer) {
+    lock.lock();
+    try {
+      QueueConsumer[] now = Arrays.copyOf(consumers, consumers.length + 1);
+      now[now.length - 1] = consumer;
+      consumers = now;
+    } finally {
+      lock.unlock();
+    }
+    // Not on the caller's thread: no handler may run before consume() has returned its handle.
+    if (drainRequests.getAndIncrement() == 0) {
+      continueOnExecutor(1);
+    }
+  }
+
+  void cancel(QueueConsumer consumer) {
+    lock.lock();
+    try {
+      detach(consumer);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Cancels the consumer and returns its unsettled deliveries to the head, in their order. */
+  void close(QueueConsumer consumer) {
+    int returned = 0;
+    lock.lock();
+    try {
+      detach(consumer);
+      if (consumer.closed) {
+        return;
+      }
+      consumer.closed = true;
+      for (QueuedDelivery delivery = consumer.newest; delivery != null; delivery = delivery.older) {
+        delivery.settled = true;
+        add(delivery.message.redelivery(), true);
+        returned++;
+      }
+      consumer.oldest = null;
+      consumer.newest = null;
+      consumer.unsettled = 0;
+    } finally {
+      lock.unlock();
+    }
+    if (returned > 0) {
+      LOG.debug("{}: consumer {} closed with {} unsettled deliveries; they return to the queue", name,
+          consumer.spec().instanceId(), returned);
+      drain();
+    }
+  }
+
+  /**
+   * Settles a delivery once: later calls, and calls after its consumer closed, do nothing.
+   *
+   * @param requeued the message to put back at the head, or null to remove it
+   * @return true when this call settled it
+   */
+  boolean settle(QueuedDelivery delivery, Message requeued) {
+    boolean wake;
+    lock.lock();
+    try {
+      if (delivery.settled) {
+        return false;
+      }
+      delivery.settled = true;
+      delivery.consumer.release(delivery);
+      if (requeued != null) {
+        add(requeued, true);
+      }
+      wake = ready > 0;
+    } finally {
+      lock.unlock();
+    }
+    if (wake) {
+      drain(); // the consumer has room again
+    }
+    return true;
+  }
+
+  /** Brings a failed message back to this queue (only this one, even for a broadcast) after the delay. */
+  void retryLater(Message next, Duration delay, InMemoryBackend scheduledBy) {
+    scheduledBy.retryScheduled();
+    try {
+      namespace.broker().schedule(delay, () -> {
+        try {
+          enqueueAccepted(next);
+        } finally {
+          scheduledBy.retryFired();
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      scheduledBy.retryFired();
+      LOG.warn("{}: retry of spore {} dropped: the in-memory broker is closed", name, next.spore().id());
+    }
+  }
+
+  void deadLetter(Message message, DeadLetterReason reason) {
+    namespace.deadLetters().add(new DeadLetter(UUID.randomUUID().toString(), message.spore(), null, channel,
+        reason.agent(), reason.error(), reason.attempts(), Instant.now()));
+  }
+
+  /** Asks for a drain: runs it here unless another thread is draining, which then does the work. */
+  void drain() {
+    if (drainRequests.getAndIncrement() == 0) {
+      drainLoop(1, CALLER_BUDGET);
+    }
+  }
+
+  private void drainLoop(int missed, int budget) {
+    int handed = 0;
+    for (;;) {
+      QueuedDelivery delivery;
+      while (handed < budget && (delivery = next()) != null) {
+        hand(delivery);
+        handed++;
+      }
+      if (handed >= budget) {
+        continueOnExecutor(missed);
+        return;
+      }
+      missed = drainRequests.addAndGet(-missed);
+      if (missed == 0) {
+        return;
+      }
+    }
+  }
+
+  /** Hands the drain, with its {@code missed} requests, to the broker's executor. */
+  private void continueOnExecutor(int missed) {
+    try {
+      namespace.broker().execute(() -> drainLoop(missed, EXECUTOR_BUDGET));
+    } catch (RejectedExecutionException e) {
+      LOG.debug("{}: drain stopped, the in-memory broker is closed", name);
+    }
+  }
+
+  /** Takes the next message for the next consumer with room, or null when there is none. */
+  private QueuedDelivery next() {
+    lock.lock();
+    try {
+      if (ready == 0) {
+        return null;
+      }
+      QueueConsumer consumer = nextConsumerWithRoom();
+      if (consumer == null) {
+        return null;
+      }
+      QueuedDelivery delivery = new QueuedDelivery(this, consumer, poll());
+      consumer.hold(delivery);
+      return delivery;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean anyConsumerHasRoom() {
+    for (QueueConsumer consumer : consumers) {
+      if (consumer.unsettled < consumer.spec().prefetch()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private QueueConsumer nextConsumerWithRoom() {
+    QueueConsumer[] all = consumers;
+    int count = all.length;
+    for (int i = 0; i < count; i++) {
+      int index = (nextConsumer + i) % count;
+      QueueConsumer consumer = all[index];
+      if (consumer.unsettled < consumer.spec().prefetch()) {
+        nextConsumer = (index + 1) % count;
+        return consumer;
+      }
+    }
+    return null;
+  }
+
+  private void hand(QueuedDelivery delivery) {
+    QueueConsumer consumer = delivery.consumer;
+    try {
+      consumer.handler().onDelivery(delivery);
+    } catch (RuntimeException | Error e) {
+      // As the AMQP client closes a channel whose consumer throws: its deliveries go to other instances.
+      // Errors are caught too, or the drain would stop for good with its work-in-progress count held.
+      LOG.error("{}: the delivery handler of consumer {} threw; closing that consumer", name,
+          consumer.spec().instanceId(), e);
+      consumer.close();
+    }
+  }
+
+  private void add(Message message, boolean atHead) {
+    int priority = message.spore().priority();
+    ArrayDeque<Message> level = levels[priority];
+    if (level == null) {
+      level = new ArrayDeque<>();
+      levels[priority] = level;
+    }
+    if (atHead) {
+      level.addFirst(message);
+    } else {
+      level.addLast(message);
+    }
+    nonEmptyLevels |= 1 << priority;
+    ready++;
+  }
+
+  private Message poll() {
+    int priority = 31 - Integer.numberOfLeadingZeros(nonEmptyLevels);
+    ArrayDeque<Message> level = levels[priority];
+    Message message = level.pollFirst();
+    if (level.isEmpty()) {
+      nonEmptyLevels &= ~(1 << priority);
+    }
+    ready--;
+    return message;
+  }
+
+  private void detach(QueueConsumer consumer) {
+    if (consumer.cancelled) {
+      return;
+    }
+    consumer.cancelled = true;
+    QueueConsumer[] all = consumers;
+    QueueConsumer[] now = new QueueConsumer[all.length - 1];
+    int at = 0;
+    for (QueueConsumer each : all) {
+      if (each != consumer) {
+        now[at++] = each;
+      }
+    }
+    consumers = now;
+  }
+
+  @Override
+  public String toString() {
+    return "AgentQueue[" + name + "]";
+  }
+}

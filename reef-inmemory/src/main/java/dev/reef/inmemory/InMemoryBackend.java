@@ -1,0 +1,164 @@
+package dev.reef.inmemory;
+
+import dev.reef.DeadLetters;
+import dev.reef.ReefClosedException;
+import dev.reef.spi.ConsumerHandle;
+import dev.reef.spi.ConsumerSpec;
+import dev.reef.spi.DeliveryHandler;
+import dev.reef.spi.Directory;
+import dev.reef.spi.Outbound;
+import dev.reef.spi.ReefBackend;
+import dev.reef.spi.ReplyEndpoint;
+import dev.reef.spi.ReplyHandler;
+import dev.reef.spore.Spore;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/** One connection to an {@link InMemoryBroker}, in one namespace: what one JVM is to RabbitMQ. */
+final class InMemoryBackend implements ReefBackend {
+  private final InMemoryBroker broker;
+  private final Namespace namespace;
+  private final boolean ownsBroker;
+  private final Set<QueueConsumer> consumers = ConcurrentHashMap.newKeySet();
+  private final Set<InMemoryReplyEndpoint> endpoints = ConcurrentHashMap.newKeySet();
+  private final AtomicLong pendingRetries = new AtomicLong();
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  InMemoryBackend(InMemoryBroker broker, Namespace namespace, boolean ownsBroker) {
+    this.broker = broker;
+    this.namespace = namespace;
+    this.ownsBroker = ownsBroker;
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(Outbound message) {
+    Objects.requireNonNull(message, "message must not be null");
+    ensureOpen();
+    return namespace.publish(message);
+  }
+
+  @Override
+  public ConsumerHandle consume(ConsumerSpec spec, DeliveryHandler handler) {
+    Objects.requireNonNull(spec, "spec must not be null");
+    Objects.requireNonNull(handler, "handler must not be null");
+    ensureOpen();
+    AgentQueue queue = namespace.declareQueue(spec.channel(), spec.agentName());
+    QueueConsumer consumer = new QueueConsumer(this, queue, spec, handler);
+    consumers.add(consumer);
+    queue.attach(consumer);
+    if (closed.get()) { // closed meanwhile: close() may have missed it
+      consumer.close();
+      throw closedException();
+    }
+    return consumer;
+  }
+
+  @Override
+  public ReplyEndpoint openReplyEndpoint(ReplyHandler handler) {
+    Objects.requireNonNull(handler, "handler must not be null");
+    ensureOpen();
+    InMemoryReplyEndpoint endpoint = broker.openReplyEndpoint(this, handler);
+    endpoints.add(endpoint);
+    if (closed.get()) {
+      endpoint.close();
+      throw closedException();
+    }
+    return endpoint;
+  }
+
+  @Override
+  public CompletableFuture<Void> sendReply(String replyAddress, Spore reply) {
+    Objects.requireNonNull(replyAddress, "replyAddress must not be null");
+    Objects.requireNonNull(reply, "reply must not be null");
+    ensureOpen();
+    return broker.sendReply(replyAddress, reply);
+  }
+
+  @Override
+  public DeadLetters deadLetters() {
+    ensureOpen();
+    return namespace.deadLetters();
+  }
+
+  @Override
+  public Directory directory() {
+    ensureOpen();
+    return namespace;
+  }
+
+  /** {@inheritDoc} Zero once closed: a closed connection has no consumers. */
+  @Override
+  public long queuedForLocalConsumers() {
+    if (closed.get()) {
+      return 0;
+    }
+    Set<AgentQueue> queues = new HashSet<>();
+    for (QueueConsumer consumer : consumers) {
+      queues.add(consumer.queue());
+    }
+    long total = pendingRetries.get();
+    for (AgentQueue queue : queues) {
+      total += queue.ready();
+    }
+    return total;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    for (QueueConsumer consumer : List.copyOf(consumers)) {
+      consumer.close();
+    }
+    for (InMemoryReplyEndpoint endpoint : List.copyOf(endpoints)) {
+      endpoint.close();
+    }
+    broker.disconnected(this);
+    if (ownsBroker) {
+      broker.close();
+    }
+  }
+
+  String namespace() {
+    return namespace.name();
+  }
+
+  void retryScheduled() {
+    pendingRetries.incrementAndGet();
+  }
+
+  void retryFired() {
+    pendingRetries.decrementAndGet();
+  }
+
+  void forget(QueueConsumer consumer) {
+    consumers.remove(consumer);
+  }
+
+  void forget(InMemoryReplyEndpoint endpoint) {
+    endpoints.remove(endpoint);
+  }
+
+  private void ensureOpen() {
+    if (closed.get()) {
+      throw closedException();
+    }
+  }
+
+  private ReefClosedException closedException() {
+    return new ReefClosedException("this in-memory backend connection (namespace '" + namespace.name()
+        + "') is closed" + (broker.isClosed() ? ", and so is its broker" : ""));
+  }
+
+  @Override
+  public String toString() {
+    return "InMemoryBackend[" + broker + ", namespace " + namespace.name() + "]";
+  }
+}
