@@ -30,6 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * several JVMs.
  */
 public final class Reef implements AutoCloseable {
+  /** Channel names a namespace uses for Reef's own broker objects (SPEC §5). */
+  static final Set<String> RESERVED_CHANNELS = Set.of("dead", "retry", "reply", "presence");
+
   private final ReefBackend backend;
   private final Vertx vertx;
   private final boolean ownsVertx;
@@ -76,11 +79,16 @@ public final class Reef implements AutoCloseable {
   /**
    * The channel called {@code name}.
    *
-   * @throws IllegalArgumentException when the name is not 1–128 characters of {@code A-Z a-z 0-9 _ -}
+   * @throws IllegalArgumentException when the name is not 1–128 characters of {@code A-Z a-z 0-9 _ -},
+   *     or is one of the reserved names {@code dead}, {@code retry}, {@code reply}, {@code presence}
    */
   public Channel channel(String name) {
     ensureNotClosing();
     Names.require("channel name", name);
+    if (RESERVED_CHANNELS.contains(name)) {
+      throw new IllegalArgumentException("channel name '" + name + "' is reserved: brokers keep Reef's own "
+          + RESERVED_CHANNELS + " objects beside the channels of a namespace");
+    }
     return channels.computeIfAbsent(name, n -> new ChannelImpl(this, n));
   }
 

@@ -1,0 +1,298 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.reef.spi.ConsumerHandle;
+import dev.reef.spi.ConsumerSpec;
+import dev.reef.spi.DeadLetterReason;
+import dev.reef.spi.DeliveryHandler;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One agent instance consuming its agent queue on a channel of its own, with manual acks and a
+ * prefetch of {@link ConsumerSpec#prefetch()}: the broker hands it at most that many unsettled
+ * spores, and round-robins the rest among the agent's other instances.
+ *
+ * <p>Messages that are not spores go to the dead letters with the reason and are acked, so one bad
+ * message never blocks the queue; the handler hears of them through {@link
+ * DeliveryHandler#onUndecodable}.
+ */
+final class AgentConsumer implements ConsumerHandle {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentConsumer.class);
+  /** How long an undecodable message waits before another try when even dead-lettering failed. */
+  private static final Duration REQUEUE_PAUSE = Duration.ofSeconds(1);
+  /** How long closing waits for retries and dead letters on their way, before it requeues them. */
+  private static final Duration MOVE_PATIENCE = Duration.ofSeconds(5);
+
+  private final AmqpBackend backend;
+  private final ConsumerSpec spec;
+  private final String queue;
+  private final String expiredQueue;
+  private final DeliveryHandler handler;
+  private final Channel channel;
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final Object moveLock = new Object();
+  private int moving; // guarded by moveLock: retries and dead letters sent, their original not yet settled
+  private final List<String> consumerTags = new CopyOnWriteArrayList<>();
+
+  private AgentConsumer(AmqpBackend backend, Channel channel, ConsumerSpec spec, String queue, String expiredQueue,
+      DeliveryHandler handler) {
+    this.backend = backend;
+    this.channel = channel;
+    this.spec = spec;
+    this.queue = queue;
+    this.expiredQueue = expiredQueue;
+    this.handler = handler;
+  }
+
+  /**
+   * Opens a channel on {@code connection} and starts consuming {@code queue}, and {@code expiredQueue}
+   * where the broker moves the spores that expired in it (the handler drops and counts those).
+   */
+  static AgentConsumer start(AmqpBackend backend, Connection connection, ConsumerSpec spec, String queue,
+      String expiredQueue, DeliveryHandler handler) throws IOException {
+    Channel channel = connection.createChannel();
+    if (channel == null) {
+      throw new IOException("the broker has no channel left for this connection");
+    }
+    AgentConsumer consumer = new AgentConsumer(backend, channel, spec, queue, expiredQueue, handler);
+    try {
+      channel.basicQos(spec.prefetch()); // per consumer: the expired queue does not eat the prefetch
+      String tag = "reef-" + spec.agentName() + "-" + spec.instanceId();
+      consumer.consumerTags.add(channel.basicConsume(queue, false, tag, consumer.new Receiver()));
+      consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired", consumer.new Receiver()));
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
+      throw e;
+    }
+    return consumer;
+  }
+
+  ConsumerSpec spec() {
+    return spec;
+  }
+
+  String queue() {
+    return queue;
+  }
+
+  String expiredQueue() {
+    return expiredQueue;
+  }
+
+  boolean isClosed() {
+    return closed.get();
+  }
+
+  /** Receives the broker's deliveries on the client's consumer threads. */
+  private final class Receiver extends DefaultConsumer {
+    Receiver() {
+      super(channel);
+    }
+
+    @Override
+    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+      try {
+        SporeCodec.Decoded decoded = backend.codec().decode(properties, body);
+        if (decoded instanceof SporeCodec.Decoded.Valid valid) {
+          handler.onDelivery(new AmqpDelivery(AgentConsumer.this, envelope.getDeliveryTag(), envelope.isRedeliver(),
+              valid.spore(), valid.attempt(), valid.replyAddress()));
+        } else {
+          undecodable(envelope.getDeliveryTag(), properties, body, ((SporeCodec.Decoded.Malformed) decoded).reason());
+        }
+      } catch (RuntimeException e) {
+        // Never let an exception reach the client: it would close the channel and stall the queue.
+        LOG.error("agent '{}' on '{}': delivery {} failed before reaching the handler; requeued", spec.agentName(),
+            spec.channel(), envelope.getDeliveryTag(), e);
+        requeue(envelope.getDeliveryTag());
+      }
+    }
+
+    @Override
+    public void handleCancel(String tag) {
+      LOG.warn("the broker cancelled consumer {} of agent '{}' on '{}' (was queue {} deleted?); "
+          + "this instance receives no more spores", tag, spec.agentName(), spec.channel(), queue);
+    }
+
+    @Override
+    public void handleShutdownSignal(String tag, ShutdownSignalException signal) {
+      if (!signal.isInitiatedByApplication()) {
+        LOG.debug("consumer {} of agent '{}' lost its channel ({}); the client recovers it", tag, spec.agentName(),
+            signal.getMessage());
+      }
+    }
+  }
+
+  private void undecodable(long tag, AMQP.BasicProperties properties, byte[] body, String reason) {
+    CompletableFuture<Void> moved;
+    try {
+      moved = backend.deadLetterStore().writeUndecodable(spec.channel(), spec.agentName(), properties, body, reason);
+    } catch (RuntimeException e) {
+      moved = CompletableFuture.failedFuture(e);
+    }
+    startMove();
+    moved.whenComplete((ok, error) -> {
+      try {
+        if (error == null) {
+          ack(tag);
+          handler.onUndecodable(reason);
+        } else {
+          LOG.error("agent '{}' on '{}': could not dead-letter a message that is not a spore ({}): {}; "
+              + "it goes back to the queue", spec.agentName(), spec.channel(), reason, error.toString());
+          backend.timer().schedule(() -> requeue(tag), REQUEUE_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+        }
+      } finally {
+        endMove();
+      }
+    });
+  }
+
+  void retry(AmqpDelivery delivery, Duration delay, String error) {
+    LOG.debug("agent '{}' retries spore {} in {} ms: {}", spec.agentName(), delivery.spore().id(), delay.toMillis(),
+        error);
+    CompletableFuture<Void> moved;
+    try {
+      moved = backend.retries().schedule(spec.channel(), spec.agentName(), delivery.spore(), delivery.replyAddress(),
+          delivery.attempt() + 1, delay);
+    } catch (RuntimeException e) {
+      moved = CompletableFuture.failedFuture(e);
+    }
+    ackOnceMoved(moved, delivery, "retry");
+  }
+
+  void deadLetter(AmqpDelivery delivery, DeadLetterReason reason) {
+    CompletableFuture<Void> moved;
+    try {
+      moved = backend.deadLetterStore().write(spec.channel(), delivery.spore(), delivery.replyAddress(), reason);
+    } catch (RuntimeException e) {
+      moved = CompletableFuture.failedFuture(e);
+    }
+    ackOnceMoved(moved, delivery, "dead letter");
+  }
+
+  /** The original goes only once its copy is safely elsewhere; else it returns to the queue. */
+  private void ackOnceMoved(CompletableFuture<Void> moved, AmqpDelivery delivery, String what) {
+    startMove();
+    moved.whenComplete((ok, error) -> {
+      try {
+        if (error == null) {
+          ack(delivery.deliveryTag());
+        } else {
+          LOG.error("agent '{}' on '{}': could not send spore {} to its {} ({}); it goes back to the queue",
+              spec.agentName(), spec.channel(), delivery.spore().id(), what, error.toString());
+          requeue(delivery.deliveryTag());
+        }
+      } finally {
+        endMove();
+      }
+    });
+  }
+
+  private void startMove() {
+    synchronized (moveLock) {
+      moving++;
+    }
+  }
+
+  private void endMove() {
+    synchronized (moveLock) {
+      moving--;
+      moveLock.notifyAll();
+    }
+  }
+
+  /** Settled deliveries whose copy is on its way are acked before the channel closes, not requeued too. */
+  private void awaitMoves() {
+    long deadline = System.nanoTime() + MOVE_PATIENCE.toNanos();
+    synchronized (moveLock) {
+      long left;
+      while (moving > 0 && (left = deadline - System.nanoTime()) > 0) {
+        try {
+          moveLock.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+  }
+
+  void ack(long deliveryTag) {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      channel.basicAck(deliveryTag, false);
+    } catch (IOException | AlreadyClosedException e) {
+      // The channel is gone, so the broker has requeued the message: it is delivered again.
+      LOG.debug("could not ack delivery {} of agent '{}': {}", deliveryTag, spec.agentName(), e.toString());
+    }
+  }
+
+  void requeue(long deliveryTag) {
+    if (closed.get()) {
+      return;
+    }
+    try {
+      channel.basicNack(deliveryTag, false, true);
+    } catch (IOException | AlreadyClosedException e) {
+      LOG.debug("could not requeue delivery {} of agent '{}': {}", deliveryTag, spec.agentName(), e.toString());
+    }
+  }
+
+  @Override
+  public void cancel() {
+    if (!cancelled.compareAndSet(false, true)) {
+      return;
+    }
+    for (String tag : consumerTags) {
+      if (channel.isOpen()) {
+        try {
+          channel.basicCancel(tag);
+        } catch (IOException | AlreadyClosedException e) {
+          LOG.debug("cancelling consumer {}: {}", tag, e.toString());
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    cancel();
+    awaitMoves();
+    if (closed.compareAndSet(false, true)) {
+      closeQuietly(channel); // the broker requeues what this instance had not settled
+      backend.consumerClosed(this);
+    }
+  }
+
+  private static void closeQuietly(Channel channel) {
+    try {
+      if (channel.isOpen()) {
+        channel.close();
+      }
+    } catch (IOException | TimeoutException | RuntimeException e) {
+      LOG.debug("closing a consumer channel: {}", e.toString());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "AgentConsumer[" + spec.agentName() + "@" + spec.channel() + " " + spec.instanceId() + " on " + queue + "]";
+  }
+}

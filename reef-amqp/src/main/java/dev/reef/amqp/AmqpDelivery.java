@@ -1,0 +1,101 @@
+package dev.reef.amqp;
+
+import dev.reef.spi.DeadLetterReason;
+import dev.reef.spi.Delivery;
+import dev.reef.spore.Spore;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** One message of an agent queue, decoded, until it is settled once through its consumer. */
+final class AmqpDelivery implements Delivery {
+  private final AgentConsumer consumer;
+  private final long deliveryTag;
+  private final boolean redelivered;
+  private final Spore spore;
+  private final int attempt;
+  private final String replyAddress;
+  private final AtomicBoolean settled = new AtomicBoolean();
+
+  AmqpDelivery(AgentConsumer consumer, long deliveryTag, boolean redelivered, Spore spore, int attempt,
+      String replyAddress) {
+    this.consumer = consumer;
+    this.deliveryTag = deliveryTag;
+    this.redelivered = redelivered;
+    this.spore = spore;
+    this.attempt = attempt;
+    this.replyAddress = replyAddress;
+  }
+
+  @Override
+  public Spore spore() {
+    return spore;
+  }
+
+  @Override
+  public String channel() {
+    return consumer.spec().channel();
+  }
+
+  @Override
+  public String replyAddress() {
+    return replyAddress;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public boolean redelivered() {
+    return redelivered;
+  }
+
+  long deliveryTag() {
+    return deliveryTag;
+  }
+
+  @Override
+  public void ack() {
+    if (settle()) {
+      consumer.ack(deliveryTag);
+    }
+  }
+
+  @Override
+  public void retry(Duration delay, String error) {
+    Objects.requireNonNull(delay, "delay");
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("retry delay must not be negative, got " + delay);
+    }
+    if (settle()) {
+      consumer.retry(this, delay, error);
+    }
+  }
+
+  @Override
+  public void deadLetter(DeadLetterReason reason) {
+    Objects.requireNonNull(reason, "reason");
+    if (settle()) {
+      consumer.deadLetter(this, reason);
+    }
+  }
+
+  @Override
+  public void requeue() {
+    if (settle()) {
+      consumer.requeue(deliveryTag);
+    }
+  }
+
+  /** True the first time, and only while the consumer is open: later settlements are ignored. */
+  private boolean settle() {
+    return !consumer.isClosed() && settled.compareAndSet(false, true);
+  }
+
+  @Override
+  public String toString() {
+    return "AmqpDelivery[" + spore.id() + " #" + deliveryTag + " attempt " + attempt + "]";
+  }
+}

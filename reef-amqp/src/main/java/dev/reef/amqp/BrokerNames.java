@@ -1,0 +1,107 @@
+package dev.reef.amqp;
+
+import dev.reef.spore.SporeType;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * The broker object names of SPEC §5 for one namespace. Agent, channel and namespace names cannot
+ * contain dots, so {@code ns.CHANNEL.AGENT} is unambiguous.
+ */
+final class BrokerNames {
+  /** AMQP's limit on exchange and queue names, in UTF-8 bytes. */
+  static final int MAX_NAME_BYTES = 255;
+  /** Channel names whose exchange would collide with the namespace's own objects. */
+  static final Set<String> RESERVED_CHANNELS = Set.of("dead", "retry", "reply", "presence");
+
+  private final String namespace;
+
+  BrokerNames(String namespace) {
+    this.namespace = dev.reef.spore.Names.require("namespace", namespace);
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  /** The topic exchange of a channel: {@code ns.CHANNEL}. */
+  String channelExchange(String channel) {
+    if (RESERVED_CHANNELS.contains(channel)) {
+      throw new IllegalArgumentException("channel name '" + channel + "' is reserved by the AMQP backend: '"
+          + namespace + "." + channel + "' holds the namespace's " + channel + " objects; choose another name");
+    }
+    return checked(namespace + "." + channel);
+  }
+
+  /** The queue an agent name's instances share on a channel: {@code ns.CHANNEL.AGENT}. */
+  String agentQueue(String channel, String agent) {
+    channelExchange(channel);
+    return checked(namespace + "." + channel + "." + agent);
+  }
+
+  /**
+   * Where the broker puts spores that expired in an agent queue, {@code ns.CHANNEL.AGENT.expired},
+   * so that an instance of the agent counts them (SPEC §3.8) instead of the broker dropping them
+   * unseen.
+   */
+  String expiredQueue(String channel, String agent) {
+    return checked(agentQueue(channel, agent) + ".expired");
+  }
+
+  /** The routing key of a spore to one agent: {@code agent.TO.TYPE}. */
+  static String directedKey(String agent, SporeType type) {
+    return "agent." + agent + "." + type.wireValue();
+  }
+
+  /** The routing key of a spore to every agent on the channel: {@code broadcast.TYPE}. */
+  static String broadcastKey(SporeType type) {
+    return "broadcast." + type.wireValue();
+  }
+
+  /** The binding that brings an agent's directed spores to its queue. */
+  static String agentBinding(String agent) {
+    return "agent." + agent + ".*";
+  }
+
+  /** The binding that brings every broadcast to an agent queue. */
+  static final String BROADCAST_BINDING = "broadcast.*";
+
+  /** The fanout exchange and the queue of dead letters: {@code ns.dead}. */
+  String dead() {
+    return namespace + ".dead";
+  }
+
+  /** The headers exchange that sorts retries into their delay queues: {@code ns.retry}. */
+  String retryExchange() {
+    return namespace + ".retry";
+  }
+
+  /** The queue where retries wait {@code delayMillis} before going back: {@code ns.retry.DELAY}. */
+  String retryQueue(long delayMillis) {
+    return namespace + ".retry." + delayMillis;
+  }
+
+  /** A private reply queue: {@code ns.reply.ID}. */
+  String replyQueue(String id) {
+    return namespace + ".reply." + id;
+  }
+
+  /** The fanout exchange of presence announcements: {@code ns.presence}. */
+  String presenceExchange() {
+    return namespace + ".presence";
+  }
+
+  /** One connection's presence queue: {@code ns.presence.ID}. */
+  String presenceQueue(String id) {
+    return namespace + ".presence." + id;
+  }
+
+  private static String checked(String name) {
+    int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      throw new IllegalArgumentException("broker object name '" + name.substring(0, 60) + "...' would be " + bytes
+          + " bytes long; AMQP allows " + MAX_NAME_BYTES + ": use shorter namespace, channel or agent names");
+    }
+    return name;
+  }
+}

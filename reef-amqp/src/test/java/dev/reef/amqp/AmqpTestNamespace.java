@@ -1,0 +1,93 @@
+package dev.reef.amqp;
+
+import dev.reef.Reef;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+/**
+ * A random namespace on the test broker: every backend and Reef a test makes in it, and, on close,
+ * every queue and exchange they declared deleted, so that nothing is left on the broker.
+ */
+final class AmqpTestNamespace implements AutoCloseable {
+  private final String namespace;
+  private final List<AmqpBackend> backends = new CopyOnWriteArrayList<>();
+  private final List<Reef> reefs = new CopyOnWriteArrayList<>();
+  private final Map<Reef, AmqpBackend> backendsOfReefs = new ConcurrentHashMap<>();
+  private final Set<String> extraQueues = new LinkedHashSet<>();
+  private final Set<String> extraExchanges = new LinkedHashSet<>();
+
+  AmqpTestNamespace() {
+    this("test-" + UUID.randomUUID().toString().substring(0, 8));
+  }
+
+  AmqpTestNamespace(String namespace) {
+    this.namespace = namespace;
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  /** A new backend (a new pair of connections, as another process would open) in this namespace. */
+  AmqpBackend backend() {
+    return backend(builder -> {});
+  }
+
+  AmqpBackend backend(Consumer<AmqpBackend.Builder> settings) {
+    AmqpBackend.Builder builder = AmqpBackend.builder().uri(TestBroker.uri()).namespace(namespace)
+        .presenceHeartbeat(Duration.ofSeconds(1));
+    settings.accept(builder);
+    AmqpBackend backend = builder.build();
+    backends.add(backend);
+    return backend;
+  }
+
+  /** A new Reef on a new backend in this namespace. */
+  Reef reef() {
+    return reef(builder -> {});
+  }
+
+  Reef reef(Consumer<AmqpBackend.Builder> settings) {
+    AmqpBackend backend = backend(settings);
+    Reef reef = Reef.builder().backend(backend).drainTimeout(Duration.ofSeconds(2)).build();
+    reefs.add(reef);
+    backendsOfReefs.put(reef, backend);
+    return reef;
+  }
+
+  /** The backend of a Reef made by {@link #reef()}. */
+  AmqpBackend backendOf(Reef reef) {
+    AmqpBackend backend = backendsOfReefs.get(reef);
+    if (backend == null) {
+      throw new IllegalArgumentException("not a Reef of this namespace: " + reef);
+    }
+    return backend;
+  }
+
+  /** Also deletes these on close (objects a test declared with a raw client). */
+  void alsoDelete(Set<String> queues, Set<String> exchanges) {
+    extraQueues.addAll(queues);
+    extraExchanges.addAll(exchanges);
+  }
+
+  /** Closes the Reefs and backends, then deletes every queue and exchange they declared. */
+  @Override
+  public void close() {
+    reefs.forEach(reef -> reef.close(Duration.ofSeconds(2)));
+    Set<String> queues = new LinkedHashSet<>(extraQueues);
+    Set<String> exchanges = new LinkedHashSet<>(extraExchanges);
+    for (AmqpBackend backend : backends) {
+      backend.close();
+      queues.addAll(backend.declaredQueues());
+      exchanges.addAll(backend.declaredExchanges());
+    }
+    TestBroker.delete(queues, exchanges);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.reef.amqp;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A TCP proxy between the tests' clients and the broker that can cut every connection at once, as a
+ * network failure or a broker restart would, without touching the broker or other clients.
+ */
+final class ChaosProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final String brokerHost;
+  private final int brokerPort;
+  private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+  private volatile boolean closed;
+
+  ChaosProxy(URI broker) throws IOException {
+    this.brokerHost = broker.getHost();
+    this.brokerPort = broker.getPort() == -1 ? 5672 : broker.getPort();
+    this.server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+    Thread acceptor = new Thread(this::accept, "chaos-proxy-accept");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** The broker URI with the proxy in the middle. */
+  String uri(URI broker) {
+    String userInfo = broker.getRawUserInfo() == null ? "" : broker.getRawUserInfo() + "@";
+    String path = broker.getRawPath() == null ? "" : broker.getRawPath();
+    return broker.getScheme() + "://" + userInfo + "127.0.0.1:" + server.getLocalPort() + path;
+  }
+
+  /** Cuts every connection through the proxy; new ones are accepted again. */
+  void cutAll() {
+    for (Socket socket : sockets) {
+      closeQuietly(socket);
+    }
+    sockets.clear();
+  }
+
+  private void accept() {
+    while (!closed) {
+      try {
+        Socket client = server.accept();
+        Socket broker = new Socket();
+        broker.connect(new InetSocketAddress(brokerHost, brokerPort), 2_000);
+        sockets.add(client);
+        sockets.add(broker);
+        pump(client, broker);
+        pump(broker, client);
+      } catch (IOException e) {
+        if (!closed) {
+          continue;
+        }
+        return;
+      }
+    }
+  }
+
+  private void pump(Socket from, Socket to) {
+    Thread thread = new Thread(() -> {
+      byte[] buffer = new byte[64 * 1024];
+      try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        int read;
+        while ((read = in.read(buffer)) >= 0) {
+          out.write(buffer, 0, read);
+        }
+      } catch (IOException e) {
+        // cut: close both sides below
+      } finally {
+        closeQuietly(from);
+        closeQuietly(to);
+      }
+    }, "chaos-proxy-pump");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    cutAll();
+    try {
+      server.close();
+    } catch (IOException e) {
+      // already closed
+    }
+  }
+}
