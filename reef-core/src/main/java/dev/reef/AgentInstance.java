@@ -19,6 +19,7 @@ import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * One running instance of an agent on a channel: takes deliveries from the backend, filters expired
@@ -140,7 +141,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     long start = System.nanoTime();
     Object result;
     try {
-      result = handler.handle(spore, context);
+      result = handleTraced(spore, context);
     } catch (Throwable error) {
       latency.record(spore.type(), System.nanoTime() - start);
       failed(delivery, context, error);
@@ -171,6 +172,18 @@ final class AgentInstance implements Subscription, DeliveryHandler {
             RequestTracker.unwrap(error).toString());
       }
     });
+  }
+
+  /**
+   * Runs the handler with the spore's trace as the thread's current trace, and the spore id, trace
+   * id and agent in the logging MDC, so the handler's own log lines can be followed along a chain.
+   */
+  private Object handleTraced(Spore spore, InstanceContext context) throws Exception {
+    try (MDC.MDCCloseable sporeId = MDC.putCloseable("spore_id", spore.id());
+        MDC.MDCCloseable traceId = MDC.putCloseable("trace_id", context.traceId());
+        MDC.MDCCloseable agent = MDC.putCloseable("agent", agentName)) {
+      return context.trace().callWithin(() -> handler.handle(spore, context));
+    }
   }
 
   private void failed(Delivery delivery, InstanceContext context, Throwable error) {

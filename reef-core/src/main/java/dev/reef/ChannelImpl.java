@@ -103,6 +103,16 @@ final class ChannelImpl implements Channel {
 
   /** Checks size and access, then publishes; counts the spore once the backend took it. */
   CompletableFuture<Void> publish(Action action, Spore spore, String replyAddress) {
+    return publishStamped(action, stampTrace(spore), replyAddress);
+  }
+
+  /** Marks a spore sent while handling another as part of that one's trace (SPEC §7). */
+  static Spore stampTrace(Spore spore) {
+    TraceContext trace = TraceContext.current();
+    return trace == null ? spore : trace.stamp(spore);
+  }
+
+  private CompletableFuture<Void> publishStamped(Action action, Spore spore, String replyAddress) {
     reef.ensureOpen();
     checkSize(spore);
     authorize(new AccessRequest(action, name, spore.fromAgent(), spore.toAgent(), spore));

@@ -20,6 +20,13 @@ public interface HandlerContext {
   int attempt();
 
   /**
+   * The W3C trace id (32 hex digits) of the chain this spore belongs to. Spores sent while handling
+   * it (through this context or the Reef, on the handler's thread) carry it on in their {@code
+   * traceparent} metadata; a spore that starts a chain has its own id, without dashes, as trace id.
+   */
+  String traceId();
+
+  /**
    * Replies to the request being handled. At most one reply per request.
    *
    * @throws IllegalStateException when the spore is not a request or was already answered

@@ -14,10 +14,21 @@ final class InstanceContext implements HandlerContext {
   private final AgentInstance instance;
   private final Delivery delivery;
   private final AtomicBoolean replied = new AtomicBoolean();
+  private final TraceContext trace;
 
   InstanceContext(AgentInstance instance, Delivery delivery) {
     this.instance = instance;
     this.delivery = delivery;
+    this.trace = TraceContext.of(delivery.spore());
+  }
+
+  @Override
+  public String traceId() {
+    return trace.traceId();
+  }
+
+  TraceContext trace() {
+    return trace;
   }
 
   @Override
@@ -55,17 +66,20 @@ final class InstanceContext implements HandlerContext {
 
   @Override
   public CompletableFuture<Void> send(String toAgent, Object knowledge) {
-    return instance.channelImpl().send(agentName(), toAgent, knowledge);
+    return instance.channelImpl().send(trace.stamp(
+        Spore.builder(SporeType.KNOWLEDGE).from(agentName()).to(toAgent).knowledge(knowledge).build()));
   }
 
   @Override
   public CompletableFuture<Void> broadcast(Object knowledge) {
-    return instance.channelImpl().broadcast(agentName(), knowledge);
+    return instance.channelImpl().broadcast(trace.stamp(
+        Spore.builder(SporeType.BROADCAST).from(agentName()).knowledge(knowledge).build()));
   }
 
   @Override
   public CompletableFuture<Spore> request(String toAgent, Object knowledge, Duration timeout) {
-    return instance.channelImpl().request(agentName(), toAgent, knowledge, timeout);
+    return instance.channelImpl().request(trace.stamp(
+        Spore.builder(SporeType.REQUEST).from(agentName()).to(toAgent).knowledge(knowledge).build()), timeout);
   }
 
   boolean replied() {
@@ -96,7 +110,8 @@ final class InstanceContext implements HandlerContext {
   }
 
   private Spore.Builder response(Spore request) {
-    return Spore.builder(SporeType.RESPONSE).from(agentName()).to(request.fromAgent()).replyTo(request.id());
+    return Spore.builder(SporeType.RESPONSE).from(agentName()).to(request.fromAgent()).replyTo(request.id())
+        .metadata(TraceContext.KEY, trace.childTraceparent());
   }
 
   private Spore errorReply(Spore request, Throwable error) {

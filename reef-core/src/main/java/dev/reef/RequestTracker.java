@@ -44,7 +44,7 @@ final class RequestTracker implements ReplyHandler {
   }
 
   CompletableFuture<Spore> request(ChannelImpl channel, Spore request, Duration timeout) {
-    Spore bounded = expireWithin(request, timeout);
+    Spore bounded = expireWithin(ChannelImpl.stampTrace(request), timeout);
     String address = endpoint().address();
     CompletableFuture<Spore> future = new CompletableFuture<>();
     ScheduledFuture<?> timer = reef.timer().schedule(

@@ -1,0 +1,76 @@
+package dev.reef;
+
+import dev.reef.spore.Spore;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * W3C trace context (SPEC §7): the {@code traceparent} a spore carries in its metadata, so that a
+ * chain of spores caused by one another shares one trace id. A spore that carries none starts a
+ * trace whose id is its own id (a UUID is 32 hex digits, as a trace id is), so first sends pay
+ * nothing; spores sent while handling it carry {@code traceparent} with that trace id.
+ *
+ * @param traceId 32 lower-case hex digits
+ * @param spanId 16 lower-case hex digits
+ */
+record TraceContext(String traceId, String spanId) {
+  /** The metadata key (and AMQP header) holding the W3C {@code traceparent}. */
+  static final String KEY = "traceparent";
+
+  private static final ThreadLocal<TraceContext> CURRENT = new ThreadLocal<>();
+
+  /** The trace a spore belongs to. */
+  static TraceContext of(Spore spore) {
+    String header = spore.metadata().getString(KEY);
+    TraceContext parsed = header == null ? null : parse(header);
+    if (parsed != null) {
+      return parsed;
+    }
+    String hex = spore.id().replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    return new TraceContext(hex, hex.substring(16));
+  }
+
+  /** The trace of the spore being handled on this thread, or null. */
+  static TraceContext current() {
+    return CURRENT.get();
+  }
+
+  /** Calls {@code body} with this as the thread's current trace. */
+  <T> T callWithin(java.util.concurrent.Callable<T> body) throws Exception {
+    TraceContext previous = CURRENT.get();
+    CURRENT.set(this);
+    try {
+      return body.call();
+    } finally {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+    }
+  }
+
+  /** {@code spore} marked as caused within this trace, unless it already carries a trace. */
+  Spore stamp(Spore spore) {
+    if (spore.metadata().has(KEY)) {
+      return spore;
+    }
+    return spore.toBuilder().metadata(KEY, childTraceparent()).build();
+  }
+
+  /** A {@code traceparent} for a new span in this trace. */
+  String childTraceparent() {
+    long span = ThreadLocalRandom.current().nextLong();
+    return "00-" + traceId + "-" + String.format("%016x", span == 0 ? 1 : span) + "-01";
+  }
+
+  /** Reads {@code 00-<32 hex>-<16 hex>-<2 hex>}; null when malformed or all zero. */
+  static TraceContext parse(String traceparent) {
+    String[] parts = traceparent.trim().split("-");
+    if (parts.length < 4 || !parts[0].matches("[0-9a-f]{2}") || "ff".equals(parts[0])
+        || !parts[1].matches("[0-9a-f]{32}") || !parts[2].matches("[0-9a-f]{16}")
+        || parts[1].matches("0+") || parts[2].matches("0+")) {
+      return null;
+    }
+    return new TraceContext(parts[1], parts[2]);
+  }
+}
