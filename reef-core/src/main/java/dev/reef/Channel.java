@@ -53,6 +53,12 @@ public interface Channel {
   CompletableFuture<List<Spore>> scatter(
       String fromAgent, Object knowledge, ScatterTarget target, Duration deadline);
 
+  /**
+   * Shows every spore published on this channel from now on to {@code observer}, without taking it
+   * from any agent (for tools such as {@code reef tail} and dashboards). Close the result to stop.
+   */
+  AutoCloseable observe(SporeObserver observer);
+
   /** Starts an instance of {@code agentName} with {@link SubscriptionOptions#DEFAULT}. */
   Subscription subscribe(String agentName, SporeHandler handler);
 

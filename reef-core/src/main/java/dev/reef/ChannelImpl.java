@@ -87,6 +87,13 @@ final class ChannelImpl implements Channel {
   }
 
   @Override
+  public AutoCloseable observe(SporeObserver observer) {
+    Objects.requireNonNull(observer, "observer must not be null");
+    reef.ensureOpen();
+    return reef.backend().observe(name, observer);
+  }
+
+  @Override
   public Subscription subscribe(String agentName, SporeHandler handler) {
     return subscribe(agentName, SubscriptionOptions.DEFAULT, handler);
   }

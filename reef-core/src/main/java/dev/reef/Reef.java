@@ -98,6 +98,11 @@ public final class Reef implements AutoCloseable {
     return backend.deadLetters();
   }
 
+  /** True while the backend's connection is up: false while it recovers from a loss, and once closed. */
+  public boolean isConnected() {
+    return !closed && backend.isConnected();
+  }
+
   /** A snapshot of the counters. */
   public ReefStats stats() {
     return metrics.snapshot();

@@ -4,6 +4,7 @@ import com.rabbitmq.client.Address;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import dev.reef.DeadLetters;
+import dev.reef.SporeObserver;
 import dev.reef.ReefClosedException;
 import dev.reef.ReefException;
 import dev.reef.UnknownDestinationException;
@@ -11,6 +12,7 @@ import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
 import dev.reef.spi.DeliveryHandler;
 import dev.reef.spi.Directory;
+import dev.reef.spi.Observation;
 import dev.reef.spi.Outbound;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.ReplyEndpoint;
@@ -240,6 +242,18 @@ public final class AmqpBackend implements ReefBackend {
         () -> new UnknownDestinationException("reply address '" + replyAddress
             + "' no longer exists: the requester closed, or lost its connection"),
         "reply " + reply.id() + " to request " + reply.replyTo()));
+  }
+
+  @Override
+  public Observation observe(String channel, SporeObserver observer) {
+    // Not yet: a queue bound with '#' would make every directed publish routable, which would hide
+    // unknown destinations from the mandatory flag; the observer must bind per known agent instead.
+    throw new UnsupportedOperationException("observing a channel is not implemented on AMQP yet");
+  }
+
+  @Override
+  public boolean isConnected() {
+    return !closed.get() && publishing.isOpen() && consuming.isOpen();
   }
 
   @Override

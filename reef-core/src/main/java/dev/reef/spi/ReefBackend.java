@@ -46,6 +46,18 @@ public interface ReefBackend extends AutoCloseable {
    */
   CompletableFuture<Void> sendReply(String replyAddress, Spore reply);
 
+  /**
+   * Shows every spore published on {@code channel} from now on to {@code observer}, as a copy: the
+   * agents' queues are untouched (AMQP: a private queue bound to the channel exchange with {@code #}).
+   */
+  Observation observe(String channel, dev.reef.SporeObserver observer);
+
+  /**
+   * True while the connection to the broker is up (false while it recovers, and once closed). Used
+   * for readiness.
+   */
+  boolean isConnected();
+
   /** The dead letters of this backend's namespace. */
   DeadLetters deadLetters();
 

@@ -2,14 +2,17 @@ package dev.reef.inmemory;
 
 import dev.reef.DeadLetters;
 import dev.reef.ReefClosedException;
+import dev.reef.SporeObserver;
 import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
 import dev.reef.spi.DeliveryHandler;
 import dev.reef.spi.Directory;
+import dev.reef.spi.Observation;
 import dev.reef.spi.Outbound;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
+import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +30,7 @@ final class InMemoryBackend implements ReefBackend {
   private final boolean ownsBroker;
   private final Set<QueueConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<InMemoryReplyEndpoint> endpoints = ConcurrentHashMap.newKeySet();
+  private final Set<ObserverFeed> observations = ConcurrentHashMap.newKeySet();
   private final AtomicLong pendingRetries = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -81,6 +85,21 @@ final class InMemoryBackend implements ReefBackend {
   }
 
   @Override
+  public Observation observe(String channel, SporeObserver observer) {
+    Names.require("channel name", channel);
+    Objects.requireNonNull(observer, "observer must not be null");
+    ensureOpen();
+    ObserverFeed feed = namespace.observe(channel, observer);
+    observations.add(feed);
+    return feed;
+  }
+
+  @Override
+  public boolean isConnected() {
+    return !closed.get() && !broker.isClosed();
+  }
+
+  @Override
   public DeadLetters deadLetters() {
     ensureOpen();
     return namespace.deadLetters();
@@ -120,6 +139,7 @@ final class InMemoryBackend implements ReefBackend {
     for (InMemoryReplyEndpoint endpoint : List.copyOf(endpoints)) {
       endpoint.close();
     }
+    observations.forEach(ObserverFeed::close);
     broker.disconnected(this);
     if (ownsBroker) {
       broker.close();

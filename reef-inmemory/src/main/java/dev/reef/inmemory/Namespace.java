@@ -20,6 +20,7 @@ final class Namespace implements Directory {
   private final String name;
   private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
   private final DeadLetterStore deadLetters;
+  private final Map<String, Set<ObserverFeed>> observers = new ConcurrentHashMap<>();
 
   Namespace(InMemoryBroker broker, String name) {
     this.broker = broker;
@@ -45,12 +46,38 @@ final class Namespace implements Directory {
 
   CompletableFuture<Void> publish(Outbound outbound) {
     Exchange exchange = exchanges.get(outbound.channel());
+    CompletableFuture<Void> routed;
     if (exchange != null) {
-      return exchange.route(outbound);
+      routed = exchange.route(outbound);
+    } else {
+      routed = outbound.targetAgent() == null
+          ? CompletableFuture.completedFuture(null) // a broadcast nobody listens to, as on AMQP
+          : CompletableFuture.failedFuture(
+              new UnknownDestinationException(outbound.channel(), outbound.targetAgent()));
     }
-    return outbound.targetAgent() == null
-        ? CompletableFuture.completedFuture(null) // a broadcast nobody listens to, as on AMQP
-        : CompletableFuture.failedFuture(new UnknownDestinationException(outbound.channel(), outbound.targetAgent()));
+    Set<ObserverFeed> feeds = observers.get(outbound.channel());
+    if (feeds != null && !feeds.isEmpty() && !failedAsUnknown(routed)) {
+      feeds.forEach(feed -> feed.offer(outbound.spore()));
+    }
+    return routed;
+  }
+
+  private static boolean failedAsUnknown(CompletableFuture<Void> routed) {
+    return routed.isCompletedExceptionally()
+        && routed.handle((ok, error) -> error instanceof UnknownDestinationException).join();
+  }
+
+  ObserverFeed observe(String channel, dev.reef.SporeObserver observer) {
+    ObserverFeed feed = new ObserverFeed(this, channel, observer);
+    observers.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(feed);
+    return feed;
+  }
+
+  void stopObserving(ObserverFeed feed) {
+    Set<ObserverFeed> feeds = observers.get(feed.channel());
+    if (feeds != null) {
+      feeds.remove(feed);
+    }
   }
 
   /** How many messages wait in all queues, for the broker's closing report. */
