@@ -74,9 +74,14 @@ public final class SporeJson {
     } catch (IllegalArgumentException e) {
       throw new InvalidSporeException("spore_type", e.getMessage());
     }
+    String id = emptyToNull(text(node, "id"));
+    if (id == null) {
+      // Never invent one: a new id would defeat duplicate suppression and reply matching.
+      throw new InvalidSporeException("id", "is missing");
+    }
     Spore.Builder builder =
         Spore.builder(type)
-            .id(text(node, "id"))
+            .id(id)
             .from(text(node, "from_agent"))
             .to(emptyToNull(text(node, "to_agent")))
             .createdAt(instant(node, "created_at", true))

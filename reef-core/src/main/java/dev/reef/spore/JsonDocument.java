@@ -54,10 +54,18 @@ public final class JsonDocument {
       throw new IllegalArgumentException(
           "expected a JSON object, got a string (use JsonDocument.parse for JSON text)");
     }
-    JsonNode node = value instanceof JsonNode given ? given : MAPPER.valueToTree(value);
-    ObjectNode object = requireObject(node);
-    ObjectNode copy = object.deepCopy();
-    return new JsonDocument(copy.toString(), copy);
+    // Straight to text, no tree: the tree is parsed from the text when needed, so every document's
+    // numbers have the parser's types and equal documents have equal hash codes.
+    String json;
+    try {
+      json = value instanceof JsonNode node ? node.toString() : MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot be written as JSON: " + e.getOriginalMessage(), e);
+    }
+    if (json.isEmpty() || json.charAt(0) != '{') {
+      requireObject(readTree(json));
+    }
+    return new JsonDocument(json, null);
   }
 
   /**
@@ -155,14 +163,18 @@ public final class JsonDocument {
   private ObjectNode tree() {
     ObjectNode parsed = tree;
     if (parsed == null) {
-      try {
-        parsed = (ObjectNode) MAPPER.readTree(json);
-      } catch (JsonProcessingException e) {
-        throw new IllegalStateException("unreachable: the document was valid when made", e);
-      }
+      parsed = (ObjectNode) readTree(json);
       tree = parsed;
     }
     return parsed;
+  }
+
+  private static JsonNode readTree(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("unreachable: Jackson wrote text it cannot read", e);
+    }
   }
 
   @Override

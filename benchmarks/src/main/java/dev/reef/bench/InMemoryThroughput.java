@@ -1,0 +1,121 @@
+package dev.reef.bench;
+
+import dev.reef.spore.JsonDocument;
+import io.vertx.core.json.JsonObject;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Scenario {@code inmemory-throughput}: directed spores per second through Reef's in-memory backend,
+ * beside Vert.x's event bus doing the same hand-off, in one JVM, in alternating rounds.
+ *
+ * <p>Each round sends N messages of 1 KB of JSON from the main thread to one handler that does
+ * nothing, and times from the first send until the handler has seen the last one. Warm-up rounds
+ * are discarded; the median of the measured rounds of each side is reported, and the last line is
+ * {@code RESULT scenario=inmemory-throughput reef=... reference=... unit=msgs/s ratio=...}.
+ *
+ * <pre>
+ * mvn -q -pl benchmarks -am compile exec:java -Dexec.mainClass=dev.reef.bench.InMemoryThroughput
+ * </pre>
+ *
+ * <p>Parameters ({@code -Dbench.NAME=V} or {@code --NAME=V}): {@code messages}, {@code warmup},
+ * {@code rounds}, {@code window}, {@code prefetch}, and {@code smoke=true} for a tiny run.
+ */
+public final class InMemoryThroughput {
+  static final String SCENARIO = "inmemory-throughput";
+
+  private InMemoryThroughput() {}
+
+  /** Runs the scenario with settings from {@code args} and system properties; see the class comment. */
+  public static void main(String[] args) throws Exception {
+    Settings settings = Settings.from(args, propertiesOf(System.getProperties()));
+    run(settings, System.out);
+  }
+
+  /** Runs the comparison, printing progress and, last, the result line. */
+  static Result run(Settings settings, PrintStream out) throws Exception {
+    JsonDocument knowledge = Payload.knowledge();
+    JsonObject payload = new JsonObject(knowledge.toJson());
+    int payloadBytes = payload.encode().getBytes(StandardCharsets.UTF_8).length;
+    if (payloadBytes != knowledge.byteSize()) {
+      throw new IllegalStateException("payloads differ: reef " + knowledge.byteSize() + " B, event bus "
+          + payloadBytes + " B");
+    }
+    out.printf(Locale.ROOT, "scenario %s: %s, payload %d B of JSON%n", SCENARIO, settings, payloadBytes);
+    out.printf(Locale.ROOT, "jvm %s %s, %d processors, max heap %d MiB, flags [%s]%n",
+        System.getProperty("java.vm.name"), System.getProperty("java.version"),
+        Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20,
+        String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
+    printLoad(out, "before");
+
+    List<Double> reefRates = new ArrayList<>();
+    List<Double> referenceRates = new ArrayList<>();
+    try (Side reef = new ReefSide(knowledge, settings.window(), settings.prefetch());
+        Side reference = new EventBusSide(payload, settings.window())) {
+      int total = settings.warmupRounds() + settings.rounds();
+      for (int round = 0; round < total; round++) {
+        boolean measured = round >= settings.warmupRounds();
+        // Alternate who goes first, so that neither always inherits the other's garbage or JIT state.
+        List<Side> order = round % 2 == 0 ? List.of(reef, reference) : List.of(reference, reef);
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "round %d/%d%s:", round + 1, total,
+            measured ? "" : " (warm-up)"));
+        double reefRate = 0;
+        double referenceRate = 0;
+        for (Side side : order) {
+          System.gc(); // each side starts its round on a clean heap
+          long nanos = side.deliver(settings.messages());
+          double rate = settings.messages() / (nanos / 1e9);
+          line.append(String.format(Locale.ROOT, "  %s %,.0f msgs/s (%.2f s)", side.name(), rate, nanos / 1e9));
+          if (side == reef) {
+            reefRate = rate;
+          } else {
+            referenceRate = rate;
+          }
+        }
+        // The two halves of a round run back to back, so this ratio shows how steady the machine was.
+        line.append(String.format(Locale.ROOT, "  ratio %.3f", reefRate / referenceRate));
+        out.println(line);
+        if (measured) {
+          reefRates.add(reefRate);
+          referenceRates.add(referenceRate);
+        }
+      }
+    }
+
+    printLoad(out, "after");
+    Result result = new Result(SCENARIO, median(reefRates), median(referenceRates));
+    out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f msgs/s, vertx-eventbus %,.0f msgs/s, "
+        + "reef/reference %.3f%n", settings.rounds(), result.reef(), result.reference(), result.ratio());
+    out.println(result.line());
+    return result;
+  }
+
+  /** Other processes on the machine skew both sides; the load average tells the reader how much. */
+  private static void printLoad(PrintStream out, String when) {
+    double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    if (load >= 0) {
+      out.printf(Locale.ROOT, "system load average (1 min) %s: %.2f%n", when, load);
+    }
+  }
+
+  static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    int middle = sorted.size() / 2;
+    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+  }
+
+  private static Map<String, String> propertiesOf(Properties properties) {
+    Map<String, String> map = new HashMap<>();
+    properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
+    return map;
+  }
+}
