@@ -1,0 +1,148 @@
+package dev.reef.conformance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.reef.Channel;
+import dev.reef.Reef;
+import dev.reef.RemoteHandlerException;
+import dev.reef.RequestTimeoutException;
+import dev.reef.RetryPolicy;
+import dev.reef.SubscriptionOptions;
+import dev.reef.spore.Spore;
+import dev.reef.spore.SporeType;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC §3.3: a request's future completes with the reply, which reaches the very instance that asked;
+ * a handler's exception fails it with the remote error; no reply in time fails it with a timeout, and
+ * a reply that comes later is counted, not delivered.
+ */
+public abstract class RequestReplyConformance extends ConformanceTest {
+  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+
+  @Test
+  void theHandlersReturnValueIsTheReply() {
+    Reef responder = connect();
+    Reef requester = connect();
+    channel(responder).subscribe("doubler", (spore, context) -> Map.of("doubled", 2 * n(spore)));
+
+    Spore request = Spore.builder(SporeType.REQUEST).from("asker").to("doubler").knowledge(n(21)).build();
+    Spore reply = join(channel(requester).request(request, TIMEOUT));
+
+    assertThat(reply.type()).isEqualTo(SporeType.RESPONSE);
+    assertThat(reply.replyTo()).as("reply_to").isEqualTo(request.id());
+    assertThat(reply.fromAgent()).isEqualTo("doubler");
+    assertThat(reply.toAgent()).isEqualTo("asker");
+    assertThat(reply.knowledge().get("doubled").asInt()).isEqualTo(42);
+  }
+
+  @Test
+  void aHandlerMayReplyExplicitly() {
+    Reef reef = connect();
+    channel(reef).subscribe("oracle", (spore, context) -> {
+      join(context.reply(Map.of("answer", 42)));
+      return Map.of("answer", "ignored: the handler already replied");
+    });
+
+    Spore reply = join(channel(reef).request("asker", "oracle", Map.of("question", "?"), TIMEOUT));
+
+    assertThat(reply.knowledge().get("answer").asInt()).isEqualTo(42);
+  }
+
+  @Test
+  void eachReplyReachesTheInstanceThatAsked() {
+    Reef responder = connect();
+    channel(responder).subscribe("echo", SubscriptionOptions.builder().concurrent(4).build(),
+        (spore, context) -> spore.knowledge());
+    // Three instances of one requester name, each in its own Reef (its own JVM).
+    List<Reef> askers = List.of(connect(), connect(), connect());
+    askers.forEach(reef -> channel(reef).subscribe("asker", (spore, context) -> null));
+
+    List<CompletableFuture<Void>> checks = new ArrayList<>();
+    for (int caller = 0; caller < askers.size(); caller++) {
+      Channel channel = channel(askers.get(caller));
+      for (int i = 0; i < 20; i++) {
+        Map<String, Object> question = Map.of("caller", caller, "n", i);
+        checks.add(channel.request("asker", "echo", question, TIMEOUT).thenAccept(reply ->
+            assertThat(reply.knowledge().toMap()).as("reply to %s", question).isEqualTo(question)));
+      }
+    }
+
+    joinAll(checks);
+  }
+
+  @Test
+  void aHandlerExceptionFailsTheCallerWithTheRemoteError() {
+    Reef responder = connect();
+    Reef requester = connect();
+    channel(responder).subscribe("warehouse", SubscriptionOptions.builder().retry(RetryPolicy.attempts(1)).build(),
+        (spore, context) -> {
+          throw new IllegalStateException("no stock for item 42");
+        });
+
+    CompletableFuture<Spore> reply = channel(requester).request("shop", "warehouse", Map.of("item", 42), TIMEOUT);
+
+    // Well before the timeout: the error reply, not the silence, fails the future.
+    Throwable failure = failureOf(reply, TIMEOUT.dividedBy(2));
+    assertThat(failure).isInstanceOf(RemoteHandlerException.class).hasMessageContaining("no stock for item 42");
+    RemoteHandlerException remote = (RemoteHandlerException) failure;
+    assertThat(remote.agent()).isEqualTo("warehouse");
+    assertThat(remote.errorType()).contains("IllegalStateException");
+    assertThat(remote.remoteMessage()).isEqualTo("no stock for item 42");
+  }
+
+  @Test
+  void noReplyInTimeFailsWithATimeoutAndALateReplyIsCountedNotDelivered() {
+    Reef responder = connect();
+    Reef requester = connect();
+    Gate gate = newGate();
+    channel(responder).subscribe("sloth", (spore, context) -> {
+      gate.pass();
+      return Map.of("finally", true);
+    });
+    AtomicInteger askerRuns = new AtomicInteger();
+    channel(requester).subscribe("asker", (spore, context) -> askerRuns.incrementAndGet());
+
+    CompletableFuture<Spore> reply = channel(requester).request("asker", "sloth", n(1), Duration.ofSeconds(1));
+    eventually().until(() -> gate.waiting() == 1);
+
+    Throwable failure = failureOf(reply);
+    assertThat(failure).isInstanceOf(RequestTimeoutException.class).hasMessageContaining("sloth");
+    assertThat(requester.stats().lateReplies()).as("late replies before the reply was sent").isZero();
+
+    gate.open();
+    eventually().until(() -> requester.stats().lateReplies() == 1);
+    assertThat(reply.isCompletedExceptionally()).as("the timed-out future stays failed").isTrue();
+    holdsFor(() -> assertThat(askerRuns).as("runs of the requester's agent handler").hasValue(0));
+  }
+
+  @Test
+  void requestsFromHandlersReachTheAskingInstance() {
+    Reef first = connect();
+    Reef second = connect();
+    channel(first).subscribe("adder", (spore, context) -> Map.of("n", n(spore) + 1));
+    Handled results = new Handled();
+    // A relay in each Reef asks 'adder' from inside its handler and forwards the answer.
+    for (Reef reef : List.of(first, second)) {
+      channel(reef).subscribe("relay", SubscriptionOptions.builder().concurrent(2).build(), (spore, context) -> {
+        Spore answer = join(context.request("adder", spore.knowledge(), TIMEOUT));
+        assertThat(n(answer)).isEqualTo(n(spore) + 1);
+        results.record(spore, context);
+        return null;
+      });
+    }
+
+    for (int i = 0; i < 20; i++) {
+      join(channel(second).send("client", "relay", n(i)));
+    }
+
+    eventually().until(() -> results.count() == 20);
+    assertThat(results.numbers()).containsExactlyInAnyOrderElementsOf(upTo(20));
+  }
+}
