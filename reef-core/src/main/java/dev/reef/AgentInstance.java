@@ -46,6 +46,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
   private final Object drainLock = new Object();
   private int held; // guarded by drainLock: deliveries taken and not yet settled
   private volatile ConsumerHandle consumer;
+  private volatile boolean released; // the consumer closed: unsettled deliveries went back to the queue
 
   private AgentInstance(Reef reef, ChannelImpl channel, String agentName, SubscriptionOptions options,
       SporeHandler handler) {
@@ -189,6 +190,13 @@ final class AgentInstance implements Subscription, DeliveryHandler {
   private void failed(Delivery delivery, InstanceContext context, Throwable error) {
     Spore spore = delivery.spore();
     duplicates.release(spore.id());
+    if (released) {
+      // Past the drain timeout the spore went back to its queue for another instance (and this
+      // handler was likely interrupted by the shutdown): this outcome settles nothing.
+      LOG.debug("agent '{}': spore {} failed after its instance released it: {}", agentName, spore.id(), error.toString());
+      settle(() -> {});
+      return;
+    }
     reef.metrics().count(ReefMetrics.FAILED, channel.name(), agentName, spore);
     String description = error.getClass().getName() + ": " + error.getMessage();
     int attempt = delivery.attempt();
@@ -266,6 +274,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
             agentName, instanceId, held);
       }
     }
+    released = true;
     ConsumerHandle handle = consumer;
     if (handle != null) {
       handle.close();
