@@ -17,7 +17,7 @@ import org.testcontainers.rabbitmq.RabbitMQContainer;
  * RabbitMQ when Docker is available. With none of them the tests fail, saying how to get one: they
  * are never skipped silently.
  */
-final class TestBroker {
+public final class TestBroker {
   static final String ENV = "REEF_AMQP_URI";
   private static final String LOCAL = "amqp://guest:guest@localhost:5672";
   private static final String IMAGE = "rabbitmq:3.13-management";
@@ -27,7 +27,7 @@ final class TestBroker {
   private TestBroker() {}
 
   /** The broker's URI, starting a container if that is the only way. */
-  static synchronized String uri() {
+  public static synchronized String uri() {
     if (uri != null) {
       return uri;
     }
@@ -54,7 +54,7 @@ final class TestBroker {
   }
 
   /** A plain client connection to the broker, as a non-Reef program would open. */
-  static Connection rawConnection() {
+  public static Connection rawConnection() {
     try {
       ConnectionFactory factory = new ConnectionFactory();
       factory.setUri(uri());
@@ -66,7 +66,7 @@ final class TestBroker {
   }
 
   /** Deletes queues and exchanges (those that do not exist are fine). */
-  static void delete(Collection<String> queues, Collection<String> exchanges) {
+  public static void delete(Collection<String> queues, Collection<String> exchanges) {
     try (Connection connection = rawConnection()) {
       for (String queue : queues) {
         Channel channel = connection.createChannel();
@@ -84,7 +84,7 @@ final class TestBroker {
   }
 
   /** True when the queue exists. */
-  static boolean queueExists(String queue) {
+  public static boolean queueExists(String queue) {
     try (Connection connection = rawConnection(); Channel channel = connection.createChannel()) {
       channel.queueDeclarePassive(queue);
       return true;

@@ -1,0 +1,408 @@
+package dev.reef.amqp.process;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+
+/**
+ * A separate JVM running {@link AgentProcess} on the test class path and the same JDK: the test
+ * sends it commands and reads its {@link AgentEvent}s. Its standard error is copied to the test's,
+ * each line prefixed with the JVM's label.
+ *
+ * <p>{@link #close()} always ends the JVM (forcibly if it does not stop in time), and a shutdown
+ * hook ends those still running when the test JVM exits; an agent JVM also stops by itself when its
+ * standard input ends, so that none outlives a test JVM that was killed.
+ */
+public final class AgentJvm implements AutoCloseable {
+  private static final Duration GRACE = Duration.ofSeconds(10);
+  private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+        "destroy-agent-jvms"));
+  }
+
+  private final String label;
+  private final Process process;
+  private final Writer commands;
+  private final Object lock = new Object();
+  private final List<AgentEvent> events = new ArrayList<>(); // guarded by lock
+  private final Deque<String> lastErrors = new ArrayDeque<>(); // guarded by lock
+  private boolean outputEnded; // guarded by lock
+
+  private AgentJvm(String label, Process process) {
+    this.label = label;
+    this.process = process;
+    this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
+    daemon(() -> readEvents(process.getInputStream()), "agent-jvm-events-" + label);
+    daemon(() -> copyErrors(process.getErrorStream()), "agent-jvm-errors-" + label);
+  }
+
+  /** Describes a JVM to launch; {@code label} names it in logs and failure messages. */
+  public static Builder builder(String label) {
+    return new Builder(label);
+  }
+
+  /** The name given at launch. */
+  public String label() {
+    return label;
+  }
+
+  /** The operating system's id of the JVM. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** True while the JVM runs. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** Waits for {@code READY}: every agent instance subscribed. */
+  public AgentJvm awaitReady(Duration timeout) {
+    await(event -> event.kind().equals("READY"), "READY", timeout);
+    return this;
+  }
+
+  /** Sends one command line (see {@link AgentProcess}), e.g. {@code command("send", "b1", "a", "b", "10", "0")}. */
+  public void command(String... words) {
+    String line = String.join(" ", words);
+    try {
+      commands.write(line + "\n");
+      commands.flush();
+    } catch (IOException e) {
+      throw new IllegalStateException(label + " no longer takes commands (" + e.getMessage() + ")" + diagnostics(), e);
+    }
+  }
+
+  /**
+   * The first event, printed so far or from now on, that matches.
+   *
+   * @throws AssertionError when none comes within {@code timeout} or the JVM's output ends first
+   */
+  public AgentEvent await(Predicate<AgentEvent> condition, String description, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    int scanned = 0;
+    synchronized (lock) {
+      while (true) {
+        for (; scanned < events.size(); scanned++) {
+          if (condition.test(events.get(scanned))) {
+            return events.get(scanned);
+          }
+        }
+        if (outputEnded) {
+          throw new AssertionError(label + " ended before " + description + diagnostics());
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          throw new AssertionError(label + " printed no " + description + " within " + timeout + diagnostics());
+        }
+        try {
+          lock.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AssertionError("interrupted while waiting for " + description, e);
+        }
+      }
+    }
+  }
+
+  /** The first {@code kind} event of {@code batch}; see {@link #await}. */
+  public AgentEvent await(String kind, String batch, Duration timeout) {
+    return await(event -> event.is(kind, batch), kind + " " + batch, timeout);
+  }
+
+  /** Waits until {@code expected} {@code kind} events of {@code batch} were printed. */
+  public void awaitCount(String kind, String batch, long expected, Duration timeout) {
+    long[] seen = {0}; // await tests each event once, in order: counting the matches as they pass
+    if (expected > 0) {
+      await(event -> event.is(kind, batch) && ++seen[0] >= expected, expected + " " + kind + " " + batch, timeout);
+    }
+  }
+
+  /**
+   * Waits until nothing is queued for, or held by, the JVM's agent instances (so that what it handled
+   * is final), using a fresh {@code batch} name for the exchange.
+   *
+   * @return false when it was still busy after {@code timeout}
+   */
+  public boolean quiesce(String batch, Duration timeout) {
+    command("quiesce", batch, Long.toString(timeout.toMillis()));
+    return Boolean.parseBoolean(await("QUIET", batch, timeout.plusSeconds(5)).field(1));
+  }
+
+  /** The JVM's Reef counters now, by name ({@code handled}, {@code duplicates}, ...; see {@link AgentProcess}). */
+  public Map<String, Long> stats(String batch, Duration timeout) {
+    command("stats", batch);
+    Map<String, Long> stats = new LinkedHashMap<>();
+    List<String> fields = await("STATS", batch, timeout).fields();
+    for (String field : fields.subList(1, fields.size())) {
+      String[] nameAndValue = field.split("=");
+      stats.put(nameAndValue[0], Long.parseLong(nameAndValue[1]));
+    }
+    return stats;
+  }
+
+  /** The {@code kind} events of {@code batch} printed so far. */
+  public List<AgentEvent> events(String kind, String batch) {
+    return events(event -> event.is(kind, batch));
+  }
+
+  /** The events printed so far that match. */
+  public List<AgentEvent> events(Predicate<AgentEvent> condition) {
+    synchronized (lock) {
+      return events.stream().filter(condition).collect(Collectors.toList());
+    }
+  }
+
+  /** How many {@code kind} events of {@code batch} were printed so far. */
+  public long count(String kind, String batch) {
+    synchronized (lock) {
+      return events.stream().filter(event -> event.is(kind, batch)).count();
+    }
+  }
+
+  /** The instance ids of the local instances of {@code agent}. */
+  public List<String> instances(String agent) {
+    return events(event -> event.kind().equals("INSTANCE") && event.field(0).equals(agent)).stream()
+        .map(event -> event.field(1)).collect(Collectors.toList());
+  }
+
+  /**
+   * Asks the JVM to stop as a deployment would (in-flight handlers finish, then the Reef closes) and
+   * waits for it to exit.
+   *
+   * @return the exit code
+   * @throws AssertionError when it does not exit within {@code timeout} (it is then ended forcibly)
+   */
+  public int stop(Duration timeout) {
+    if (process.isAlive()) {
+      try {
+        command("stop");
+      } catch (IllegalStateException e) {
+        // its input is already closed: it is exiting anyway
+      }
+    }
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        destroy();
+        throw new AssertionError(label + " did not stop within " + timeout + diagnostics());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      destroy();
+      throw new AssertionError("interrupted while stopping " + label, e);
+    }
+    RUNNING.remove(process);
+    return process.exitValue();
+  }
+
+  /** Stops the JVM, forcibly when it does not stop within a few seconds. Idempotent. */
+  @Override
+  public void close() {
+    if (!process.isAlive()) {
+      RUNNING.remove(process);
+      return;
+    }
+    try {
+      stop(GRACE);
+    } catch (AssertionError e) {
+      System.err.println("[" + label + "] ended forcibly: " + e.getMessage());
+    }
+  }
+
+  private void destroy() {
+    process.destroyForcibly();
+    try {
+      process.waitFor(GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    RUNNING.remove(process);
+  }
+
+  private void readEvents(InputStream output) {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(output, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        if (line.isBlank()) {
+          continue;
+        }
+        AgentEvent event = AgentEvent.parse(line);
+        synchronized (lock) {
+          events.add(event);
+          lock.notifyAll();
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    } finally {
+      synchronized (lock) {
+        outputEnded = true;
+        lock.notifyAll();
+      }
+    }
+  }
+
+  private void copyErrors(InputStream errors) {
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(errors, StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = reader.readLine()) != null) {
+        System.err.println("[" + label + "] " + line);
+        synchronized (lock) {
+          lastErrors.addLast(line);
+          if (lastErrors.size() > 30) {
+            lastErrors.removeFirst();
+          }
+        }
+      }
+    } catch (IOException e) {
+      // the process ended
+    }
+  }
+
+  private String diagnostics() {
+    synchronized (lock) {
+      String exit = process.isAlive() ? "still running" : "exit code " + process.exitValue();
+      return " (" + label + ", pid " + process.pid() + ", " + exit + "; " + events.size() + " events"
+          + (lastErrors.isEmpty() ? "" : "; last standard error lines:\n  " + String.join("\n  ", lastErrors)) + ")";
+    }
+  }
+
+  private static void daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  @Override
+  public String toString() {
+    return "AgentJvm[" + label + ", pid " + process.pid() + "]";
+  }
+
+  /** What to run in the JVM: the broker, namespace, channel and agent instances. */
+  public static final class Builder {
+    private final String label;
+    private String brokerUri;
+    private String namespace;
+    private String channel;
+    private final Map<String, Integer> agents = new LinkedHashMap<>();
+    private Integer concurrency;
+    private Integer prefetch;
+
+    private Builder(String label) {
+      this.label = Objects.requireNonNull(label, "label");
+    }
+
+    /** The broker, given to the JVM as {@code REEF_AMQP_URI} (never on its command line). */
+    public Builder brokerUri(String uri) {
+      this.brokerUri = Objects.requireNonNull(uri, "uri");
+      return this;
+    }
+
+    /** The namespace of the JVM's Reef; a test uses a random one and deletes it afterwards. */
+    public Builder namespace(String namespace) {
+      this.namespace = Objects.requireNonNull(namespace, "namespace");
+      return this;
+    }
+
+    /** The one channel the JVM's agents subscribe to and its commands send on. */
+    public Builder channel(String channel) {
+      this.channel = Objects.requireNonNull(channel, "channel");
+      return this;
+    }
+
+    /** Runs {@code instances} instances of agent {@code name}; a JVM without agents only sends. */
+    public Builder agent(String name, int instances) {
+      if (instances < 1) {
+        throw new IllegalArgumentException("instances must be at least 1, got " + instances);
+      }
+      agents.put(Objects.requireNonNull(name, "name"), instances);
+      return this;
+    }
+
+    /** Handles spores on a pool of {@code poolSize} threads per instance (default: one at a time). */
+    public Builder concurrency(int poolSize) {
+      if (poolSize < 1) {
+        throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
+      }
+      this.concurrency = poolSize;
+      return this;
+    }
+
+    /** How many unfinished spores each instance may hold (default: Reef's). */
+    public Builder prefetch(int prefetch) {
+      if (prefetch < 1) {
+        throw new IllegalArgumentException("prefetch must be at least 1, got " + prefetch);
+      }
+      this.prefetch = prefetch;
+      return this;
+    }
+
+    /** Starts the JVM; {@link AgentJvm#awaitReady} tells when its agents are subscribed. */
+    public AgentJvm launch() {
+      Objects.requireNonNull(brokerUri, "brokerUri");
+      Objects.requireNonNull(namespace, "namespace");
+      Objects.requireNonNull(channel, "channel");
+      List<String> command = new ArrayList<>(List.of(javaExecutable(),
+          // A small, quickly started JVM: the machine running the tests may have two cores.
+          "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-Dlogback.configurationFile=" + resource("reef-agent-process-logback.xml"),
+          "-cp", System.getProperty("java.class.path"),
+          AgentProcess.class.getName(),
+          "--namespace=" + namespace, "--channel=" + channel));
+      if (!agents.isEmpty()) {
+        command.add("--agents=" + agents.entrySet().stream().map(agent -> agent.getKey() + ":" + agent.getValue())
+            .collect(Collectors.joining(",")));
+      }
+      if (concurrency != null) {
+        command.add("--concurrency=" + concurrency);
+      }
+      if (prefetch != null) {
+        command.add("--prefetch=" + prefetch);
+      }
+      ProcessBuilder builder = new ProcessBuilder(command);
+      builder.environment().put("REEF_AMQP_URI", brokerUri);
+      try {
+        Process process = builder.start();
+        RUNNING.add(process);
+        return new AgentJvm(label, process);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not launch agent JVM " + label + ": " + e.getMessage(), e);
+      }
+    }
+
+    private static String javaExecutable() {
+      return ProcessHandle.current().info().command()
+          .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    }
+
+    private static String resource(String name) {
+      URL url = AgentJvm.class.getResource("/" + name);
+      if (url == null) {
+        throw new IllegalStateException("test resource " + name + " is missing from the class path");
+      }
+      return url.toString();
+    }
+  }
+}
