@@ -43,6 +43,11 @@ final class SporeCodec {
   static final String METADATA = "metadata";
   static final String KNOWLEDGE_REFERENCES = "knowledge_references";
   static final String DATA_REFERENCES = "data_references";
+  /**
+   * The W3C trace context (SPEC §7), written beside the metadata that holds it so that tracing
+   * middleware and foreign publishers, which know headers but not Reef's metadata, can follow a chain.
+   */
+  static final String TRACEPARENT = "traceparent";
   /** Reef-internal: the attempt number, written only after a retry (absent means 1). */
   static final String ATTEMPT = "x-reef-attempt";
 
@@ -102,6 +107,10 @@ final class SporeCodec {
     headers.put(METADATA, spore.metadata().toJson());
     headers.put(KNOWLEDGE_REFERENCES, json(spore.knowledgeReferences()));
     headers.put(DATA_REFERENCES, json(spore.dataReferences()));
+    String traceparent = spore.metadata().getString(TRACEPARENT);
+    if (traceparent != null) {
+      headers.put(TRACEPARENT, traceparent);
+    }
     if (attempt > 1) {
       headers.put(ATTEMPT, Integer.toString(attempt));
     }
@@ -193,6 +202,11 @@ final class SporeCodec {
         throw new MalformedException("header '" + METADATA + "' must hold a JSON object, got " + node.getNodeType());
       }
       spore.metadata(node);
+      if (!node.has(TRACEPARENT)) {
+        adoptTraceparent(headers, spore);
+      }
+    } else {
+      adoptTraceparent(headers, spore);
     }
     spore.knowledgeReferences(strings(headers, KNOWLEDGE_REFERENCES));
     spore.dataReferences(strings(headers, DATA_REFERENCES));
@@ -206,6 +220,20 @@ final class SporeCodec {
     }
     String replyAddress = emptyToNull(properties.getReplyTo());
     return new Decoded.Valid(spore.build(), attempt, replyAddress);
+  }
+
+  /**
+   * Takes a foreign publisher's {@code traceparent} header into the metadata, where Reef looks for
+   * it. Only a string is taken: the header is not a spore field, so a value of another type is not a
+   * reason to reject the spore; the trace then starts afresh at this spore, as without the header.
+   */
+  private static void adoptTraceparent(Map<String, Object> headers, Spore.Builder spore) {
+    Object value = headers.get(TRACEPARENT);
+    String text = value instanceof LongString || value instanceof String ? value.toString()
+        : value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null;
+    if (text != null && !text.isBlank()) {
+      spore.metadata(TRACEPARENT, text.trim());
+    }
   }
 
   private static JsonNode knowledge(byte[] body) throws MalformedException {

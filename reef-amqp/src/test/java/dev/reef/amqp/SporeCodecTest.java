@@ -171,6 +171,61 @@ class SporeCodecTest {
     assertThat(reason(good.properties(), new byte[1025])).isEqualTo("body of 1025 bytes exceeds the limit of 1024 bytes");
   }
 
+  private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+
+  @Test
+  void theTraceparentInTheMetadataAlsoTravelsAsAHeader() {
+    Spore spore = fullSpore().toBuilder().metadata("traceparent", TRACEPARENT).build();
+    SporeCodec.Encoded encoded = codec.encode(spore, null, 1, NOW);
+
+    assertThat(encoded.properties().getHeaders()).containsEntry("traceparent", TRACEPARENT);
+    Spore decoded = ((SporeCodec.Decoded.Valid) codec.decode(received(encoded.properties()), encoded.body())).spore();
+    assertThat(decoded).isEqualTo(spore);
+  }
+
+  @Test
+  void aSporeWithoutTraceHasNoTraceparentHeader() {
+    assertThat(codec.encode(fullSpore(), null, 1, NOW).properties().getHeaders()).doesNotContainKey("traceparent");
+  }
+
+  @Test
+  void aForeignPublishersTraceparentHeaderIsTakenIntoTheMetadata() {
+    Spore spore = fullSpore();
+    SporeCodec.Encoded encoded = codec.encode(spore, null, 1, NOW);
+
+    // A publisher that knows W3C headers but not Reef's metadata: no metadata header at all.
+    AMQP.BasicProperties foreign = with(without(encoded.properties(), "metadata"), "traceparent", TRACEPARENT);
+    Spore decoded = ((SporeCodec.Decoded.Valid) codec.decode(received(foreign), encoded.body())).spore();
+    assertThat(decoded.metadata().getString("traceparent")).isEqualTo(TRACEPARENT);
+
+    // Metadata without a traceparent: the header is added beside the other fields.
+    AMQP.BasicProperties withMetadata = with(encoded.properties(), "traceparent", TRACEPARENT);
+    decoded = ((SporeCodec.Decoded.Valid) codec.decode(received(withMetadata), encoded.body())).spore();
+    assertThat(decoded.metadata().getString("traceparent")).isEqualTo(TRACEPARENT);
+    assertThat(decoded.metadata().get("trace").path("id").asText()).isEqualTo("abc");
+  }
+
+  @Test
+  void theMetadatasTraceparentWinsOverADifferentHeader() {
+    Spore spore = fullSpore().toBuilder().metadata("traceparent", TRACEPARENT).build();
+    SporeCodec.Encoded encoded = codec.encode(spore, null, 1, NOW);
+    String other = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+    AMQP.BasicProperties rewritten = with(encoded.properties(), "traceparent", other);
+    Spore decoded = ((SporeCodec.Decoded.Valid) codec.decode(received(rewritten), encoded.body())).spore();
+    assertThat(decoded.metadata().getString("traceparent")).isEqualTo(TRACEPARENT);
+  }
+
+  @Test
+  void aTraceparentHeaderOfAnotherTypeIsIgnoredNotFatal() {
+    SporeCodec.Encoded encoded = codec.encode(fullSpore(), null, 1, NOW);
+    AMQP.BasicProperties odd = with(encoded.properties(), "traceparent", 42);
+
+    SporeCodec.Decoded decoded = codec.decode(received(odd), encoded.body());
+    assertThat(decoded).isInstanceOf(SporeCodec.Decoded.Valid.class);
+    assertThat(((SporeCodec.Decoded.Valid) decoded).spore().metadata().has("traceparent")).isFalse();
+  }
+
   @Test
   void retryDelaysAreRoundedUpToTwoSignificantDigits() {
     assertThat(Retries.bucket(0)).isZero();
