@@ -244,11 +244,24 @@ public final class AmqpBackend implements ReefBackend {
         "reply " + reply.id() + " to request " + reply.replyTo()));
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>On AMQP the copy comes through a private queue bound for broadcasts and for each agent that
+   * presence knows on the channel, never with {@code #}, so that sends to unknown agents still fail
+   * while someone watches; see {@link ChannelObserver} for what an observer therefore misses.
+   */
   @Override
   public Observation observe(String channel, SporeObserver observer) {
-    // Not yet: a queue bound with '#' would make every directed publish routable, which would hide
-    // unknown destinations from the mandatory flag; the observer must bind per known agent instead.
-    throw new UnsupportedOperationException("observing a channel is not implemented on AMQP yet");
+    Objects.requireNonNull(channel, "channel");
+    Objects.requireNonNull(observer, "observer must not be null");
+    ensureOpen();
+    String exchange = topology.channelExchange(channel);
+    try {
+      return ChannelObserver.start(consuming, names, exchange, channel, codec, observer, presence::snapshot);
+    } catch (IOException | RuntimeException e) {
+      throw new ReefException("could not observe channel '" + channel + "': " + Topology.brokerReason(e), e);
+    }
   }
 
   @Override

@@ -1,0 +1,142 @@
+package dev.reef.agent.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reef.agent.launch.ReefConnection;
+import dev.reef.agent.launch.Settings;
+import dev.reef.codec.Timestamps;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code reef agents}: who is online, from presence (AMQP) or the directory (in-memory). */
+@Command(name = "agents", sortOptions = false,
+    description = {
+        "Lists agents: name, instances, host, channels, capabilities, last heartbeat, online or silent.",
+        "On AMQP from presence: a new listing shows the processes that answer its hello; with --watch, a "
+            + "process that then misses three heartbeats is shown as SILENT until it is heard again. In memory, "
+            + "only this JVM's agents exist."})
+final class AgentsCommand extends ReefSubcommand {
+  /** How long to wait for every running process to answer the hello of a new connection. */
+  private static final Duration PRESENCE_LIMIT = Duration.ofSeconds(3);
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--json", description = "Print one JSON object per listing: {\"at\": ..., \"agents\": [...]}.")
+  boolean json;
+
+  @Option(names = {"-w", "--watch"}, description = "List again every interval until stopped.")
+  boolean watch;
+
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+      description = "With --watch: how often to list (default ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @Option(names = {"-c", "--channel"}, paramLabel = "CHANNEL",
+      description = "In memory: the channels to look at (default main).")
+  List<String> channels = new ArrayList<>();
+
+  AgentsCommand(Map<String, String> environment) {
+    super(environment);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (interval.isZero()) {
+      throw usage("--interval must be positive");
+    }
+    Settings settings = settings(connection.flags(), connection);
+    try (ReefConnection reef = connect(settings, "agents")) {
+      PresenceSettling.await(reef, PRESENCE_LIMIT);
+      do {
+        print(rows(reef));
+        if (watch) {
+          Thread.sleep(interval.toMillis());
+        }
+      } while (watch);
+    }
+    return 0;
+  }
+
+  private List<AgentRow> rows(ReefConnection reef) {
+    if (reef.isAmqp()) {
+      return AgentRow.fromPresence(reef.presence());
+    }
+    return AgentRow.fromDirectory(reef.directory(), channels.isEmpty() ? List.of("main") : channels, localHost(),
+        Instant.now());
+  }
+
+  private void print(List<AgentRow> rows) {
+    PrintWriter out = out();
+    Instant now = Instant.now();
+    if (json) {
+      ObjectNode listing = JsonNodeFactory.instance.objectNode();
+      listing.put("at", Timestamps.format(now));
+      ArrayNode agents = listing.putArray("agents");
+      rows.forEach(row -> agents.add(row.toJson()));
+      out.println(listing);
+    } else {
+      if (watch) {
+        out.println("-- " + Timestamps.format(now));
+      }
+      out.print(table(rows, now));
+    }
+    out.flush();
+  }
+
+  static String table(List<AgentRow> rows, Instant now) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(new String[] {"AGENT", "INSTANCES", "HOST", "CHANNELS", "CAPABILITIES", "LAST HEARTBEAT", "STATUS"});
+    for (AgentRow row : rows) {
+      lines.add(new String[] {
+          row.agent(),
+          row.instances() < 0 ? "?" : Integer.toString(row.instances()),
+          row.host(),
+          String.join(",", row.channels()),
+          row.capabilities().isEmpty() ? "-" : String.join(",", row.capabilities()),
+          ago(row.lastHeartbeat(), now),
+          row.online() ? "online" : "SILENT"});
+    }
+    int[] widths = new int[lines.get(0).length];
+    for (String[] line : lines) {
+      for (int i = 0; i < line.length; i++) {
+        widths[i] = Math.max(widths[i], line[i].length());
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    for (String[] line : lines) {
+      for (int i = 0; i < line.length; i++) {
+        text.append(i == line.length - 1 ? line[i] : String.format(Locale.ROOT, "%-" + (widths[i] + 2) + "s", line[i]));
+      }
+      text.append(System.lineSeparator());
+    }
+    if (rows.isEmpty()) {
+      text.append("(no agents)").append(System.lineSeparator());
+    }
+    return text.toString();
+  }
+
+  private static String ago(Instant then, Instant now) {
+    long millis = Math.max(0, Duration.between(then, now).toMillis());
+    return String.format(Locale.ROOT, "%.1fs ago", millis / 1000.0);
+  }
+
+  private static String localHost() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (UnknownHostException e) {
+      return "localhost";
+    }
+  }
+}
