@@ -15,8 +15,10 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -36,6 +38,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
   private final SubscriptionOptions options;
   private final SporeHandler handler;
   private final WorkerExecutor pool;
+  private final Executor workers; // the pool's threads, fed directly
   private final SerialExecutor serial;
   private final DuplicateWindow duplicates;
   private final ReefMetrics.PerType received;
@@ -43,8 +46,8 @@ final class AgentInstance implements Subscription, DeliveryHandler {
   private final ReefMetrics.PerTypeTimer latency;
   private final AtomicBoolean accepting = new AtomicBoolean(true);
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Object drainLock = new Object();
-  private int held; // guarded by drainLock: deliveries taken and not yet settled
+  private final Object drainLock = new Object(); // closing waits on it for the last settlement
+  private final AtomicInteger held = new AtomicInteger(); // deliveries taken and not yet settled
   private volatile ConsumerHandle consumer;
   private volatile boolean released; // the consumer closed: unsettled deliveries went back to the queue
 
@@ -56,7 +59,8 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     this.options = options;
     this.handler = handler;
     this.pool = reef.vertx().createSharedWorkerExecutor("reef-agent-" + agentName, options.poolSize());
-    this.serial = options.concurrency() == Concurrency.SEQUENTIAL ? new SerialExecutor(pool) : null;
+    this.workers = WorkerPools.executor(pool);
+    this.serial = options.concurrency() == Concurrency.SEQUENTIAL ? new SerialExecutor(workers) : null;
     this.duplicates = reef.duplicateWindow(channel.name(), agentName, options.duplicateWindow());
     this.received = reef.metrics().counters(ReefMetrics.RECEIVED, channel.name(), agentName);
     this.handled = reef.metrics().counters(ReefMetrics.HANDLED, channel.name(), agentName);
@@ -91,9 +95,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
 
   @Override
   public void onDelivery(Delivery delivery) {
-    synchronized (drainLock) {
-      held++;
-    }
+    held.incrementAndGet();
     reef.metrics().heldOne();
     Spore spore = delivery.spore();
     received.increment(spore.type());
@@ -103,16 +105,15 @@ final class AgentInstance implements Subscription, DeliveryHandler {
       settle(delivery::ack); // a broadcast reaches every agent but its sender (SPEC §3.2)
     } else if (dropIfExpired(delivery)) {
       return;
-    } else if (duplicates.contains(spore.id())) {
+    } else if (delivery.redelivered() && duplicates.contains(spore.id())) {
+      // Only a redelivery is checked here, to ack it without a trip to the pool; any other duplicate
+      // (a re-sent publish) is caught when the worker claims its id, which every delivery does.
       reef.metrics().count(ReefMetrics.DUPLICATES, channel.name(), agentName, spore);
       settle(delivery::ack);
     } else if (serial != null) {
       serial.execute(() -> process(delivery));
     } else {
-      pool.executeBlocking(() -> {
-        process(delivery);
-        return null;
-      }, false);
+      workers.execute(() -> process(delivery));
     }
   }
 
@@ -180,10 +181,15 @@ final class AgentInstance implements Subscription, DeliveryHandler {
    * id and agent in the logging MDC, so the handler's own log lines can be followed along a chain.
    */
   private Object handleTraced(Spore spore, InstanceContext context) throws Exception {
-    try (MDC.MDCCloseable sporeId = MDC.putCloseable("spore_id", spore.id());
-        MDC.MDCCloseable traceId = MDC.putCloseable("trace_id", context.traceId());
-        MDC.MDCCloseable agent = MDC.putCloseable("agent", agentName)) {
+    MDC.put("spore_id", spore.id());
+    MDC.put("trace_id", context.traceId());
+    MDC.put("agent", agentName);
+    try {
       return context.trace().callWithin(() -> handler.handle(spore, context));
+    } finally {
+      MDC.remove("agent");
+      MDC.remove("trace_id");
+      MDC.remove("spore_id");
     }
   }
 
@@ -220,7 +226,8 @@ final class AgentInstance implements Subscription, DeliveryHandler {
 
   private boolean dropIfExpired(Delivery delivery) {
     Spore spore = delivery.spore();
-    if (!spore.isExpiredAt(Instant.now())) {
+    // Most spores never expire: no clock read for them.
+    if (spore.expiresAt() == null || !spore.isExpiredAt(Instant.now())) {
       return false;
     }
     reef.metrics().count(ReefMetrics.EXPIRED, channel.name(), agentName, spore);
@@ -236,9 +243,10 @@ final class AgentInstance implements Subscription, DeliveryHandler {
       LOG.warn("agent '{}' could not settle a delivery: {}", agentName, e.toString());
     } finally {
       reef.metrics().settledOne();
-      synchronized (drainLock) {
-        held--;
-        if (held == 0) {
+      // Only a closing instance waits for the count to reach zero: no lock on the way otherwise. The
+      // count is read after `closed` is set, so either finish() sees zero or this sees `closed`.
+      if (held.decrementAndGet() == 0 && closed.get()) {
+        synchronized (drainLock) {
           drainLock.notifyAll();
         }
       }
@@ -261,7 +269,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     }
     synchronized (drainLock) {
       long left;
-      while (held > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
+      while (held.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
         try {
           drainLock.wait(Math.max(1, left / 1_000_000));
         } catch (InterruptedException e) {
@@ -269,9 +277,9 @@ final class AgentInstance implements Subscription, DeliveryHandler {
           break;
         }
       }
-      if (held > 0) {
+      if (held.get() > 0) {
         LOG.warn("agent '{}' instance {}: {} spore(s) unfinished after the drain timeout go back to the queue",
-            agentName, instanceId, held);
+            agentName, instanceId, held.get());
       }
     }
     released = true;

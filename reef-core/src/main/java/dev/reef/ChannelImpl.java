@@ -6,13 +6,17 @@ import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** {@link Channel} on a {@link Reef}: checks, asks the authorizer, then hands spores to the backend. */
 final class ChannelImpl implements Channel {
   private final Reef reef;
   private final String name;
+  /** Per sending agent, its meters: one lookup by name per send, not a registry key built per send. */
+  private final Map<String, ReefMetrics.SendCounters> senders = new ConcurrentHashMap<>();
 
   ChannelImpl(Reef reef, String name) {
     this.reef = reef;
@@ -123,7 +127,12 @@ final class ChannelImpl implements Channel {
     reef.ensureOpen();
     checkSize(spore);
     authorize(new AccessRequest(action, name, spore.fromAgent(), spore.toAgent(), spore));
-    return reef.metrics().countSend(reef.backend().publish(Outbound.of(name, spore, replyAddress)), name, spore);
+    ReefMetrics.SendCounters counters = senders.get(spore.fromAgent());
+    if (counters == null) {
+      counters = senders.computeIfAbsent(spore.fromAgent(), agent -> reef.metrics().sendCounters(name, agent));
+    }
+    return reef.metrics().countSend(reef.backend().publish(Outbound.of(name, spore, replyAddress)), counters, name,
+        spore);
   }
 
   void checkSize(Spore spore) {

@@ -27,6 +27,18 @@ public interface HandlerContext {
   String traceId();
 
   /**
+   * The user the transport verified as the publisher of the spore being handled, or empty when it
+   * authenticates none (in-memory). AMQP: the broker login of the connection that published it,
+   * carried in the {@code user_id} property that RabbitMQ checks. Unlike {@code from_agent}, which
+   * any sender can write, a sender cannot forge it. A retried or replayed spore was re-published by
+   * the Reef that retried or replayed it, and carries that Reef's user; to prove which agent made a
+   * spore wherever it travels, sign it ({@link dev.reef.security.SporeSigning}).
+   */
+  default java.util.Optional<String> verifiedUserId() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * Replies to the request being handled. At most one reply per request.
    *
    * @throws IllegalStateException when the spore is not a request or was already answered

@@ -32,6 +32,11 @@ final class InstanceContext implements HandlerContext {
   }
 
   @Override
+  public java.util.Optional<String> verifiedUserId() {
+    return java.util.Optional.ofNullable(delivery.verifiedUserId());
+  }
+
+  @Override
   public String agentName() {
     return instance.agentName();
   }

@@ -50,10 +50,12 @@ public final class Reef implements AutoCloseable {
   private volatile boolean closed; // set once instances have drained: handlers may still send while draining
 
   private Reef(Builder builder) {
-    this.backend = builder.backend != null ? builder.backend : Backends.connect(builder.uri, builder.namespace);
+    ReefBackend connected = builder.backend != null ? builder.backend : Backends.connect(builder.uri, builder.namespace);
     this.ownsVertx = builder.vertx == null;
     this.vertx = ownsVertx ? Vertx.vertx() : builder.vertx;
     this.metrics = new ReefMetrics(builder.meterRegistry != null ? builder.meterRegistry : new SimpleMeterRegistry());
+    // Signing wraps the connection, so that every way out (sends, replies) and in (deliveries, replies) passes it.
+    this.backend = builder.signing == null ? connected : builder.signing.protect(connected, metrics.registry());
     this.authorizer = builder.authorizer;
     this.rateLimiter = new BroadcastRateLimiter(builder.broadcastPermits, builder.broadcastPer);
     this.maxKnowledgeBytes = builder.maxKnowledgeBytes;
@@ -242,8 +244,18 @@ public final class Reef implements AutoCloseable {
     private Duration broadcastPer;
     private int maxKnowledgeBytes = 10 * 1024 * 1024;
     private Duration drainTimeout = Duration.ofSeconds(10);
+    private dev.reef.security.SporeSigning signing;
 
     private Builder() {}
+
+    /**
+     * Signs the spores this Reef sends and/or verifies those it receives, as {@code signing} says
+     * (default: neither). See {@link dev.reef.security.SporeSigning}.
+     */
+    public Builder signing(dev.reef.security.SporeSigning signing) {
+      this.signing = Objects.requireNonNull(signing, "signing");
+      return this;
+    }
 
     /** Uses this backend connection (the Reef closes it). */
     public Builder backend(ReefBackend backend) {
@@ -260,7 +272,9 @@ public final class Reef implements AutoCloseable {
       try {
         this.uri = Backends.parse(uri);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid backend URI: " + e.getMessage(), e);
+        // Neither e's message nor e itself as the cause: both quote the whole URI, password included.
+        throw new IllegalArgumentException("invalid backend URI: " + (e.getCause() instanceof java.net.URISyntaxException
+            syntax ? syntax.getReason() + " at index " + syntax.getIndex() : "it is malformed"));
       }
       return this;
     }

@@ -78,6 +78,31 @@ final class ReefMetrics {
     });
   }
 
+  /**
+   * Counts a send as {@link #countSend(java.util.concurrent.CompletableFuture, String, Spore)} does,
+   * with the sender's counters looked up once by the caller instead of per send.
+   */
+  java.util.concurrent.CompletableFuture<Void> countSend(
+      java.util.concurrent.CompletableFuture<Void> sent, SendCounters counters, String channel, Spore spore) {
+    return sent.whenComplete((ok, error) -> {
+      if (error == null) {
+        counters.sent.increment(spore.type());
+      } else {
+        counters.failed.increment(spore.type());
+        org.slf4j.LoggerFactory.getLogger(ReefMetrics.class).debug("send of spore {} on '{}' failed: {}",
+            spore.id(), channel, RequestTracker.unwrap(error).toString());
+      }
+    });
+  }
+
+  /** The sent and send-failed counters of one agent on one channel. */
+  SendCounters sendCounters(String channel, String agent) {
+    return new SendCounters(counters(SENT, channel, agent), counters(SEND_FAILED, channel, agent));
+  }
+
+  /** The counters a sender's sends go to. */
+  record SendCounters(PerType sent, PerType failed) {}
+
   /** The counters {@code name} of one agent on one channel, one per spore type, made on first use. */
   PerType counters(String name, String channel, String agent) {
     return new PerType(type -> counters.computeIfAbsent(new Key(name, channel, agent, type.wireValue()), key ->

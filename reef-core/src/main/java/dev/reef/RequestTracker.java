@@ -5,7 +5,6 @@ import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
-import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -37,7 +37,7 @@ final class RequestTracker implements ReplyHandler {
   private final Reef reef;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private volatile ReplyEndpoint endpoint;
-  private volatile WorkerExecutor callbacks;
+  private volatile Executor callbacks; // a Vert.x worker pool's threads
 
   RequestTracker(Reef reef) {
     this.reef = reef;
@@ -147,11 +147,7 @@ final class RequestTracker implements ReplyHandler {
   }
 
   private void completeLater(Runnable completion) {
-    WorkerExecutor pool = callbacks();
-    pool.executeBlocking(() -> {
-      completion.run();
-      return null;
-    }, false);
+    callbacks().execute(completion);
   }
 
   private ReplyEndpoint endpoint() {
@@ -169,13 +165,13 @@ final class RequestTracker implements ReplyHandler {
     return open;
   }
 
-  private WorkerExecutor callbacks() {
-    WorkerExecutor pool = callbacks;
+  private Executor callbacks() {
+    Executor pool = callbacks;
     if (pool == null) {
       synchronized (this) {
         pool = callbacks;
         if (pool == null) {
-          pool = reef.vertx().createSharedWorkerExecutor("reef-callbacks", 4);
+          pool = WorkerPools.executor(reef.vertx().createSharedWorkerExecutor("reef-callbacks", 4));
           callbacks = pool;
         }
       }

@@ -1,32 +1,32 @@
 package dev.reef;
 
-import io.vertx.core.WorkerExecutor;
 import java.util.Queue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs tasks one at a time, in submission order, on a Vert.x worker pool. Vert.x orders blocking
  * tasks per context, but deliveries come from backend threads that have none, so sequential agents
- * keep their own queue and drain it from the pool.
+ * keep their own queue and drain it from the pool ({@link WorkerPools#executor}).
  */
 final class SerialExecutor {
-  private final WorkerExecutor pool;
+  private final Executor pool;
   private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
   private final AtomicInteger pending = new AtomicInteger();
 
-  SerialExecutor(WorkerExecutor pool) {
+  SerialExecutor(Executor pool) {
     this.pool = pool;
   }
 
   void execute(Runnable task) {
     tasks.add(task);
     if (pending.getAndIncrement() == 0) {
-      pool.executeBlocking(this::drain, false);
+      pool.execute(this::drain);
     }
   }
 
-  private Void drain() {
+  private void drain() {
     do {
       Runnable task = tasks.poll();
       try {
@@ -36,6 +36,5 @@ final class SerialExecutor {
         org.slf4j.LoggerFactory.getLogger(SerialExecutor.class).error("task failed", e);
       }
     } while (pending.decrementAndGet() > 0);
-    return null;
   }
 }

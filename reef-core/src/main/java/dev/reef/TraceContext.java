@@ -25,8 +25,26 @@ record TraceContext(String traceId, String spanId) {
     if (parsed != null) {
       return parsed;
     }
-    String hex = spore.id().replace("-", "").toLowerCase(java.util.Locale.ROOT);
+    String hex = hexDigits(spore.id());
     return new TraceContext(hex, hex.substring(16));
+  }
+
+  /** The 32 hex digits of a UUID in lower case: one pass, as it runs for every spore handled. */
+  static String hexDigits(String uuid) {
+    if (uuid.length() == 36) {
+      byte[] digits = new byte[32];
+      int at = 0;
+      for (int i = 0; i < 36; i++) {
+        char c = uuid.charAt(i);
+        if (c != '-' && at < 32) {
+          digits[at++] = (byte) (c >= 'A' && c <= 'F' ? c + ('a' - 'A') : c);
+        }
+      }
+      if (at == 32) {
+        return new String(digits, java.nio.charset.StandardCharsets.ISO_8859_1);
+      }
+    }
+    return uuid.replace("-", "").toLowerCase(java.util.Locale.ROOT);
   }
 
   /** The trace of the spore being handled on this thread, or null. */
@@ -41,11 +59,7 @@ record TraceContext(String traceId, String spanId) {
     try {
       return body.call();
     } finally {
-      if (previous == null) {
-        CURRENT.remove();
-      } else {
-        CURRENT.set(previous);
-      }
+      CURRENT.set(previous); // not remove(): the thread's next handler reuses the entry instead of making one
     }
   }
 
@@ -60,8 +74,20 @@ record TraceContext(String traceId, String spanId) {
   /** A {@code traceparent} for a new span in this trace. */
   String childTraceparent() {
     long span = ThreadLocalRandom.current().nextLong();
-    return "00-" + traceId + "-" + String.format("%016x", span == 0 ? 1 : span) + "-01";
+    return "00-" + traceId + "-" + hex16(span == 0 ? 1 : span) + "-01";
   }
+
+  /** {@code value} as 16 lower-case hex digits, zero-padded (as {@code %016x}, without a formatter). */
+  static String hex16(long value) {
+    byte[] digits = new byte[16];
+    for (int i = 15; i >= 0; i--) {
+      digits[i] = HEX[(int) (value & 0xF)];
+      value >>>= 4;
+    }
+    return new String(digits, java.nio.charset.StandardCharsets.ISO_8859_1);
+  }
+
+  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
   /** Reads {@code 00-<32 hex>-<16 hex>-<2 hex>}; null when malformed or all zero. */
   static TraceContext parse(String traceparent) {

@@ -7,11 +7,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Properties;
 
 /**
  * Scenario {@code inmemory-throughput}: directed spores per second through Reef's in-memory backend,
@@ -36,8 +33,14 @@ public final class InMemoryThroughput {
 
   /** Runs the scenario with settings from {@code args} and system properties; see the class comment. */
   public static void main(String[] args) throws Exception {
-    Settings settings = Settings.from(args, propertiesOf(System.getProperties()));
-    run(settings, System.out);
+    run(Params.of(args), System.out);
+  }
+
+  /** Runs the comparison with settings from {@code params}. */
+  static Result run(Params params, PrintStream out) throws Exception {
+    Settings settings = Settings.from(params);
+    params.requireAllUsed();
+    return run(settings, out);
   }
 
   /** Runs the comparison, printing progress and, last, the result line. */
@@ -91,7 +94,7 @@ public final class InMemoryThroughput {
     }
 
     printLoad(out, "after");
-    Result result = new Result(SCENARIO, median(reefRates), median(referenceRates));
+    Result result = Result.rate(SCENARIO, median(reefRates), median(referenceRates), "msgs/s");
     out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f msgs/s, vertx-eventbus %,.0f msgs/s, "
         + "reef/reference %.3f%n", settings.rounds(), result.reef(), result.reference(), result.ratio());
     out.println(result.line());
@@ -111,11 +114,5 @@ public final class InMemoryThroughput {
     Collections.sort(sorted);
     int middle = sorted.size() / 2;
     return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
-  }
-
-  private static Map<String, String> propertiesOf(Properties properties) {
-    Map<String, String> map = new HashMap<>();
-    properties.stringPropertyNames().forEach(name -> map.put(name, properties.getProperty(name)));
-    return map;
   }
 }

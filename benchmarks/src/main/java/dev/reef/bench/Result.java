@@ -3,22 +3,36 @@ package dev.reef.bench;
 import java.util.Locale;
 
 /**
- * The outcome of a comparison: the median rate of each side, in messages per second.
+ * The outcome of a comparison: Reef's figure, the reference's, and their ratio oriented so that
+ * higher is better for Reef.
  *
  * @param scenario the scenario name
- * @param reef Reef's median rate
- * @param reference the reference's median rate
+ * @param reef Reef's figure
+ * @param reference the reference's figure
+ * @param unit the unit of both figures
+ * @param ratio {@code reef / reference} for a rate, {@code reference / reef} for a time
  */
-record Result(String scenario, double reef, double reference) {
+record Result(String scenario, double reef, double reference, String unit, double ratio) {
 
-  /** Reef's rate over the reference's: higher is better for Reef. */
-  double ratio() {
-    return reef / reference;
+  /** A comparison of rates (more is better): the ratio is reef over reference. */
+  static Result rate(String scenario, double reef, double reference, String unit) {
+    return new Result(scenario, reef, reference, unit, reef / reference);
+  }
+
+  /** A comparison of durations (less is better): the ratio is reference over reef. */
+  static Result time(String scenario, double reef, double reference, String unit) {
+    return new Result(scenario, reef, reference, unit, reference / reef);
   }
 
   /** The machine-readable last line of a run. */
   String line() {
-    return String.format(Locale.ROOT, "RESULT scenario=%s reef=%.0f reference=%.0f unit=msgs/s ratio=%.3f",
-        scenario, reef, reference, ratio());
+    return String.format(Locale.ROOT, "RESULT scenario=%s reef=%s reference=%s unit=%s ratio=%.3f",
+        scenario, figure(reef), figure(reference), unit, ratio);
+  }
+
+  /** Whole numbers for large figures, three significant decimals for small ones. */
+  static String figure(double value) {
+    return Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%.0f", value)
+        : String.format(Locale.ROOT, "%.3g", value);
   }
 }

@@ -1,11 +1,8 @@
 package dev.reef.bench;
 
-import java.util.HashMap;
-import java.util.Map;
-
 /**
- * The parameters of one benchmark run. Read from {@code --name=value} arguments, then {@code
- * -Dbench.name=value} system properties, then the defaults; {@code smoke} selects a tiny size for CI.
+ * The parameters of one benchmark run. Read from the run's {@link Params}; {@code smoke}
+ * selects a tiny size for CI.
  *
  * @param messages spores (and event-bus messages) per side per round
  * @param warmupRounds rounds run first and discarded, letting the JIT settle
@@ -30,46 +27,18 @@ record Settings(int messages, int warmupRounds, int rounds, int window, int pref
   }
 
   /**
-   * Reads the settings.
+   * Reads the settings from the run's parameters ({@code smoke=true}: {@link #SMOKE}).
    *
    * @throws IllegalArgumentException naming an unknown or malformed parameter
    */
-  static Settings from(String[] args, Map<String, String> systemProperties) {
-    Map<String, String> given = new HashMap<>();
-    systemProperties.forEach((key, value) -> {
-      if (key.startsWith("bench.")) {
-        given.put(key.substring("bench.".length()), value);
-      }
-    });
-    for (String arg : args) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new IllegalArgumentException("expected --name=value, got '" + arg + "'");
-      }
-      given.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-    }
-    Settings base = Boolean.parseBoolean(given.remove("smoke")) ? SMOKE : DEFAULT;
-    Settings settings = new Settings(
-        intOr(given.remove("messages"), "messages", base.messages),
-        intOr(given.remove("warmup"), "warmup", base.warmupRounds),
-        intOr(given.remove("rounds"), "rounds", base.rounds),
-        intOr(given.remove("window"), "window", base.window),
-        intOr(given.remove("prefetch"), "prefetch", base.prefetch));
-    if (!given.isEmpty()) {
-      throw new IllegalArgumentException("unknown parameter(s) " + given.keySet()
-          + "; known: smoke, messages, warmup, rounds, window, prefetch");
-    }
-    return settings;
-  }
-
-  private static int intOr(String value, String name, int fallback) {
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.replace("_", ""));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
-    }
+  static Settings from(Params params) {
+    Settings base = params.smoke() ? SMOKE : DEFAULT;
+    return new Settings(
+        params.intValue("messages", base.messages, base.messages, 1),
+        params.intValue("warmup", base.warmupRounds, base.warmupRounds, 0),
+        params.intValue("rounds", base.rounds, base.rounds, 1),
+        params.intValue("window", base.window, base.window, 1),
+        params.intValue("prefetch", base.prefetch, base.prefetch, 1));
   }
 
   private static void requireAtLeast(String name, int value, int minimum) {

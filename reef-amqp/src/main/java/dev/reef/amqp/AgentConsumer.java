@@ -111,7 +111,7 @@ final class AgentConsumer implements ConsumerHandle {
         SporeCodec.Decoded decoded = backend.codec().decode(properties, body);
         if (decoded instanceof SporeCodec.Decoded.Valid valid) {
           handler.onDelivery(new AmqpDelivery(AgentConsumer.this, envelope.getDeliveryTag(), envelope.isRedeliver(),
-              valid.spore(), valid.attempt(), valid.replyAddress()));
+              valid.spore(), valid.attempt(), valid.replyAddress(), valid.userId()));
         } else {
           undecodable(envelope.getDeliveryTag(), properties, body, ((SporeCodec.Decoded.Malformed) decoded).reason());
         }

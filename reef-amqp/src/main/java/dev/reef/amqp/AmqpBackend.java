@@ -72,10 +72,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>URI query parameters, all optional: {@code addresses} (comma-separated {@code host:port} of
  * cluster nodes), {@code queue_type} ({@code classic} or {@code quorum}), {@code max_queue_length},
- * {@code max_body_bytes}, {@code confirm_timeout_ms}, {@code recovery_interval_ms}, {@code
+ * {@code max_body_bytes}, {@code confirm_timeout_ms}, {@code max_unconfirmed}, {@code recovery_interval_ms}, {@code
  * presence_heartbeat_ms}, {@code connection_name}; for {@code amqps}: {@code cacertfile} (PEM),
  * {@code keystore} (PKCS#12 client certificate), {@code keystore_password}, {@code verify_hostname};
  * and the client's own {@code heartbeat}, {@code connection_timeout}, {@code channel_max}.
+ *
+ * <p>Every spore published carries the connection's user as the AMQP {@code user_id} property, which
+ * RabbitMQ checks against the login; receivers see it as {@link dev.reef.HandlerContext#verifiedUserId()}.
+ * For {@code amqps}, the broker's certificate is checked against the CA file (or the JVM's trust store)
+ * and, unless {@code verify_hostname=false}, against the host name; a refused handshake fails {@link
+ * #builder() build()} with the setting to look at.
  *
  * <p>Thread-safe. Passwords never appear in logs or exception messages.
  */
@@ -103,7 +109,9 @@ public final class AmqpBackend implements ReefBackend {
   private AmqpBackend(Builder builder, ConnectionFactory factory, List<Address> addresses) {
     this.maskedUri = Uris.mask(builder.uri);
     this.names = new BrokerNames(builder.namespace);
-    this.codec = new SporeCodec(builder.maxBodyBytes);
+    // Every spore carries this connection's login as user_id, which RabbitMQ checks, so receivers
+    // learn who published it from the broker rather than from the sender (HandlerContext#verifiedUserId).
+    this.codec = new SporeCodec(builder.maxBodyBytes, factory.getUsername());
     this.completions = Executors.newSingleThreadExecutor(daemon("reef-amqp-completions-" + builder.namespace));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("reef-amqp-timer-" + builder.namespace));
     Connection publishConnection = null;
@@ -116,12 +124,13 @@ public final class AmqpBackend implements ReefBackend {
       completions.shutdownNow();
       timer.shutdownNow();
       throw new ReefException("could not connect to the broker at " + maskedUri + " " + describe(addresses) + ": "
-          + (e.getMessage() != null ? e.getMessage() : e.toString()), e);
+          + whyNotConnected(builder, addresses, e), e);
     }
     this.publishing = publishConnection;
     this.consuming = consumeConnection;
     this.topology = new Topology(publishing, names, builder.queueType, builder.maxQueueLength);
-    this.publisher = new ConfirmingPublisher(publishing, completions, builder.confirmTimeout, topology::forget);
+    this.publisher = new ConfirmingPublisher(publishing, completions, builder.confirmTimeout, builder.maxUnconfirmed,
+        topology::forget);
     this.retries = new Retries(topology, publisher, codec);
     this.deadLetters = new AmqpDeadLetters(publishing, topology, publisher, codec, this::publish);
     this.presence = new Presence(hostName(), topology, publisher, builder.presenceHeartbeat);
@@ -383,6 +392,26 @@ public final class AmqpBackend implements ReefBackend {
         () -> LOG.info("the broker unblocked the {} connection", role));
   }
 
+  /** The reason of a failed connection, with the setting to look at when there is one. */
+  private static String whyNotConnected(Builder builder, List<Address> addresses, Exception error) {
+    if (builder.uri.getScheme().equalsIgnoreCase("amqps")) {
+      String trustedBy = builder.sslContext != null ? "the SSLContext given to the builder"
+          : builder.caCertificates != null ? "the CA file " + builder.caCertificates
+          : "the JVM's trust store (no cacertfile given)";
+      String tls = TlsContexts.describeFailure(error, trustedBy, builder.sslContext != null || builder.keyStore != null,
+          addresses.stream().map(Address::getHost).distinct().toList());
+      if (tls != null) {
+        return tls;
+      }
+    }
+    String message = error.getMessage() != null ? error.getMessage() : error.toString();
+    if (error instanceof com.rabbitmq.client.AuthenticationFailureException
+        || error instanceof com.rabbitmq.client.PossibleAuthenticationFailureException) {
+      return message + " (check the user name and password in the URI)";
+    }
+    return message;
+  }
+
   private static String describe(List<Address> addresses) {
     return addresses.toString();
   }
@@ -425,7 +454,8 @@ public final class AmqpBackend implements ReefBackend {
   public static final class Builder {
     private static final Set<String> CLIENT_PARAMETERS = Set.of("heartbeat", "connection_timeout", "channel_max");
     private static final Set<String> REEF_PARAMETERS = Set.of("addresses", "queue_type", "max_queue_length",
-        "max_body_bytes", "confirm_timeout_ms", "recovery_interval_ms", "presence_heartbeat_ms", "connection_name",
+        "max_body_bytes", "confirm_timeout_ms", "max_unconfirmed", "recovery_interval_ms", "presence_heartbeat_ms",
+        "connection_name",
         "cacertfile", "keystore", "keystore_password", "verify_hostname");
 
     private URI uri = URI.create("amqp://localhost");
@@ -435,6 +465,7 @@ public final class AmqpBackend implements ReefBackend {
     private int maxQueueLength = 1_000_000;
     private int maxBodyBytes = 10 * 1024 * 1024;
     private Duration confirmTimeout = Duration.ofSeconds(30);
+    private int maxUnconfirmed = 10_000;
     private Duration recoveryInterval = Duration.ofSeconds(2);
     private Duration presenceHeartbeat = Duration.ofSeconds(5);
     private String connectionName = "reef";
@@ -467,6 +498,12 @@ public final class AmqpBackend implements ReefBackend {
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!scheme.equals("amqp") && !scheme.equals("amqps")) {
         throw new IllegalArgumentException("an AMQP URI starts with amqp:// or amqps://, got " + Uris.mask(uri));
+      }
+      if (uri.getRawAuthority() != null && uri.getHost() == null) {
+        // Java reads an authority whose host or port it cannot parse as no host at all; the client would
+        // then quietly connect to localhost as guest.
+        throw new IllegalArgumentException("invalid AMQP URI " + Uris.mask(uri) + ": its host or port is malformed;"
+            + " it must look like amqp://user:password@host:5672/vhost");
       }
       Map<String, String> query = Uris.query(uri);
       for (String key : query.keySet()) {
@@ -538,6 +575,19 @@ public final class AmqpBackend implements ReefBackend {
     public Builder confirmTimeout(Duration timeout) {
       this.confirmTimeout = positive("confirmTimeout", timeout);
       explicit.add("confirm_timeout_ms");
+      return this;
+    }
+
+    /**
+     * The most sends that may wait for the broker's confirm at once (default 10,000); a further send
+     * waits for room up to the confirm timeout, then fails. Bounds a fast publisher's memory.
+     */
+    public Builder maxUnconfirmed(int maxUnconfirmed) {
+      if (maxUnconfirmed < 1) {
+        throw new IllegalArgumentException("maxUnconfirmed must be at least 1, got " + maxUnconfirmed);
+      }
+      this.maxUnconfirmed = maxUnconfirmed;
+      explicit.add("max_unconfirmed");
       return this;
     }
 
@@ -623,11 +673,13 @@ public final class AmqpBackend implements ReefBackend {
           }
         }
         factory.setUri(Uris.withoutQuery(uri));
-      } catch (java.net.URISyntaxException | GeneralSecurityException e) {
-        throw new IllegalArgumentException("invalid AMQP URI " + Uris.mask(uri) + ": " + e.getMessage(), e);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("invalid AMQP URI " + Uris.mask(uri) + ": "
-            + (e.getMessage() == null ? "" : e.getMessage().replace(String.valueOf(uri.getRawUserInfo()), "***")), e);
+      } catch (java.net.URISyntaxException | GeneralSecurityException | IllegalArgumentException e) {
+        IllegalArgumentException invalid = new IllegalArgumentException("invalid AMQP URI " + Uris.mask(uri) + ": "
+            + Uris.scrub(String.valueOf(e.getMessage()), uri));
+        if (!Uris.quotesSecret(e, uri)) { // a cause that quotes the password would print it with the stack trace
+          invalid.initCause(e);
+        }
+        throw invalid;
       }
       applyClientSettings(factory);
       factory.setAutomaticRecoveryEnabled(true);
@@ -657,6 +709,7 @@ public final class AmqpBackend implements ReefBackend {
             case "max_queue_length" -> maxQueueLength(Integer.parseInt(value));
             case "max_body_bytes" -> maxBodyBytes(Integer.parseInt(value));
             case "confirm_timeout_ms" -> confirmTimeout(Duration.ofMillis(Long.parseLong(value)));
+            case "max_unconfirmed" -> maxUnconfirmed(Integer.parseInt(value));
             case "recovery_interval_ms" -> recoveryInterval(Duration.ofMillis(Long.parseLong(value)));
             case "presence_heartbeat_ms" -> presenceHeartbeat(Duration.ofMillis(Long.parseLong(value)));
             case "connection_name" -> connectionName(value);

@@ -102,6 +102,7 @@ final class AmqpDeadLetters implements DeadLetters {
     }
     AMQP.BasicProperties.Builder properties = (original != null ? original.builder() : new AMQP.BasicProperties.Builder())
         .expiration(null)
+        .userId(null) // the original's publisher is not ours: RabbitMQ would refuse the copy and close the channel
         .deliveryMode(SporeCodec.PERSISTENT)
         .headers(headers);
     if (original == null || original.getMessageId() == null) {

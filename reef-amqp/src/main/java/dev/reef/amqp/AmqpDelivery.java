@@ -15,16 +15,18 @@ final class AmqpDelivery implements Delivery {
   private final Spore spore;
   private final int attempt;
   private final String replyAddress;
+  private final String userId;
   private final AtomicBoolean settled = new AtomicBoolean();
 
   AmqpDelivery(AgentConsumer consumer, long deliveryTag, boolean redelivered, Spore spore, int attempt,
-      String replyAddress) {
+      String replyAddress, String userId) {
     this.consumer = consumer;
     this.deliveryTag = deliveryTag;
     this.redelivered = redelivered;
     this.spore = spore;
     this.attempt = attempt;
     this.replyAddress = replyAddress;
+    this.userId = userId;
   }
 
   @Override
@@ -50,6 +52,12 @@ final class AmqpDelivery implements Delivery {
   @Override
   public boolean redelivered() {
     return redelivered;
+  }
+
+  /** The message's {@code user_id}, which the broker checked against its publisher's login. */
+  @Override
+  public String verifiedUserId() {
+    return userId;
   }
 
   long deliveryTag() {

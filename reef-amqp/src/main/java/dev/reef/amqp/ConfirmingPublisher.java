@@ -21,6 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +36,10 @@ import org.slf4j.LoggerFactory;
  * published again once the client has recovered connection and topology, so the broker has them at
  * least once; receivers suppress the duplicates (SPEC §3.10, §3.11).
  *
+ * <p>At most {@code maxOutstanding} publishes wait for a confirm (or for a connection) at once: a
+ * further publish waits for room up to the confirm timeout and then fails, so a publisher faster than
+ * the broker, or one sending through an outage, is slowed down rather than run out of memory.
+ *
  * <p>Broker callbacks (acks, nacks, returns) run on the connection's I/O thread, so futures are
  * completed on {@code completions}: callers' continuations never run on, or block, that thread.
  */
@@ -43,6 +50,8 @@ final class ConfirmingPublisher implements AutoCloseable {
   private final Executor completions;
   private final Duration confirmTimeout;
   private final Runnable onChannelError;
+  private final int maxOutstanding;
+  private final Semaphore room;
   private final Object lock = new Object();
   /** By publish sequence number of the current channel. */
   private final NavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
@@ -56,6 +65,7 @@ final class ConfirmingPublisher implements AutoCloseable {
     final OutgoingMessage message;
     final CompletableFuture<Void> future = new CompletableFuture<>();
     final long deadlineNanos;
+    final AtomicBoolean holdsRoom = new AtomicBoolean(true);
     volatile RuntimeException returned;
 
     Pending(OutgoingMessage message, long deadlineNanos) {
@@ -68,11 +78,14 @@ final class ConfirmingPublisher implements AutoCloseable {
    * @param onChannelError called when the broker closes the publishing channel with a channel-level
    *     error (e.g. an exchange was deleted under it), so that cached topology is declared again
    */
-  ConfirmingPublisher(Connection connection, Executor completions, Duration confirmTimeout, Runnable onChannelError) {
+  ConfirmingPublisher(Connection connection, Executor completions, Duration confirmTimeout, int maxOutstanding,
+      Runnable onChannelError) {
     this.connection = connection;
     this.completions = completions;
     this.confirmTimeout = confirmTimeout;
     this.onChannelError = onChannelError;
+    this.maxOutstanding = maxOutstanding;
+    this.room = new Semaphore(maxOutstanding);
     if (connection instanceof Recoverable recoverable) {
       recoverable.addRecoveryListener(new RecoveryListener() {
         @Override
@@ -93,9 +106,41 @@ final class ConfirmingPublisher implements AutoCloseable {
     });
   }
 
-  /** Publishes {@code message}; see the class comment for how the future ends. */
+  /**
+   * Publishes {@code message}, first waiting (up to the confirm timeout) for room among the
+   * outstanding publishes; see the class comment for how the future ends.
+   */
   CompletableFuture<Void> publish(OutgoingMessage message) {
+    boolean admitted;
+    try {
+      admitted = room.tryAcquire(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      admitted = false;
+    }
+    return admitted ? admitted(message) : noRoom(message);
+  }
+
+  /**
+   * Publishes {@code message} only if there is room now, never waiting: for the timer thread's own
+   * messages (presence), which must not stall the expiry of overdue publishes that frees room.
+   */
+  CompletableFuture<Void> publishIfRoom(OutgoingMessage message) {
+    return room.tryAcquire() ? admitted(message) : noRoom(message);
+  }
+
+  private CompletableFuture<Void> noRoom(OutgoingMessage message) {
+    return CompletableFuture.failedFuture(new ReefException("could not send " + message.description() + ": "
+        + maxOutstanding + " earlier publishes are still waiting for the broker's confirm (or for a connection)"));
+  }
+
+  private CompletableFuture<Void> admitted(OutgoingMessage message) {
     Pending pending = new Pending(message, System.nanoTime() + confirmTimeout.toNanos());
+    pending.future.whenComplete((ok, error) -> {
+      if (pending.holdsRoom.compareAndSet(true, false)) {
+        room.release();
+      }
+    });
     synchronized (lock) {
       if (closed) {
         pending.future.completeExceptionally(
@@ -211,16 +256,23 @@ final class ConfirmingPublisher implements AutoCloseable {
         done.add(pending);
       }
     }
-    for (Pending pending : done) {
-      if (nacked != null) {
-        fail(pending, new QueueFullException("the broker refused " + pending.message.description()
-            + " (nack): a queue it routes to is full, or the broker could not store it"));
-      } else if (pending.returned != null) {
-        fail(pending, pending.returned);
-      } else {
-        complete(pending);
-      }
+    if (done.isEmpty()) {
+      return;
     }
+    // One hand-off per confirm, however many publishes it confirms (the broker acks in batches).
+    run(() -> {
+      for (Pending pending : done) {
+        if (nacked != null) {
+          pending.future.completeExceptionally(new QueueFullException("the broker refused "
+              + pending.message.description()
+              + " (nack): a queue it routes to is full, or the broker could not store it"));
+        } else if (pending.returned != null) {
+          pending.future.completeExceptionally(pending.returned);
+        } else {
+          pending.future.complete(null);
+        }
+      }
+    });
   }
 
   private void channelClosed(Channel closedChannel, ShutdownSignalException cause) {
@@ -341,10 +393,6 @@ final class ConfirmingPublisher implements AutoCloseable {
       fail(pending, new ReefException("the AMQP backend closed before the broker confirmed "
           + pending.message.description()));
     }
-  }
-
-  private void complete(Pending pending) {
-    run(() -> pending.future.complete(null));
   }
 
   private void fail(Pending pending, RuntimeException error) {

@@ -246,7 +246,8 @@ final class Presence implements Directory {
         .deliveryMode(1)
         .expiration(Long.toString(heartbeat.toMillis() * MISSED_HEARTBEATS))
         .build();
-    return publisher.publish(new OutgoingMessage(topology.presenceExchange(), "", properties,
+    // Runs on the timer thread that also expires overdue publishes: never wait for room here.
+    return publisher.publishIfRoom(new OutgoingMessage(topology.presenceExchange(), "", properties,
         message.toString().getBytes(StandardCharsets.UTF_8), null, "presence " + kind));
   }
 

@@ -10,6 +10,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BasicProperties;
 import com.rabbitmq.client.LongString;
 import dev.reef.codec.Timestamps;
+import dev.reef.spore.InvalidSporeException;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.io.IOException;
@@ -29,6 +30,11 @@ import java.util.Map;
  * string headers that Praval 0.8 reads and writes. Decoding is tolerant of what Praval sends (naive
  * timestamps, no Reef headers) and strict about everything else: any problem yields a {@link
  * Decoded.Malformed} with a reason, never an exception.
+ *
+ * <p>Beyond SPEC §4, the {@code user_id} property carries the publishing connection's login, which
+ * RabbitMQ verifies (it refuses a publish whose {@code user_id} is another user's). The decoder hands
+ * it on beside the spore, never inside it: a spore stays exactly what its sender made, and nothing a
+ * sender writes (headers, metadata, body) can pass for it.
  */
 final class SporeCodec {
   static final String SPORE_ID = "spore_id";
@@ -52,6 +58,15 @@ final class SporeCodec {
   static final String ATTEMPT = "x-reef-attempt";
 
   static final String WIRE_VERSION = "1.0";
+  /** The first instant a wire timestamp can hold: Python's {@code datetime} (Praval) reads years 1 to 9999 only. */
+  static final Instant FIRST_WIRE_INSTANT = Instant.parse("0001-01-01T00:00:00Z");
+  /** The first instant past what a wire timestamp can hold. */
+  static final Instant END_WIRE_INSTANT = Instant.parse("+10000-01-01T00:00:00Z");
+  /**
+   * The longest per-message TTL RabbitMQ takes (ten years): above it, it refuses the publish and
+   * closes the channel. A spore that expires later travels without one; Reef drops it on expiry anyway.
+   */
+  static final long MAX_EXPIRATION_MILLIS = 315_360_000_000L;
   static final String CONTENT_TYPE = "application/json";
   static final int PERSISTENT = 2;
 
@@ -62,13 +77,24 @@ final class SporeCodec {
   private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
 
   private final int maxBodyBytes;
+  private final String userId;
 
-  /** @param maxBodyBytes the largest body accepted when decoding; larger messages are malformed */
+  /** A codec that writes no {@code user_id}: for tests and tools that only read. */
   SporeCodec(int maxBodyBytes) {
+    this(maxBodyBytes, null);
+  }
+
+  /**
+   * @param maxBodyBytes the largest body accepted when decoding; larger messages are malformed
+   * @param userId the login of the connection that publishes what this codec encodes, written as the
+   *     {@code user_id} property, which RabbitMQ checks against that login; null to write none
+   */
+  SporeCodec(int maxBodyBytes, String userId) {
     if (maxBodyBytes < 4) {
       throw new IllegalArgumentException("maxBodyBytes must be at least 4, got " + maxBodyBytes);
     }
     this.maxBodyBytes = maxBodyBytes;
+    this.userId = userId == null || userId.isEmpty() ? null : userId;
   }
 
   int maxBodyBytes() {
@@ -80,8 +106,13 @@ final class SporeCodec {
 
   /** The outcome of decoding one message. */
   sealed interface Decoded {
-    /** A valid spore, with its attempt number and the reply address of a request (or null). */
-    record Valid(Spore spore, int attempt, String replyAddress) implements Decoded {}
+    /**
+     * A valid spore, with its attempt number, the reply address of a request (or null), and the
+     * {@code user_id} of its publisher (or null). The broker has checked that user id against the
+     * login of the connection that published the message, so it, unlike anything in the headers or
+     * the body, is not the sender's to choose.
+     */
+    record Valid(Spore spore, int attempt, String replyAddress, String userId) implements Decoded {}
 
     /** Not a spore, and why. */
     record Malformed(String reason) implements Decoded {}
@@ -92,8 +123,13 @@ final class SporeCodec {
    *
    * @param replyAddress for a request, where the reply goes (property {@code reply_to}); else null
    * @param attempt 1 for a first delivery; written as {@value #ATTEMPT} when larger
+   * @throws InvalidSporeException when a timestamp of the spore is outside the years 1 to 9999
    */
   Encoded encode(Spore spore, String replyAddress, int attempt, Instant now) {
+    requireWireTime("created_at", spore.createdAt());
+    if (spore.expiresAt() != null) {
+      requireWireTime("expires_at", spore.expiresAt());
+    }
     Map<String, Object> headers = new LinkedHashMap<>();
     headers.put(SPORE_ID, spore.id());
     headers.put(SPORE_TYPE, spore.type().wireValue());
@@ -104,9 +140,9 @@ final class SporeCodec {
     headers.put(PRIORITY, Integer.toString(spore.priority()));
     headers.put(REPLY_TO, orEmpty(spore.replyTo()));
     headers.put(VERSION, WIRE_VERSION);
-    headers.put(METADATA, spore.metadata().toJson());
-    headers.put(KNOWLEDGE_REFERENCES, json(spore.knowledgeReferences()));
-    headers.put(DATA_REFERENCES, json(spore.dataReferences()));
+    headers.put(METADATA, escapeLoneSurrogates(spore.metadata().toJson()));
+    headers.put(KNOWLEDGE_REFERENCES, escapeLoneSurrogates(json(spore.knowledgeReferences())));
+    headers.put(DATA_REFERENCES, escapeLoneSurrogates(json(spore.dataReferences())));
     String traceparent = spore.metadata().getString(TRACEPARENT);
     if (traceparent != null) {
       headers.put(TRACEPARENT, traceparent);
@@ -121,8 +157,14 @@ final class SporeCodec {
         .deliveryMode(PERSISTENT)
         .contentType(CONTENT_TYPE)
         .headers(headers);
+    if (userId != null) {
+      properties.userId(userId);
+    }
     if (spore.expiresAt() != null) {
-      properties.expiration(Long.toString(expirationMillis(spore.expiresAt(), now)));
+      long expiration = expirationMillis(spore.expiresAt(), now);
+      if (expiration <= MAX_EXPIRATION_MILLIS) {
+        properties.expiration(Long.toString(expiration));
+      }
     }
     if (replyAddress != null) {
       properties.correlationId(spore.id()).replyTo(replyAddress);
@@ -132,8 +174,45 @@ final class SporeCodec {
     }
     byte[] body = spore.knowledge() == null
         ? NULL_BODY
-        : spore.knowledge().toJson().getBytes(StandardCharsets.UTF_8);
+        : escapeLoneSurrogates(spore.knowledge().toJson()).getBytes(StandardCharsets.UTF_8);
     return new Encoded(properties.build(), body);
+  }
+
+  /**
+   * {@code json} with each unpaired UTF-16 surrogate written as a JSON escape (a backslash, {@code u}
+   * and four hex digits). UTF-8 has no form for one (the encoder would put {@code ?} in its place,
+   * changing the spore on the way); the escape is valid JSON that reads back as the same character.
+   * Such characters only occur inside JSON strings, where the escape belongs. One pass, and no copy
+   * when there is none.
+   */
+  static String escapeLoneSurrogates(String json) {
+    int length = json.length();
+    for (int i = 0; i < length; i++) {
+      char c = json.charAt(i);
+      if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < length && Character.isLowSurrogate(json.charAt(i + 1))) {
+          i++; // a well-formed pair: UTF-8 has it
+          continue;
+        }
+        return escapeFrom(json, i);
+      }
+    }
+    return json;
+  }
+
+  private static String escapeFrom(String json, int first) {
+    StringBuilder escaped = new StringBuilder(json.length() + 16).append(json, 0, first);
+    for (int i = first; i < json.length(); i++) {
+      char c = json.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1))) {
+        escaped.append(c).append(json.charAt(++i));
+      } else if (Character.isSurrogate(c)) {
+        escaped.append(String.format("\\u%04x", (int) c));
+      } else {
+        escaped.append(c);
+      }
+    }
+    return escaped.toString();
   }
 
   /**
@@ -196,7 +275,7 @@ final class SporeCodec {
       spore.priority(integer(PRIORITY, priority));
     }
     String metadata = optional(headers, METADATA);
-    if (metadata != null && !metadata.isEmpty()) {
+    if (metadata != null && !metadata.isEmpty() && !metadata.equals("{}")) { // "{}": nothing to parse
       JsonNode node = parseHeader(METADATA, metadata);
       if (!node.isObject()) {
         throw new MalformedException("header '" + METADATA + "' must hold a JSON object, got " + node.getNodeType());
@@ -219,7 +298,7 @@ final class SporeCodec {
       }
     }
     String replyAddress = emptyToNull(properties.getReplyTo());
-    return new Decoded.Valid(spore.build(), attempt, replyAddress);
+    return new Decoded.Valid(spore.build(), attempt, replyAddress, emptyToNull(properties.getUserId()));
   }
 
   /**
@@ -260,7 +339,7 @@ final class SporeCodec {
 
   private static List<String> strings(Map<String, Object> headers, String name) throws MalformedException {
     String text = optional(headers, name);
-    if (text == null || text.isEmpty()) {
+    if (text == null || text.isEmpty() || text.equals("[]")) { // "[]": what nearly every spore carries
       return List.of();
     }
     JsonNode node = parseHeader(name, text);
@@ -284,10 +363,27 @@ final class SporeCodec {
   }
 
   private static Instant timestamp(String name, String text) throws MalformedException {
+    Instant instant;
     try {
-      return Timestamps.parse(text);
+      instant = Timestamps.parse(text);
     } catch (IllegalArgumentException e) {
       throw new MalformedException("header '" + name + "': " + e.getMessage());
+    }
+    if (!isWireTime(instant)) {
+      throw new MalformedException("header '" + name + "': " + instant + " is outside the years 1 to 9999");
+    }
+    return instant;
+  }
+
+  private static boolean isWireTime(Instant instant) {
+    return !instant.isBefore(FIRST_WIRE_INSTANT) && instant.isBefore(END_WIRE_INSTANT);
+  }
+
+  /** A spore whose time the wire cannot carry fails its send, naming the field, rather than arriving changed. */
+  private static void requireWireTime(String field, Instant instant) {
+    if (!isWireTime(instant)) {
+      throw new InvalidSporeException(field, instant + " is outside the years 1 to 9999 that the AMQP wire format"
+          + " (and Praval's Python datetime) can carry");
     }
   }
 
@@ -325,6 +421,9 @@ final class SporeCodec {
   }
 
   private static String json(List<String> values) {
+    if (values.isEmpty()) {
+      return "[]";
+    }
     try {
       return MAPPER.writeValueAsString(values);
     } catch (JsonProcessingException e) {

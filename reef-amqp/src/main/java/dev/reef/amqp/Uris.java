@@ -3,7 +3,9 @@ package dev.reef.amqp;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -11,24 +13,29 @@ import java.util.Map;
 final class Uris {
   private Uris() {}
 
-  /** {@code uri} with its password, and any query value whose key mentions a password, masked. */
+  /**
+   * {@code uri} with its password, and any query value whose key mentions a password, masked. Works
+   * from the raw authority, so that a URI Java could not split into host and port (a bad port, say)
+   * is masked too; a URI with no authority at all is not shown beyond its scheme.
+   */
   static String mask(URI uri) {
     if (uri == null) {
       return "null";
     }
     StringBuilder text = new StringBuilder();
-    text.append(uri.getScheme()).append("://");
-    String userInfo = uri.getRawUserInfo();
-    if (userInfo != null) {
+    text.append(uri.getScheme());
+    String authority = uri.getRawAuthority();
+    if (uri.isOpaque() || authority == null) {
+      return text.append(":***").toString();
+    }
+    text.append("://");
+    int at = authority.lastIndexOf('@');
+    if (at >= 0) {
+      String userInfo = authority.substring(0, at);
       int colon = userInfo.indexOf(':');
       text.append(colon < 0 ? userInfo : userInfo.substring(0, colon) + ":***").append('@');
     }
-    if (uri.getHost() != null) {
-      text.append(uri.getHost());
-    }
-    if (uri.getPort() != -1) {
-      text.append(':').append(uri.getPort());
-    }
+    text.append(authority.substring(at + 1));
     if (uri.getRawPath() != null) {
       text.append(uri.getRawPath());
     }
@@ -43,6 +50,48 @@ final class Uris {
       }
     }
     return text.toString();
+  }
+
+  /** {@code text} with every secret of {@code uri} (its password, key store password) replaced by {@code ***}. */
+  static String scrub(String text, URI uri) {
+    String scrubbed = text;
+    for (String secret : secrets(uri)) {
+      scrubbed = scrubbed.replace(secret, "***");
+    }
+    return scrubbed;
+  }
+
+  /** True when the message of {@code error} or of any of its causes holds a secret of {@code uri}. */
+  static boolean quotesSecret(Throwable error, URI uri) {
+    List<String> secrets = secrets(uri);
+    for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+      String message = String.valueOf(cause.getMessage());
+      for (String secret : secrets) {
+        if (message.contains(secret)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** The secrets a URI holds, as written and decoded. */
+  private static List<String> secrets(URI uri) {
+    List<String> secrets = new ArrayList<>();
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo != null && userInfo.indexOf(':') >= 0) {
+      String password = userInfo.substring(userInfo.indexOf(':') + 1);
+      secrets.add(userInfo);
+      secrets.add(password);
+      secrets.add(decode(password));
+    }
+    query(uri).forEach((key, value) -> {
+      if (key.toLowerCase(Locale.ROOT).contains("password")) {
+        secrets.add(value);
+      }
+    });
+    secrets.removeIf(String::isEmpty);
+    return secrets;
   }
 
   /** The decoded query parameters, in order. */

@@ -25,6 +25,15 @@ public interface Delivery {
   /** True when the backend delivered this before (it may have been handled already). */
   boolean redelivered();
 
+  /**
+   * The user the transport authenticated as the publisher of this message, or null when it knows
+   * none. Never read from anything a sender writes into the spore. AMQP: the {@code user_id}
+   * property, which RabbitMQ checks against the login of the publishing connection.
+   */
+  default String verifiedUserId() {
+    return null;
+  }
+
   /** Done: remove it from the queue. */
   void ack();
 

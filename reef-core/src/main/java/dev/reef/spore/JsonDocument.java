@@ -58,7 +58,8 @@ public final class JsonDocument {
     // numbers have the parser's types and equal documents have equal hash codes.
     String json;
     try {
-      json = value instanceof JsonNode node ? node.toString() : MAPPER.writeValueAsString(value);
+      // Not JsonNode.toString(): it takes a slower, non-recursive path to the same compact text.
+      json = MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("cannot be written as JSON: " + e.getOriginalMessage(), e);
     }

@@ -32,6 +32,7 @@ final class AgentQueue {
   private static final Logger LOG = LoggerFactory.getLogger(AgentQueue.class);
   private static final int CALLER_BUDGET = 256;
   private static final int EXECUTOR_BUDGET = 1024;
+  private static final int SPINS_BEFORE_PARKING = 100;
   private static final QueueConsumer[] NO_CONSUMERS = new QueueConsumer[0];
 
   private final Namespace namespace;
@@ -81,7 +82,7 @@ final class AgentQueue {
 
   /** How many messages wait for a consumer. */
   int ready() {
-    lock.lock();
+    acquire();
     try {
       return ready;
     } finally {
@@ -97,7 +98,7 @@ final class AgentQueue {
    */
   boolean publish(Message message) {
     boolean deliverable;
-    lock.lock();
+    acquire();
     try {
       if (ready >= maxLength) {
         return false;
@@ -119,7 +120,7 @@ final class AgentQueue {
    * refused for length, so that nothing accepted is lost.
    */
   void enqueueAccepted(Message message) {
-    lock.lock();
+    acquire();
     try {
       add(message, false);
     } finally {
@@ -129,7 +130,7 @@ final class AgentQueue {
   }
 
   void attach(QueueConsumer consumer) {
-    lock.lock();
+    acquire();
     try {
       QueueConsumer[] now = Arrays.copyOf(consumers, consumers.length + 1);
       now[now.length - 1] = consumer;
@@ -144,7 +145,7 @@ final class AgentQueue {
   }
 
   void cancel(QueueConsumer consumer) {
-    lock.lock();
+    acquire();
     try {
       detach(consumer);
     } finally {
@@ -155,7 +156,7 @@ final class AgentQueue {
   /** Cancels the consumer and returns its unsettled deliveries to the head, in their order. */
   void close(QueueConsumer consumer) {
     int returned = 0;
-    lock.lock();
+    acquire();
     try {
       detach(consumer);
       if (consumer.closed) {
@@ -188,7 +189,7 @@ final class AgentQueue {
    */
   boolean settle(QueuedDelivery delivery, Message requeued) {
     boolean wake;
-    lock.lock();
+    acquire();
     try {
       if (delivery.settled) {
         return false;
@@ -267,7 +268,7 @@ final class AgentQueue {
 
   /** Takes the next message for the next consumer with room, or null when there is none. */
   private QueuedDelivery next() {
-    lock.lock();
+    acquire();
     try {
       if (ready == 0) {
         return null;
@@ -361,6 +362,21 @@ final class AgentQueue {
       }
     }
     consumers = now;
+  }
+
+  /**
+   * Takes the lock, spinning briefly first. It is held for well under a microsecond, while a thread
+   * that parks on it costs the thread handing it over a wake-up (a system call): with a publisher and
+   * a consumer on one queue, that was a sixth of the consumer's time.
+   */
+  private void acquire() {
+    for (int spin = 0; spin < SPINS_BEFORE_PARKING; spin++) {
+      if (lock.tryLock()) {
+        return;
+      }
+      Thread.onSpinWait();
+    }
+    lock.lock();
   }
 
   @Override

@@ -67,8 +67,9 @@ final class DeadLetterStore implements DeadLetters {
     }
     CompletableFuture<Void> published;
     try {
+      // Replayed by the namespace, not by a connection, so the spore carries no user.
       published = namespace.publish(
-          new Outbound(deadLetter.channel(), deadLetter.spore(), deadLetter.agent(), null, 1));
+          new Outbound(deadLetter.channel(), deadLetter.spore(), deadLetter.agent(), null, 1), null);
     } catch (RuntimeException e) {
       restore(arrival, deadLetter);
       throw e;

@@ -36,8 +36,8 @@ final class Exchange {
     return queues.values();
   }
 
-  CompletableFuture<Void> route(Outbound outbound) {
-    Message message = Message.of(outbound);
+  CompletableFuture<Void> route(Outbound outbound, String userId) {
+    Message message = Message.of(outbound, userId);
     String target = outbound.targetAgent();
     if (target != null) {
       AgentQueue queue = queues.get(target);

@@ -28,15 +28,17 @@ final class InMemoryBackend implements ReefBackend {
   private final InMemoryBroker broker;
   private final Namespace namespace;
   private final boolean ownsBroker;
+  private final String user;
   private final Set<QueueConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<InMemoryReplyEndpoint> endpoints = ConcurrentHashMap.newKeySet();
   private final Set<ObserverFeed> observations = ConcurrentHashMap.newKeySet();
   private final AtomicLong pendingRetries = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  InMemoryBackend(InMemoryBroker broker, Namespace namespace, boolean ownsBroker) {
+  InMemoryBackend(InMemoryBroker broker, Namespace namespace, String user, boolean ownsBroker) {
     this.broker = broker;
     this.namespace = namespace;
+    this.user = user;
     this.ownsBroker = ownsBroker;
   }
 
@@ -44,7 +46,7 @@ final class InMemoryBackend implements ReefBackend {
   public CompletableFuture<Void> publish(Outbound message) {
     Objects.requireNonNull(message, "message must not be null");
     ensureOpen();
-    return namespace.publish(message);
+    return namespace.publish(message, user);
   }
 
   @Override

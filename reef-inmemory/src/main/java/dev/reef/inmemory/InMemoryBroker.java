@@ -105,7 +105,20 @@ public final class InMemoryBroker implements AutoCloseable {
    * @throws IllegalStateException when the broker is closed
    */
   public ReefBackend connect(String namespace) {
-    return connect(namespace, false);
+    return connect(namespace, null, false);
+  }
+
+  /**
+   * Opens a connection in {@code namespace} as {@code user}: the spores it publishes reach handlers
+   * with {@code user} as {@link dev.reef.HandlerContext#verifiedUserId()}, as an AMQP connection's
+   * login does. In one JVM this identifies the connection, it does not authenticate anyone.
+   *
+   * @throws IllegalArgumentException when the namespace or user is not a valid name
+   * @throws IllegalStateException when the broker is closed
+   */
+  public ReefBackend connect(String namespace, String user) {
+    Names.require("user name", user);
+    return connect(namespace, user, false);
   }
 
   /** The length limit of every agent queue, in spores. */
@@ -143,11 +156,11 @@ public final class InMemoryBroker implements AutoCloseable {
     }
   }
 
-  ReefBackend connect(String namespace, boolean ownsBroker) {
+  ReefBackend connect(String namespace, String user, boolean ownsBroker) {
     Names.require("namespace", namespace);
     ensureOpen();
     InMemoryBackend connection = new InMemoryBackend(
-        this, namespaces.computeIfAbsent(namespace, ns -> new Namespace(this, ns)), ownsBroker);
+        this, namespaces.computeIfAbsent(namespace, ns -> new Namespace(this, ns)), user, ownsBroker);
     connections.add(connection);
     if (closed.get()) { // closed meanwhile: close() may have missed it
       connection.close();

@@ -44,11 +44,12 @@ final class Namespace implements Directory {
     return exchanges.computeIfAbsent(channel, c -> new Exchange(this, c)).declare(agentName);
   }
 
-  CompletableFuture<Void> publish(Outbound outbound) {
+  /** Routes {@code outbound}, published by a connection of {@code userId} (null for none). */
+  CompletableFuture<Void> publish(Outbound outbound, String userId) {
     Exchange exchange = exchanges.get(outbound.channel());
     CompletableFuture<Void> routed;
     if (exchange != null) {
-      routed = exchange.route(outbound);
+      routed = exchange.route(outbound, userId);
     } else {
       routed = outbound.targetAgent() == null
           ? CompletableFuture.completedFuture(null) // a broadcast nobody listens to, as on AMQP

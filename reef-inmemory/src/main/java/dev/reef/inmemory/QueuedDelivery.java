@@ -43,6 +43,11 @@ final class QueuedDelivery implements Delivery {
   }
 
   @Override
+  public String verifiedUserId() {
+    return message.userId();
+  }
+
+  @Override
   public int attempt() {
     return message.attempt();
   }

@@ -1,6 +1,7 @@
 package dev.reef.amqp.process;
 
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -9,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -18,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -76,6 +79,11 @@ public final class AgentJvm implements AutoCloseable {
   /** True while the JVM runs. */
   public boolean isAlive() {
     return process.isAlive();
+  }
+
+  /** The JVM's exit code once it has ended; empty while it runs. */
+  public OptionalInt exitCode() {
+    return process.isAlive() ? OptionalInt.empty() : OptionalInt.of(process.exitValue());
   }
 
   /** Waits for {@code READY}: every agent instance subscribed. */
@@ -217,6 +225,17 @@ public final class AgentJvm implements AutoCloseable {
     return process.exitValue();
   }
 
+  /**
+   * Kills the JVM at once with {@code SIGKILL}, as {@code kill -9} would: no handler finishes, nothing
+   * is acknowledged, its connections just drop. Waits until it is gone.
+   */
+  public void kill() {
+    destroy();
+    if (process.isAlive()) {
+      throw new AssertionError(label + " survived SIGKILL" + diagnostics());
+    }
+  }
+
   /** Stops the JVM, forcibly when it does not stop within a few seconds. Idempotent. */
   @Override
   public void close() {
@@ -300,6 +319,56 @@ public final class AgentJvm implements AutoCloseable {
     return "AgentJvm[" + label + ", pid " + process.pid() + "]";
   }
 
+  /**
+   * The test's class path with this project's own entries (class directories, and snapshot jars in
+   * the local repository) replaced by copies taken once per test JVM: a module rebuilt or re-installed
+   * while a test runs would otherwise change the classes under a running agent JVM, which then fails
+   * to load them. The copies are deleted when the test JVM exits.
+   */
+  private static final class ClassPathSnapshot {
+    static final String CLASS_PATH = snapshot(System.getProperty("java.class.path"));
+
+    private static String snapshot(String classPath) {
+      try {
+        Path copies = Files.createTempDirectory("reef-agent-jvm-classpath-");
+        List<String> entries = new ArrayList<>();
+        for (String entry : classPath.split(File.pathSeparator)) {
+          Path source = Path.of(entry);
+          boolean ours = Files.isDirectory(source) || entry.endsWith("-SNAPSHOT.jar") && Files.isRegularFile(source);
+          if (ours) {
+            Path copy = copies.resolve(entries.size() + "-" + source.getFileName());
+            copyTree(source, copy);
+            entries.add(copy.toString());
+          } else {
+            entries.add(entry);
+          }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(copies), "delete-agent-jvm-classpath"));
+        return String.join(File.pathSeparator, entries);
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not copy the test class path: " + e.getMessage(), e);
+      }
+    }
+
+    private static void copyTree(Path source, Path target) throws IOException {
+      try (java.util.stream.Stream<Path> paths = Files.walk(source)) {
+        for (Path path : paths.toList()) {
+          Files.copy(path, target.resolve(source.relativize(path).toString()));
+        }
+      }
+    }
+
+    private static void deleteTree(Path root) {
+      try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+        for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(path);
+        }
+      } catch (IOException e) {
+        // a temporary directory: the system cleans it up eventually
+      }
+    }
+  }
+
   /** What to run in the JVM: the broker, namespace, channel and agent instances. */
   public static final class Builder {
     private final String label;
@@ -309,6 +378,10 @@ public final class AgentJvm implements AutoCloseable {
     private final Map<String, Integer> agents = new LinkedHashMap<>();
     private Integer concurrency;
     private Integer prefetch;
+    private Duration handlerDelay;
+    private boolean hold;
+    private String maxHeap = "256m";
+    private final List<String> jvmOptions = new ArrayList<>();
 
     private Builder(String label) {
       this.label = Objects.requireNonNull(label, "label");
@@ -359,6 +432,45 @@ public final class AgentJvm implements AutoCloseable {
       return this;
     }
 
+    /** Makes every handler run take {@code delay}: a slow consumer. */
+    public Builder handlerDelay(Duration delay) {
+      Objects.requireNonNull(delay, "handlerDelay");
+      if (delay.isNegative()) {
+        throw new IllegalArgumentException("handlerDelay must not be negative, got " + delay);
+      }
+      this.handlerDelay = delay;
+      return this;
+    }
+
+    /**
+     * Makes every handler print {@code HOLDING} and block until {@link AgentJvm#stop}: the JVM holds
+     * unfinished spores, up to its prefetch (for a test that kills it).
+     */
+    public Builder holdHandlers() {
+      this.hold = true;
+      return this;
+    }
+
+    /** The JVM's maximum heap, e.g. {@code 64m} (default {@code 256m}). */
+    public Builder maxHeap(String size) {
+      Objects.requireNonNull(size, "maxHeap");
+      if (!size.matches("\\d+[kmgKMG]?")) {
+        throw new IllegalArgumentException("maxHeap must look like 64m, got '" + size + "'");
+      }
+      this.maxHeap = size;
+      return this;
+    }
+
+    /** An extra JVM option, e.g. {@code -XX:+ExitOnOutOfMemoryError}. */
+    public Builder jvmOption(String option) {
+      Objects.requireNonNull(option, "jvmOption");
+      if (!option.startsWith("-")) {
+        throw new IllegalArgumentException("a JVM option starts with '-', got '" + option + "'");
+      }
+      jvmOptions.add(option);
+      return this;
+    }
+
     /** Starts the JVM; {@link AgentJvm#awaitReady} tells when its agents are subscribed. */
     public AgentJvm launch() {
       Objects.requireNonNull(brokerUri, "brokerUri");
@@ -366,9 +478,11 @@ public final class AgentJvm implements AutoCloseable {
       Objects.requireNonNull(channel, "channel");
       List<String> command = new ArrayList<>(List.of(javaExecutable(),
           // A small, quickly started JVM: the machine running the tests may have two cores.
-          "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-Xmx" + maxHeap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+      command.addAll(jvmOptions);
+      command.addAll(List.of(
           "-Dlogback.configurationFile=" + resource("reef-agent-process-logback.xml"),
-          "-cp", System.getProperty("java.class.path"),
+          "-cp", ClassPathSnapshot.CLASS_PATH,
           AgentProcess.class.getName(),
           "--namespace=" + namespace, "--channel=" + channel));
       if (!agents.isEmpty()) {
@@ -380,6 +494,12 @@ public final class AgentJvm implements AutoCloseable {
       }
       if (prefetch != null) {
         command.add("--prefetch=" + prefetch);
+      }
+      if (handlerDelay != null) {
+        command.add("--handler-delay-ms=" + handlerDelay.toMillis());
+      }
+      if (hold) {
+        command.add("--hold=true");
       }
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().put("REEF_AMQP_URI", brokerUri);

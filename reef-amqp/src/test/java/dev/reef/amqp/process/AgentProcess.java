@@ -11,6 +11,8 @@ import dev.reef.spore.SporeType;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +23,15 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
 
 /**
  * The main class of an agent JVM the cross-process tests launch (see {@link AgentJvm}): one Reef on
@@ -33,8 +40,11 @@ import java.util.concurrent.locks.LockSupport;
  * Logging goes to standard error.
  *
  * <p>Arguments: {@code --namespace=NS --channel=CH [--agents=NAME:INSTANCES,...] [--concurrency=N]
- * [--prefetch=N]}. Every agent instance prints what it handles and answers requests with the
- * request's {@code asker} and {@code n}, this JVM's pid and its own instance id.
+ * [--prefetch=N] [--handler-delay-ms=N] [--hold=true]}. Every agent instance
+ * prints what it handles and answers requests with the request's {@code asker} and {@code n}, this
+ * JVM's pid and its own instance id. With {@code --handler-delay-ms} each handler run takes that
+ * long (a slow consumer); with {@code --hold=true} each handler prints {@code HOLDING} and blocks
+ * until {@code stop} (unfinished spores held by the JVM, for a test that kills it).
  *
  * <p>Events (the first field after the kind is the batch a command named):
  * <pre>
@@ -44,6 +54,9 @@ import java.util.concurrent.locks.LockSupport;
  * SENT batch n sporeId                      a send's future completed
  * SEND_FAILED batch n sporeId errorClass    a send's future failed
  * SENDS_DONE batch ok failed                every send of the batch ended
+ * HOLDING batch agent instanceId type n sporeId   a held handler started (--hold=true)
+ * FLOOD_PROGRESS batch attempted ended ok failed heapUsedMiB   about once a second
+ * FLOOD_DONE batch attempted ok failed failures peakHeapUsedMiB   failures: Class=count,... or -
  * BROADCAST_SENT batch sporeId
  * REPLY batch instanceId requestId replyTo echoedAsker echoedN replierPid
  * REQUEST_FAILED batch instanceId requestId errorClass
@@ -56,7 +69,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Commands:
  * <pre>
- * send BATCH FROM TO COUNT RATE        COUNT knowledge spores {batch, n}; RATE per second, 0 for no limit
+ * send BATCH FROM TO COUNT RATE [WINDOW]   COUNT knowledge spores {batch, n}; RATE per second, 0 for no
+ *                                      limit; at most WINDOW sends unfinished at a time (0 or absent: no limit)
+ * flood BATCH FROM TO MILLIS           sends as fast as it can for MILLIS ms, keeping no send, only counts
  * broadcast BATCH FROM                 one broadcast {batch, n: "broadcast"}
  * request BATCH FROM TO COUNT TIMEOUT_MS   each local instance of FROM asks COUNT requests
  * quiesce BATCH TIMEOUT_MS             waits until nothing is queued for or held by this JVM
@@ -71,15 +86,20 @@ public final class AgentProcess {
   private final Reef reef;
   private final Channel channel;
   private final List<Subscription> instances = new ArrayList<>();
+  private final long handlerDelayMillis;
+  private final boolean hold;
+  private final CountDownLatch released = new CountDownLatch(1);
   private final ExecutorService commands = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "agent-process-command");
     thread.setDaemon(true);
     return thread;
   });
 
-  private AgentProcess(Reef reef, String channelName) {
+  private AgentProcess(Reef reef, String channelName, long handlerDelayMillis, boolean hold) {
     this.reef = reef;
     this.channel = reef.channel(channelName);
+    this.handlerDelayMillis = handlerDelayMillis;
+    this.hold = hold;
   }
 
   /** Starts the agents, reports {@code READY}, then follows commands until {@code stop} or end of input. */
@@ -91,7 +111,9 @@ public final class AgentProcess {
     }
     Reef reef = Reef.builder().uri(uri).namespace(required(options, "namespace"))
         .drainTimeout(Duration.ofSeconds(5)).build();
-    AgentProcess process = new AgentProcess(reef, required(options, "channel"));
+    AgentProcess process = new AgentProcess(reef, required(options, "channel"),
+        Long.parseLong(options.getOrDefault("handler-delay-ms", "0")),
+        Boolean.parseBoolean(options.getOrDefault("hold", "false")));
     SubscriptionOptions subscription = subscriptionOptions(options);
     for (Map.Entry<String, Integer> agent : agents(options.getOrDefault("agents", "")).entrySet()) {
       for (int i = 0; i < agent.getValue(); i++) {
@@ -105,6 +127,14 @@ public final class AgentProcess {
 
   private void subscribe(String agent, SubscriptionOptions options) {
     Subscription subscription = channel.subscribe(agent, options, (spore, context) -> {
+      if (hold) {
+        emit("HOLDING", text(spore, "batch"), context.agentName(), context.instanceId(), spore.type().wireValue(),
+            text(spore, "n"), spore.id());
+        released.await();
+      }
+      if (handlerDelayMillis > 0) {
+        Thread.sleep(handlerDelayMillis);
+      }
       emit("HANDLED", text(spore, "batch"), context.agentName(), context.instanceId(), spore.type().wireValue(),
           text(spore, "n"), spore.id());
       if (spore.type() != SporeType.REQUEST) {
@@ -139,7 +169,10 @@ public final class AgentProcess {
   private void run(List<String> words) {
     switch (words.get(0) + "/" + words.size()) {
       case "send/6" -> send(words.get(1), words.get(2), words.get(3), Integer.parseInt(words.get(4)),
-          Integer.parseInt(words.get(5)));
+          Integer.parseInt(words.get(5)), 0);
+      case "send/7" -> send(words.get(1), words.get(2), words.get(3), Integer.parseInt(words.get(4)),
+          Integer.parseInt(words.get(5)), Integer.parseInt(words.get(6)));
+      case "flood/5" -> flood(words.get(1), words.get(2), words.get(3), Long.parseLong(words.get(4)));
       case "broadcast/3" -> broadcast(words.get(1), words.get(2));
       case "request/6" -> request(words.get(1), words.get(2), words.get(3), Integer.parseInt(words.get(4)),
           Duration.ofMillis(Long.parseLong(words.get(5))));
@@ -150,15 +183,18 @@ public final class AgentProcess {
     }
   }
 
-  private void send(String batch, String from, String to, int count, int perSecond) {
+  private void send(String batch, String from, String to, int count, int perSecond, int window) {
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
     List<CompletableFuture<Void>> sends = new ArrayList<>(count);
+    // Pipelining: the sender goes as fast as confirms come back, with at most `window` outstanding.
+    Semaphore unfinished = new Semaphore(window > 0 ? window : Integer.MAX_VALUE);
     long start = System.nanoTime();
     for (int n = 0; n < count; n++) {
       if (perSecond > 0) {
         pace(start + n * 1_000_000_000L / perSecond);
       }
+      unfinished.acquireUninterruptibly();
       Spore spore = Spore.builder(SporeType.KNOWLEDGE).from(from).to(to).knowledge(Map.of("batch", batch, "n", n))
           .build();
       int number = n;
@@ -169,6 +205,7 @@ public final class AgentProcess {
         send = CompletableFuture.failedFuture(e);
       }
       sends.add(send.whenComplete((done, error) -> {
+        unfinished.release();
         if (error == null) {
           ok.incrementAndGet();
           emit("SENT", batch, number, spore.id());
@@ -180,6 +217,54 @@ public final class AgentProcess {
     }
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
         .whenComplete((done, error) -> emit("SENDS_DONE", batch, ok.get(), failed.get()));
+  }
+
+  /**
+   * A producer that publishes as fast as {@code send} returns for {@code millis}, as a careless caller
+   * would: it keeps none of its futures, only counts how they end, and watches its own heap.
+   */
+  private void flood(String batch, String from, String to, long millis) {
+    AtomicLong ended = new AtomicLong();
+    AtomicLong ok = new AtomicLong();
+    Map<String, AtomicLong> failures = new ConcurrentHashMap<>();
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    AtomicLong peakHeap = new AtomicLong();
+    long attempted = 0;
+    long start = System.nanoTime();
+    long deadline = start + millis * 1_000_000L;
+    long nextReport = start;
+    for (long now = start; now < deadline; now = System.nanoTime()) {
+      Spore spore = Spore.builder(SporeType.KNOWLEDGE).from(from).to(to)
+          .knowledge(Map.of("batch", batch, "n", attempted)).build();
+      CompletableFuture<Void> send;
+      try {
+        send = channel.send(spore);
+      } catch (RuntimeException e) {
+        send = CompletableFuture.failedFuture(e);
+      }
+      attempted++;
+      send.whenComplete((done, error) -> {
+        if (error == null) {
+          ok.incrementAndGet();
+        } else {
+          failures.computeIfAbsent(cause(error).getClass().getSimpleName(), kind -> new AtomicLong()).incrementAndGet();
+        }
+        ended.incrementAndGet();
+      });
+      if (now >= nextReport) {
+        long used = memory.getHeapMemoryUsage().getUsed();
+        peakHeap.accumulateAndGet(used, Math::max);
+        emit("FLOOD_PROGRESS", batch, attempted, ended.get(), ok.get(), ended.get() - ok.get(), used >> 20);
+        nextReport = now + 1_000_000_000L;
+      }
+    }
+    while (ended.get() < attempted) { // every send ends: confirmed, refused, or failed by the confirm timeout
+      peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+      LockSupport.parkNanos(10_000_000L);
+    }
+    String failed = failures.isEmpty() ? "-" : failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
+        .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(","));
+    emit("FLOOD_DONE", batch, attempted, ok.get(), attempted - ok.get(), failed, peakHeap.get() >> 20);
   }
 
   /** Holds the stream to its rate: the producer of a steady stream, not a wait for a condition. */
@@ -233,6 +318,7 @@ public final class AgentProcess {
   }
 
   private void stop() {
+    released.countDown(); // held handlers finish, so that the Reef drains
     reef.close();
     commands.shutdownNow();
     emit("STOPPED");

@@ -1,0 +1,95 @@
+package dev.reef.bench;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scenario {@code amqp-throughput}: directed spores per second through RabbitMQ, 1 KB of knowledge,
+ * persistent, publisher confirms, acknowledged after the handler, from a producer JVM to a consumer
+ * JVM; beside RabbitMQ PerfTest doing the same with the same message size, persistence, confirm
+ * window, prefetch, acknowledgement mode and queue arguments, in alternating rounds on one broker.
+ *
+ * <p>Parameters: {@code messages} (per round and side), {@code rounds}, {@code window} (unconfirmed
+ * publishes), {@code prefetch}, {@code headers-side} ({@code true}: also run PerfTest with a spore's
+ * headers on each message), {@code uri}, {@code jvm-flags}, {@code verbose}, {@code smoke}.
+ */
+final class AmqpThroughput {
+  static final String SCENARIO = "amqp-throughput";
+
+  private AmqpThroughput() {}
+
+  static Result run(Params params, PrintStream out) throws Exception {
+    int messages = params.intValue("messages", 150_000, 2_000, 1);
+    int rounds = params.intValue("rounds", 3, 1, 1);
+    int window = params.intValue("window", 128, 128, 1);
+    int prefetch = params.intValue("prefetch", 128, 128, 1);
+    // Also run PerfTest with a spore's headers on each message, to show what the wire format itself costs.
+    boolean headersSide = Boolean.parseBoolean(params.text("headers-side", "false"));
+    String uri = Broker.uri(params);
+    List<String> jvmFlags = Scenarios.jvmFlags(params);
+    PrintStream echo = Scenarios.echo(params, out);
+    params.requireAllUsed();
+
+    out.printf(Locale.ROOT, "scenario %s: messages=%d rounds=%d window=%d prefetch=%d, %d B of knowledge, "
+        + "persistent, confirms, ack after handling; child JVM flags %s%n", SCENARIO, messages, rounds, window,
+        prefetch, Payload.BYTES, jvmFlags);
+    Machine.describe(out);
+    Machine.printLoad(out, "before");
+    List<Double> reefRates = new ArrayList<>();
+    List<Double> referenceRates = new ArrayList<>();
+    try (Broker broker = Broker.connect(uri)) {
+      out.println("namespace " + broker.namespace() + " on " + Scenarios.masked(uri));
+      String exchange = broker.namespace() + ".perftest";
+      String queue = exchange + ".sink";
+      broker.declareExchange(exchange, BuiltinExchangeType.TOPIC);
+      broker.declareAgentLikeQueue(queue, exchange, "agent.sink.*");
+      AmqpRates rates = new AmqpRates(broker, jvmFlags, Duration.ofMinutes(10), echo);
+      List<String> perfConsumer = List.of("--predeclared", "--queue", queue, "--exchange", exchange, "--type", "topic",
+          "--qos", Integer.toString(prefetch), "--cmessages", Integer.toString(messages));
+      List<String> perfProducer = List.of("--predeclared", "--exchange", exchange, "--type", "topic",
+          "--routing-key", "agent.sink.knowledge", "--skip-binding-queues", "--size", Integer.toString(Payload.BYTES),
+          "--flag", "persistent", "--flag", "mandatory", "--message-properties", "priority=5",
+          "--confirm", Integer.toString(window), "--pmessages", Integer.toString(messages));
+      List<String> perfProducerWithHeaders = new ArrayList<>(perfProducer);
+      perfProducerWithHeaders.set(perfProducerWithHeaders.indexOf("priority=5"), "priority=5," + sporeHeaders());
+      for (int round = 1; round <= rounds; round++) {
+        double reef = 0;
+        double reference = 0;
+        for (String side : round % 2 == 1 ? List.of("reef", "perftest") : List.of("perftest", "reef")) {
+          if (side.equals("reef")) {
+            reef = rates.reef("bench", List.of("sink"), "sink", messages, window, prefetch);
+          } else {
+            reference = rates.perfTest(perfConsumer, perfProducer, List.of(queue));
+          }
+        }
+        out.printf(Locale.ROOT, "round %d/%d: reef %,.0f msgs/s, perftest %,.0f msgs/s, ratio %.3f%n", round, rounds,
+            reef, reference, reef / reference);
+        if (headersSide) {
+          double withHeaders = rates.perfTest(perfConsumer, perfProducerWithHeaders, List.of(queue));
+          out.printf(Locale.ROOT, "round %d/%d: perftest with a spore's 12 headers on each message %,.0f msgs/s%n",
+              round, rounds, withHeaders);
+        }
+        reefRates.add(reef);
+        referenceRates.add(reference);
+      }
+    }
+    Machine.printLoad(out, "after");
+    Result result = Result.rate(SCENARIO, Machine.median(reefRates), Machine.median(referenceRates), "msgs/s");
+    out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f msgs/s, perftest %,.0f msgs/s%n", rounds, result.reef(),
+        result.reference());
+    out.println(result.line());
+    return result;
+  }
+
+  /** The headers Reef writes on a directed knowledge spore (SPEC §4), with typical values. */
+  private static String sporeHeaders() {
+    return String.join(",", "spore_id=7c9e6679-7425-40de-944b-e07fc1f90ae7", "spore_type=knowledge",
+        "from_agent=bench-producer", "to_agent=sink", "created_at=2026-11-21T09:30:00.123456+00:00", "expires_at=",
+        "reply_to=", "version=1.0", "metadata={}", "knowledge_references=[]", "data_references=[]",
+        "messageId=7c9e6679-7425-40de-944b-e07fc1f90ae7", "contentType=application/json");
+  }
+}

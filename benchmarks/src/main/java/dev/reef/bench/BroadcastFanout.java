@@ -1,0 +1,88 @@
+package dev.reef.bench;
+
+import com.rabbitmq.client.BuiltinExchangeType;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Scenario {@code broadcast-fanout}: broadcasts of 1 KB of knowledge to {@code agents} agent names
+ * (50) on one channel, deliveries per second, from a producer JVM to one consumer JVM running every
+ * agent; beside PerfTest with as many queues bound to one fanout exchange, one consumer per queue.
+ * Same persistence, confirm window, prefetch, acknowledgement mode and queue arguments.
+ *
+ * <p>Parameters: {@code agents}, {@code messages} (broadcasts per round and side), {@code rounds},
+ * {@code window}, {@code prefetch}, {@code uri}, {@code jvm-flags}, {@code verbose}, {@code smoke}.
+ */
+final class BroadcastFanout {
+  static final String SCENARIO = "broadcast-fanout";
+
+  private BroadcastFanout() {}
+
+  static Result run(Params params, PrintStream out) throws Exception {
+    int agents = params.intValue("agents", 50, 5, 1);
+    int messages = params.intValue("messages", 4_000, 100, 1);
+    int rounds = params.intValue("rounds", 3, 1, 1);
+    int window = params.intValue("window", 128, 128, 1);
+    int prefetch = params.intValue("prefetch", 128, 128, 1);
+    String uri = Broker.uri(params);
+    List<String> jvmFlags = Scenarios.jvmFlags(params);
+    PrintStream echo = Scenarios.echo(params, out);
+    params.requireAllUsed();
+
+    out.printf(Locale.ROOT, "scenario %s: agents=%d messages=%d (deliveries %d) rounds=%d window=%d prefetch=%d, "
+        + "%d B of knowledge, persistent, confirms, ack after handling; child JVM flags %s%n", SCENARIO, agents,
+        messages, (long) messages * agents, rounds, window, prefetch, Payload.BYTES, jvmFlags);
+    Machine.describe(out);
+    Machine.printLoad(out, "before");
+    List<Double> reefRates = new ArrayList<>();
+    List<Double> referenceRates = new ArrayList<>();
+    try (Broker broker = Broker.connect(uri)) {
+      out.println("namespace " + broker.namespace() + " on " + Scenarios.masked(uri));
+      List<String> names = new ArrayList<>();
+      for (int i = 1; i <= agents; i++) {
+        names.add(String.format(Locale.ROOT, "agent-%02d", i));
+      }
+      String exchange = broker.namespace() + ".fanout";
+      broker.declareExchange(exchange, BuiltinExchangeType.FANOUT);
+      List<String> queues = new ArrayList<>();
+      for (int i = 1; i <= agents; i++) {
+        String queue = exchange + "-" + i;
+        broker.declareAgentLikeQueue(queue, exchange, "");
+        queues.add(queue);
+      }
+      AmqpRates rates = new AmqpRates(broker, jvmFlags, Duration.ofMinutes(10), echo);
+      List<String> perfConsumer = List.of("--predeclared", "--queue-pattern", exchange + "-%d",
+          "--queue-pattern-from", "1", "--queue-pattern-to", Integer.toString(agents), "--consumers",
+          Integer.toString(agents), "--exchange", exchange, "--type", "fanout", "--qos", Integer.toString(prefetch),
+          "--cmessages", Integer.toString(messages));
+      List<String> perfProducer = List.of("--predeclared", "--exchange", exchange, "--type", "fanout",
+          "--routing-key", "broadcast.knowledge", "--skip-binding-queues", "--size", Integer.toString(Payload.BYTES),
+          "--flag", "persistent", "--message-properties", "priority=5", "--confirm", Integer.toString(window),
+          "--pmessages", Integer.toString(messages));
+      for (int round = 1; round <= rounds; round++) {
+        double reef = 0;
+        double reference = 0;
+        for (String side : round % 2 == 1 ? List.of("reef", "perftest") : List.of("perftest", "reef")) {
+          if (side.equals("reef")) {
+            reef = rates.reef("fan", names, "*", messages, window, prefetch);
+          } else {
+            reference = rates.perfTest(perfConsumer, perfProducer, queues);
+          }
+        }
+        out.printf(Locale.ROOT, "round %d/%d: reef %,.0f deliveries/s, perftest %,.0f deliveries/s, ratio %.3f%n",
+            round, rounds, reef, reference, reef / reference);
+        reefRates.add(reef);
+        referenceRates.add(reference);
+      }
+    }
+    Machine.printLoad(out, "after");
+    Result result = Result.rate(SCENARIO, Machine.median(reefRates), Machine.median(referenceRates), "deliveries/s");
+    out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f deliveries/s, perftest %,.0f deliveries/s%n", rounds,
+        result.reef(), result.reference());
+    out.println(result.line());
+    return result;
+  }
+}
