@@ -41,6 +41,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
   private final Executor workers; // the pool's threads, fed directly
   private final SerialExecutor serial;
   private final DuplicateWindow duplicates;
+  private final java.util.concurrent.atomic.AtomicLongArray inFlight; // by spore type, shared per agent
   private final ReefMetrics.PerType received;
   private final ReefMetrics.PerType handled;
   private final ReefMetrics.PerTypeTimer latency;
@@ -62,6 +63,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     this.workers = WorkerPools.executor(pool);
     this.serial = options.concurrency() == Concurrency.SEQUENTIAL ? new SerialExecutor(workers) : null;
     this.duplicates = reef.duplicateWindow(channel.name(), agentName, options.duplicateWindow());
+    this.inFlight = reef.metrics().inFlight(channel.name(), agentName);
     this.received = reef.metrics().counters(ReefMetrics.RECEIVED, channel.name(), agentName);
     this.handled = reef.metrics().counters(ReefMetrics.HANDLED, channel.name(), agentName);
     this.latency = reef.metrics().timers(ReefMetrics.HANDLER_LATENCY, channel.name(), agentName);
@@ -98,18 +100,19 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     held.incrementAndGet();
     reef.metrics().heldOne();
     Spore spore = delivery.spore();
+    inFlight.incrementAndGet(spore.type().ordinal());
     received.increment(spore.type());
     if (!accepting.get()) {
-      settle(delivery::requeue);
+      settle(delivery, delivery::requeue);
     } else if (spore.isBroadcast() && agentName.equals(spore.fromAgent())) {
-      settle(delivery::ack); // a broadcast reaches every agent but its sender (SPEC §3.2)
+      settle(delivery, delivery::ack); // a broadcast reaches every agent but its sender (SPEC §3.2)
     } else if (dropIfExpired(delivery)) {
       return;
     } else if (delivery.redelivered() && duplicates.contains(spore.id())) {
       // Only a redelivery is checked here, to ack it without a trip to the pool; any other duplicate
       // (a re-sent publish) is caught when the worker claims its id, which every delivery does.
       reef.metrics().count(ReefMetrics.DUPLICATES, channel.name(), agentName, spore);
-      settle(delivery::ack);
+      settle(delivery, delivery::ack);
     } else if (serial != null) {
       serial.execute(() -> process(delivery));
     } else {
@@ -128,7 +131,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
   private void process(Delivery delivery) {
     Spore spore = delivery.spore();
     if (!accepting.get()) {
-      settle(delivery::requeue);
+      settle(delivery, delivery::requeue);
       return;
     }
     if (dropIfExpired(delivery)) {
@@ -136,7 +139,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     }
     if (!duplicates.claim(spore.id())) {
       reef.metrics().count(ReefMetrics.DUPLICATES, channel.name(), agentName, spore);
-      settle(delivery::ack);
+      settle(delivery, delivery::ack);
       return;
     }
     InstanceContext context = new InstanceContext(this, delivery);
@@ -154,9 +157,10 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     handled.increment(spore.type());
     if (spore.type() == SporeType.REQUEST && !context.replied()) {
       // The reply is part of handling: acknowledge once it has been sent (or has failed).
-      replySafely(spore, () -> context.replyWithResult(result)).whenComplete((ok, error) -> settle(delivery::ack));
+      replySafely(spore, () -> context.replyWithResult(result))
+          .whenComplete((ok, error) -> settle(delivery, delivery::ack));
     } else {
-      settle(delivery::ack);
+      settle(delivery, delivery::ack);
     }
   }
 
@@ -200,7 +204,7 @@ final class AgentInstance implements Subscription, DeliveryHandler {
       // Past the drain timeout the spore went back to its queue for another instance (and this
       // handler was likely interrupted by the shutdown): this outcome settles nothing.
       LOG.debug("agent '{}': spore {} failed after its instance released it: {}", agentName, spore.id(), error.toString());
-      settle(() -> {});
+      settle(delivery, () -> {});
       return;
     }
     reef.metrics().count(ReefMetrics.FAILED, channel.name(), agentName, spore);
@@ -212,13 +216,13 @@ final class AgentInstance implements Subscription, DeliveryHandler {
       LOG.warn("agent '{}' failed spore {} (attempt {} of {}), retrying in {} ms: {}", agentName, spore.id(),
           attempt, options.retry().maxAttempts(), delay.toMillis(), description);
       reef.metrics().count(ReefMetrics.RETRIED, channel.name(), agentName, spore);
-      settle(() -> delivery.retry(delay, description));
+      settle(delivery, () -> delivery.retry(delay, description));
       return;
     }
     LOG.error("agent '{}' gave up on spore {} after {} attempt(s); dead-lettered: {}", agentName, spore.id(),
         attempt, description);
     reef.metrics().count(ReefMetrics.DEAD_LETTERED, channel.name(), agentName, spore);
-    settle(() -> delivery.deadLetter(new DeadLetterReason(description, attempt, agentName)));
+    settle(delivery, () -> delivery.deadLetter(new DeadLetterReason(description, attempt, agentName)));
     if (spore.type() == SporeType.REQUEST && !context.replied()) {
       replySafely(spore, () -> context.replyWithError(error));
     }
@@ -232,17 +236,18 @@ final class AgentInstance implements Subscription, DeliveryHandler {
     }
     reef.metrics().count(ReefMetrics.EXPIRED, channel.name(), agentName, spore);
     LOG.debug("agent '{}' dropped expired spore {} (expired at {})", agentName, spore.id(), spore.expiresAt());
-    settle(delivery::ack);
+    settle(delivery, delivery::ack);
     return true;
   }
 
-  private void settle(Runnable settlement) {
+  private void settle(Delivery delivery, Runnable settlement) {
     try {
       settlement.run();
     } catch (RuntimeException e) {
       LOG.warn("agent '{}' could not settle a delivery: {}", agentName, e.toString());
     } finally {
       reef.metrics().settledOne();
+      inFlight.decrementAndGet(delivery.spore().type().ordinal());
       // Only a closing instance waits for the count to reach zero: no lock on the way otherwise. The
       // count is read after `closed` is set, so either finish() sees zero or this sees `closed`.
       if (held.decrementAndGet() == 0 && closed.get()) {

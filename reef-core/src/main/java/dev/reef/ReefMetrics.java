@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * The meters of SPEC §7, tagged by channel, agent and spore type, and the {@link ReefStats} summed
@@ -37,13 +38,30 @@ final class ReefMetrics {
   private final MeterRegistry registry;
   private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
   private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
-  private final AtomicLong inFlight = new AtomicLong();
+  private final AtomicLong inFlight = new AtomicLong(); // the process total, for stats and quiescence
+  private final Map<Key, AtomicLongArray> inFlightByAgent = new ConcurrentHashMap<>();
 
   ReefMetrics(MeterRegistry registry) {
     this.registry = registry;
-    Gauge.builder(IN_FLIGHT, inFlight, AtomicLong::get)
-        .description("Deliveries held by this process's agent instances, not yet settled")
-        .register(registry);
+  }
+
+  /**
+   * The unsettled deliveries of one agent on one channel in this process, one slot per spore type,
+   * each exported as the gauge {@code reef.spores.in_flight} tagged by channel, agent and type.
+   */
+  AtomicLongArray inFlight(String channel, String agent) {
+    return inFlightByAgent.computeIfAbsent(new Key(IN_FLIGHT, channel, agent, "*"), key -> {
+      AtomicLongArray byType = new AtomicLongArray(SporeType.values().length);
+      for (SporeType type : SporeType.values()) {
+        Gauge.builder(IN_FLIGHT, byType, slots -> slots.get(type.ordinal()))
+            .description("Deliveries held by this process's instances of the agent, not yet settled")
+            .tag("channel", channel)
+            .tag("agent", agent)
+            .tag("type", type.wireValue())
+            .register(registry);
+      }
+      return byType;
+    });
   }
 
   MeterRegistry registry() {
