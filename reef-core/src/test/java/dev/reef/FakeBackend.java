@@ -24,16 +24,16 @@ import java.util.function.Function;
  * A backend that moves nothing by itself: it records what core publishes and lets a test hand
  * deliveries to consumers, so that core's own logic (checks, pipeline, correlation) is tested alone.
  */
-final class FakeBackend implements ReefBackend {
+public final class FakeBackend implements ReefBackend {
   static final String REPLY_ADDRESS = "fake-reply-address";
 
   record SentReply(String address, Spore spore) {}
 
-  final List<Outbound> published = new CopyOnWriteArrayList<>();
+  public final List<Outbound> published = new CopyOnWriteArrayList<>();
   final List<SentReply> replies = new CopyOnWriteArrayList<>();
   final List<FakeConsumer> consumers = new CopyOnWriteArrayList<>();
   final AtomicBoolean closed = new AtomicBoolean();
-  volatile ReplyHandler replyHandler;
+  public volatile ReplyHandler replyHandler;
   volatile Function<Outbound, CompletableFuture<Void>> publishOutcome = message -> CompletableFuture.completedFuture(null);
 
   @Override
@@ -112,14 +112,14 @@ final class FakeBackend implements ReefBackend {
   }
 
   /** The only consumer opened so far. */
-  FakeConsumer consumer() {
+  public FakeConsumer consumer() {
     if (consumers.size() != 1) {
       throw new IllegalStateException("expected one consumer, have " + consumers.size());
     }
     return consumers.get(0);
   }
 
-  static final class FakeConsumer implements ConsumerHandle {
+  public static final class FakeConsumer implements ConsumerHandle {
     final ConsumerSpec spec;
     final DeliveryHandler handler;
     final AtomicBoolean cancelled = new AtomicBoolean();
@@ -141,6 +141,14 @@ final class FakeBackend implements ReefBackend {
       return deliver(spore, 1, null);
     }
 
+    /** Hands {@code spore} to the consumer as published by a connection of {@code userId}. */
+    public FakeDelivery deliverAs(Spore spore, String userId) {
+      FakeDelivery delivery = new FakeDelivery(spore, spec.channel(), 1, null);
+      delivery.verifiedUserId = userId;
+      handler.onDelivery(delivery);
+      return delivery;
+    }
+
     @Override
     public void cancel() {
       cancelled.set(true);
@@ -154,10 +162,10 @@ final class FakeBackend implements ReefBackend {
   }
 
   /** Records how it was settled; {@link #settlements} counts settlements, which must be one. */
-  static final class FakeDelivery implements Delivery {
-    enum Outcome { ACK, RETRY, DEAD_LETTER, REQUEUE }
+  public static final class FakeDelivery implements Delivery {
+    public enum Outcome { ACK, RETRY, DEAD_LETTER, REQUEUE }
 
-    final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
+    public final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
     final AtomicInteger settlements = new AtomicInteger();
     private final Spore spore;
     private final String channel;
@@ -165,7 +173,8 @@ final class FakeBackend implements ReefBackend {
     private final String replyAddress;
     volatile Duration retryDelay;
     volatile String retryError;
-    volatile DeadLetterReason deadLetterReason;
+    public volatile DeadLetterReason deadLetterReason;
+    volatile String verifiedUserId;
 
     FakeDelivery(Spore spore, String channel, int attempt, String replyAddress) {
       this.spore = spore;
@@ -197,6 +206,11 @@ final class FakeBackend implements ReefBackend {
     @Override
     public boolean redelivered() {
       return attempt > 1;
+    }
+
+    @Override
+    public String verifiedUserId() {
+      return verifiedUserId;
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.reef.Channel;
+import dev.reef.FakeBackend;
+import dev.reef.FakeBackend.FakeDelivery;
 import dev.reef.Reef;
 import dev.reef.ReefException;
 import dev.reef.spore.Spore;
@@ -25,7 +27,7 @@ class SigningReefTest {
   private static final KeyPair MALLORY = SporeSigning.generateKeyPair();
   private static final KeyRegistry REGISTRY = KeyRegistry.of(Map.of("alice", ALICE.getPublic()));
 
-  private final RecordingBackend backend = new RecordingBackend();
+  private final FakeBackend backend = new FakeBackend();
   private Reef reef;
 
   @AfterEach
@@ -76,10 +78,10 @@ class SigningReefTest {
     });
     Spore sent = Spore.builder(SporeType.KNOWLEDGE).from("alice").to("bob").knowledge(Map.of("n", 1)).build();
 
-    RecordingBackend.Settled delivery = backend.deliver(
+    FakeDelivery delivery = backend.consumer().deliverAs(
         SporeSigning.withKey("alice", ALICE.getPrivate()).sign(sent), "alice-user");
 
-    assertThat(delivery.outcome).succeedsWithin(5, TimeUnit.SECONDS).isEqualTo("ack");
+    assertThat(delivery.outcome).succeedsWithin(5, TimeUnit.SECONDS).isEqualTo(FakeDelivery.Outcome.ACK);
     assertThat(handled).containsExactly(sent);
     assertThat(users).containsExactly(Optional.of("alice-user"));
   }
@@ -93,15 +95,15 @@ class SigningReefTest {
     });
     Spore claim = Spore.builder(SporeType.KNOWLEDGE).from("alice").to("bob").knowledge(Map.of("pay", 100)).build();
 
-    RecordingBackend.Settled forged = backend.deliver(SporeSigning.withKey("alice", MALLORY.getPrivate()).sign(claim), null);
-    RecordingBackend.Settled unsigned = backend.deliver(claim, null);
+    FakeDelivery forged = backend.consumer().deliverAs(SporeSigning.withKey("alice", MALLORY.getPrivate()).sign(claim), null);
+    FakeDelivery unsigned = backend.consumer().deliverAs(claim, null);
 
-    assertThat(forged.outcome).isCompletedWithValue("dead-letter");
-    assertThat(forged.reason.error()).startsWith("rejected: ").contains("not signed by agent 'alice'");
-    assertThat(forged.reason.agent()).isEqualTo("bob");
-    assertThat(forged.reason.attempts()).isZero();
-    assertThat(unsigned.outcome).isCompletedWithValue("dead-letter");
-    assertThat(unsigned.reason.error()).contains("is not signed");
+    assertThat(forged.outcome).isCompletedWithValue(FakeDelivery.Outcome.DEAD_LETTER);
+    assertThat(forged.deadLetterReason.error()).startsWith("rejected: ").contains("not signed by agent 'alice'");
+    assertThat(forged.deadLetterReason.agent()).isEqualTo("bob");
+    assertThat(forged.deadLetterReason.attempts()).isZero();
+    assertThat(unsigned.outcome).isCompletedWithValue(FakeDelivery.Outcome.DEAD_LETTER);
+    assertThat(unsigned.deadLetterReason.error()).contains("is not signed");
     assertThat(rejected("bad_signature")).isEqualTo(1.0);
     assertThat(rejected("unsigned")).isEqualTo(1.0);
     assertThat(handled).isEmpty();
@@ -153,8 +155,8 @@ class SigningReefTest {
         Spore.builder(SporeType.KNOWLEDGE).from("alice").to("bob").knowledge(Map.of("n", 2)).build());
 
     main.send(unsigned).join();
-    backend.deliver(unsigned, null);
-    backend.deliver(signed, null);
+    backend.consumer().deliverAs(unsigned, null);
+    backend.consumer().deliverAs(signed, null);
 
     assertThat(backend.published).extracting(out -> out.spore()).containsExactly(unsigned);
     assertThat(both.await(5, TimeUnit.SECONDS)).isTrue();
