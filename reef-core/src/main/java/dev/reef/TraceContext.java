@@ -89,14 +89,38 @@ record TraceContext(String traceId, String spanId) {
 
   private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
 
-  /** Reads {@code 00-<32 hex>-<16 hex>-<2 hex>}; null when malformed or all zero. */
+  /**
+   * Reads {@code VERSION-TRACEID-SPANID-FLAGS} (2, 32, 16 and 2 lower-case hex digits; a later version
+   * may append fields after another dash); null when malformed, of the invalid version {@code ff}, or
+   * with an all-zero id. By hand, not with regular expressions: it runs for every traced spore handled.
+   */
   static TraceContext parse(String traceparent) {
-    String[] parts = traceparent.trim().split("-");
-    if (parts.length < 4 || !parts[0].matches("[0-9a-f]{2}") || "ff".equals(parts[0])
-        || !parts[1].matches("[0-9a-f]{32}") || !parts[2].matches("[0-9a-f]{16}")
-        || parts[1].matches("0+") || parts[2].matches("0+")) {
+    String text = traceparent.trim();
+    if (text.length() < 55 || text.charAt(2) != '-' || text.charAt(35) != '-' || text.charAt(52) != '-'
+        || (text.length() > 55 && text.charAt(55) != '-')
+        || !isHex(text, 0, 2) || text.startsWith("ff") || !isHex(text, 3, 35) || !isHex(text, 36, 52)
+        || !isHex(text, 53, 55) || isZero(text, 3, 35) || isZero(text, 36, 52)) {
       return null;
     }
-    return new TraceContext(parts[1], parts[2]);
+    return new TraceContext(text.substring(3, 35), text.substring(36, 52));
+  }
+
+  private static boolean isHex(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      char c = text.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isZero(String text, int from, int to) {
+    for (int i = from; i < to; i++) {
+      if (text.charAt(i) != '0') {
+        return false;
+      }
+    }
+    return true;
   }
 }

@@ -13,11 +13,15 @@ import dev.reef.codec.Timestamps;
 import dev.reef.spore.InvalidSporeException;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
+import dev.reef.spore.JsonDocument;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -276,12 +280,14 @@ final class SporeCodec {
     }
     String metadata = optional(headers, METADATA);
     if (metadata != null && !metadata.isEmpty() && !metadata.equals("{}")) { // "{}": nothing to parse
-      JsonNode node = parseHeader(METADATA, metadata);
-      if (!node.isObject()) {
-        throw new MalformedException("header '" + METADATA + "' must hold a JSON object, got " + node.getNodeType());
+      JsonDocument document;
+      try {
+        document = JsonDocument.parse(metadata);
+      } catch (IllegalArgumentException e) {
+        throw new MalformedException("header '" + METADATA + "': " + abbreviate(e.getMessage()));
       }
-      spore.metadata(node);
-      if (!node.has(TRACEPARENT)) {
+      spore.metadata(document);
+      if (!document.has(TRACEPARENT)) {
         adoptTraceparent(headers, spore);
       }
     } else {
@@ -315,26 +321,56 @@ final class SporeCodec {
     }
   }
 
-  private static JsonNode knowledge(byte[] body) throws MalformedException {
+  /**
+   * The knowledge in {@code body}. The common cases take the fast road: {@code null}, and an object,
+   * which {@link JsonDocument#parse} validates without building a tree and keeps as text. Anything
+   * else is read again as a tree, to tell a padded {@code null} from a malformed body and say why.
+   */
+  private static JsonDocument knowledge(byte[] body) throws MalformedException {
     if (body.length == 0) {
       throw new MalformedException("body is empty: expected the knowledge as JSON (an object, or null)");
     }
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(body);
-    } catch (IOException e) {
-      throw new MalformedException("body is not JSON: " + shortMessage(e));
-    }
-    if (node == null || node.isMissingNode()) {
-      throw new MalformedException("body is not JSON: no value");
-    }
-    if (node.isNull()) {
+    if (Arrays.equals(body, NULL_BODY)) {
       return null;
     }
-    if (!node.isObject()) {
-      throw new MalformedException("knowledge must be a JSON object or null, got " + kind(node));
+    String text = utf8(body);
+    try {
+      return JsonDocument.parse(text);
+    } catch (IllegalArgumentException notAnObject) {
+      JsonNode node;
+      try {
+        node = MAPPER.readTree(text);
+      } catch (IOException e) {
+        throw new MalformedException("body is not JSON: " + shortMessage(e));
+      }
+      if (node == null || node.isMissingNode()) {
+        throw new MalformedException("body is not JSON: no value");
+      }
+      if (node.isNull()) {
+        return null;
+      }
+      if (!node.isObject()) {
+        throw new MalformedException("knowledge must be a JSON object or null, got " + kind(node));
+      }
+      throw new MalformedException("body is not JSON: " + abbreviate(notAnObject.getMessage()));
     }
-    return node;
+  }
+
+  /**
+   * The body as text. The JDK's decoder puts U+FFFD in place of bytes that are not UTF-8; only when
+   * that character shows up is the body checked strictly, so that such a body is malformed rather
+   * than quietly changed.
+   */
+  private static String utf8(byte[] body) throws MalformedException {
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (text.indexOf('\uFFFD') >= 0) {
+      try {
+        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body));
+      } catch (CharacterCodingException e) {
+        throw new MalformedException("body is not JSON: not valid UTF-8");
+      }
+    }
+    return text;
   }
 
   private static List<String> strings(Map<String, Object> headers, String name) throws MalformedException {

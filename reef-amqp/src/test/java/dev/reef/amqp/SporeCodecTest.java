@@ -163,7 +163,7 @@ class SporeCodecTest {
         .contains("created_at").contains("not an ISO-8601 timestamp");
     assertThat(reason(with(good.properties(), "spore_id", "42"), body)).contains("is not a UUID");
     assertThat(reason(with(good.properties(), "metadata", "[1]"), body))
-        .isEqualTo("header 'metadata' must hold a JSON object, got ARRAY");
+        .isEqualTo("header 'metadata': expected a JSON object, got an array");
     assertThat(reason(with(good.properties(), "knowledge_references", "[1]"), body))
         .startsWith("header 'knowledge_references' must hold a JSON array of strings");
     assertThat(reason(with(good.properties(), "version", "2.0"), body)).contains("only 1.x is understood");

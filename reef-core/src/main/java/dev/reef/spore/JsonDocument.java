@@ -1,12 +1,18 @@
 package dev.reef.spore;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
@@ -72,18 +78,89 @@ public final class JsonDocument {
   /**
    * Parses JSON text that must hold one object.
    *
+   * <p>Compact text (no whitespace outside strings: what Reef and most JSON writers send) is only
+   * validated, by a streaming pass that builds nothing, and kept as it is; the tree is parsed when a
+   * field is first read. Other text is compacted on the way, again without a tree.
+   *
    * @throws IllegalArgumentException when the text is not JSON or not an object
    */
   public static JsonDocument parse(String json) {
     Objects.requireNonNull(json, "json");
-    JsonNode node;
-    try {
-      node = MAPPER.readTree(json);
+    try (JsonParser parser = MAPPER.createParser(json)) {
+      JsonToken first = parser.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw new IllegalArgumentException("expected a JSON object, got " + describe(first));
+      }
+      String text;
+      if (isCompact(json)) {
+        parser.skipChildren(); // still reads every token, so the whole object is checked
+        text = json;
+      } else {
+        StringWriter compact = new StringWriter(json.length());
+        try (JsonGenerator generator = MAPPER.createGenerator(compact)) {
+          generator.copyCurrentStructure(parser);
+        }
+        text = compact.toString();
+      }
+      if (parser.nextToken() != null) {
+        throw new IllegalArgumentException("not valid JSON: more content after the object");
+      }
+      return new JsonDocument(text, null);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new UncheckedIOException("unreachable: reading a string", e);
     }
-    ObjectNode object = requireObject(node);
-    return new JsonDocument(object.toString(), object);
+  }
+
+  /** True when {@code json} has no whitespace (nor control characters) outside its strings. */
+  private static boolean isCompact(String json) {
+    int length = json.length();
+    int i = 0;
+    while (i < length) {
+      char c = json.charAt(i);
+      if (c == '"') {
+        int end = closingQuote(json, i);
+        if (end < 0) {
+          return true; // an unterminated string: the parser says so
+        }
+        i = end + 1;
+      } else if (c <= ' ') {
+        return false;
+      } else {
+        i++;
+      }
+    }
+    return true;
+  }
+
+  /** The index of the quote that ends the string opened at {@code open}, or -1. */
+  private static int closingQuote(String json, int open) {
+    int quote = open;
+    while ((quote = json.indexOf('"', quote + 1)) >= 0) { // indexOf: the JDK's vectorized search
+      int backslashes = 0;
+      while (json.charAt(quote - 1 - backslashes) == '\\') {
+        backslashes++;
+      }
+      if (backslashes % 2 == 0) {
+        return quote;
+      }
+    }
+    return -1;
+  }
+
+  private static String describe(JsonToken token) {
+    if (token == null) {
+      return "nothing";
+    }
+    return switch (token) {
+      case START_ARRAY -> "an array";
+      case VALUE_STRING -> "a string";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "a number";
+      case VALUE_TRUE, VALUE_FALSE -> "a boolean";
+      case VALUE_NULL -> "null";
+      default -> token.name().toLowerCase(java.util.Locale.ROOT);
+    };
   }
 
   private static ObjectNode requireObject(JsonNode node) {
@@ -105,7 +182,11 @@ public final class JsonDocument {
     };
   }
 
-  /** The compact JSON text of this object. */
+  /**
+   * The compact JSON text of this object: no whitespace outside strings. Text that was {@linkplain
+   * #parse parsed} compact is returned as it came (its escapes, number forms and key order), so two
+   * equal documents may differ in text; {@link #equals} compares their values.
+   */
   public String toJson() {
     return json;
   }

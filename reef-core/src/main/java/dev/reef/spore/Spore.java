@@ -82,6 +82,9 @@ public record Spore(
     metadata = metadata == null ? JsonDocument.empty() : metadata;
     knowledgeReferences = copyReferences("knowledge_references", knowledgeReferences);
     dataReferences = copyReferences("data_references", dataReferences);
+    // The String caches its hash: computed here, on the sending (or decoding) thread, rather than on
+    // the receiving agent's worker, where the duplicate window (SPEC §3.10) needs it for every spore.
+    id.hashCode();
   }
 
   /** A builder for a new spore of {@code type}. */

@@ -58,6 +58,22 @@ class JsonDocumentTest {
     }
 
     @Test
+    void parseKeepsCompactTextAsItCame() {
+      String json = "{\"a\":\"two words\",\"b\":[1,{\"c\":null}],\"d\":\"\\u00e9 \\\" }\"}";
+      JsonDocument document = JsonDocument.parse(json);
+      assertThat(document.toJson()).isSameAs(json);
+      assertThat(document.getString("d")).isEqualTo("\u00e9 \" }");
+      assertThat(document).isEqualTo(JsonDocument.of(Map.of("a", "two words", "b", List.of(1, mapOfNull()),
+          "d", "\u00e9 \" }"))).hasSameHashCodeAs(JsonDocument.parse(document.toObjectNode().toString()));
+    }
+
+    @Test
+    void parseCompactsTextWithWhitespaceBetweenTokens() {
+      assertThat(JsonDocument.parse("{\"a\":\"x y\", \"b\":1}").toJson()).isEqualTo("{\"a\":\"x y\",\"b\":1}");
+      assertThat(JsonDocument.parse("{\"a\":1}\n").toJson()).isEqualTo("{\"a\":1}");
+    }
+
+    @Test
     void emptyIsTheEmptyObject() {
       assertThat(JsonDocument.empty().toJson()).isEqualTo("{}");
       assertThat(JsonDocument.empty().isEmpty()).isTrue();
@@ -111,6 +127,15 @@ class JsonDocumentTest {
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageStartingWith("not valid JSON: ");
       assertThatThrownBy(() -> JsonDocument.parse("{a:1}")).hasMessageStartingWith("not valid JSON: ");
+    }
+
+    @Test
+    void parseChecksEveryTokenOfCompactText() {
+      for (String bad : List.of("{\"a\":\"\\q\"}", "{\"a\":\"\u0001\"}", "{\"a\":01}", "{\"a\":[1,}",
+          "{\"a\":{\"b\":1}", "{\"a\":1}{", "{\"a\":1}x", "{\"a\":tru}", "{\"a\" 1}")) {
+        assertThatThrownBy(() -> JsonDocument.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageStartingWith("not valid JSON: ");
+      }
     }
 
     @Test
@@ -279,5 +304,11 @@ class JsonDocumentTest {
     ((com.fasterxml.jackson.databind.node.ArrayNode) list).add(2);
     assertThat(document.toJson()).isEqualTo("{\"list\":[1]}");
     assertThat(document.get("list").size()).isEqualTo(1);
+  }
+
+  private static Map<String, Object> mapOfNull() {
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("c", null);
+    return map;
   }
 }
