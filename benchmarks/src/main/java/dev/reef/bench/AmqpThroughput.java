@@ -15,7 +15,8 @@ import java.util.Locale;
  *
  * <p>Parameters: {@code messages} (per round and side), {@code rounds}, {@code window} (unconfirmed
  * publishes), {@code prefetch}, {@code headers-side} ({@code true}: also run PerfTest with a spore's
- * headers on each message), {@code uri}, {@code jvm-flags}, {@code verbose}, {@code smoke}.
+ * headers on each message), {@code multi-ack-side} ({@code true}: also run PerfTest acking in batches as
+ * Reef does), {@code uri}, {@code jvm-flags}, {@code verbose}, {@code smoke}.
  */
 final class AmqpThroughput {
   static final String SCENARIO = "amqp-throughput";
@@ -29,6 +30,9 @@ final class AmqpThroughput {
     int prefetch = params.intValue("prefetch", 128, 128, 1);
     // Also run PerfTest with a spore's headers on each message, to show what the wire format itself costs.
     boolean headersSide = Boolean.parseBoolean(params.text("headers-side", "false"));
+    // Also run PerfTest acking in batches as Reef does while it has other deliveries in hand (up to half
+    // the prefetch, at most 64, one multiple-ack each), to show what that batching is worth on its own.
+    boolean multiAckSide = Boolean.parseBoolean(params.text("multi-ack-side", "false"));
     String uri = Broker.uri(params);
     List<String> jvmFlags = Scenarios.jvmFlags(params);
     PrintStream echo = Scenarios.echo(params, out);
@@ -54,6 +58,8 @@ final class AmqpThroughput {
           "--routing-key", "agent.sink.knowledge", "--skip-binding-queues", "--size", Integer.toString(Payload.BYTES),
           "--flag", "persistent", "--flag", "mandatory", "--message-properties", "priority=5",
           "--confirm", Integer.toString(window), "--pmessages", Integer.toString(messages));
+      List<String> perfConsumerMultiAck = new ArrayList<>(perfConsumer);
+      perfConsumerMultiAck.addAll(List.of("--multi-ack-every", Integer.toString(Math.max(1, Math.min(64, prefetch / 2)))));
       List<String> perfProducerWithHeaders = new ArrayList<>(perfProducer);
       perfProducerWithHeaders.set(perfProducerWithHeaders.indexOf("priority=5"), "priority=5," + sporeHeaders());
       for (int round = 1; round <= rounds; round++) {
@@ -72,6 +78,11 @@ final class AmqpThroughput {
           double withHeaders = rates.perfTest(perfConsumer, perfProducerWithHeaders, List.of(queue));
           out.printf(Locale.ROOT, "round %d/%d: perftest with a spore's 12 headers on each message %,.0f msgs/s%n",
               round, rounds, withHeaders);
+        }
+        if (multiAckSide) {
+          double multiAck = rates.perfTest(perfConsumerMultiAck, perfProducer, List.of(queue));
+          out.printf(Locale.ROOT, "round %d/%d: perftest acking in batches (%s) %,.0f msgs/s%n", round, rounds,
+              String.join(" ", perfConsumerMultiAck.subList(perfConsumer.size(), perfConsumerMultiAck.size())), multiAck);
         }
         reefRates.add(reef);
         referenceRates.add(reference);

@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,6 +38,8 @@ final class AgentConsumer implements ConsumerHandle {
   private static final Duration REQUEUE_PAUSE = Duration.ofSeconds(1);
   /** How long closing waits for retries and dead letters on their way, before it requeues them. */
   private static final Duration MOVE_PATIENCE = Duration.ofSeconds(5);
+  /** The longest an ack waits for a batch: short enough that a crash right after handling rarely repeats work. */
+  private static final long ACK_DELAY_MICROS = 1_000;
 
   private final AmqpBackend backend;
   private final ConsumerSpec spec;
@@ -49,6 +52,8 @@ final class AgentConsumer implements ConsumerHandle {
   private final Object moveLock = new Object();
   private int moving; // guarded by moveLock: retries and dead letters sent, their original not yet settled
   private final List<String> consumerTags = new CopyOnWriteArrayList<>();
+  private final AckBatcher acks;
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
   private AgentConsumer(AmqpBackend backend, Channel channel, ConsumerSpec spec, String queue, String expiredQueue,
       DeliveryHandler handler) {
@@ -58,6 +63,7 @@ final class AgentConsumer implements ConsumerHandle {
     this.queue = queue;
     this.expiredQueue = expiredQueue;
     this.handler = handler;
+    this.acks = new AckBatcher(AckBatcher.batchFor(spec.prefetch()), this::sendAck);
   }
 
   /**
@@ -107,6 +113,7 @@ final class AgentConsumer implements ConsumerHandle {
 
     @Override
     public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+      acks.delivered(envelope.getDeliveryTag());
       try {
         SporeCodec.Decoded decoded = backend.codec().decode(properties, body);
         if (decoded instanceof SporeCodec.Decoded.Valid valid) {
@@ -232,12 +239,31 @@ final class AgentConsumer implements ConsumerHandle {
     }
   }
 
+  /** Acks {@code deliveryTag}, at once or, while other deliveries are in hand, in a batch (see {@link AckBatcher}). */
   void ack(long deliveryTag) {
     if (closed.get()) {
       return;
     }
+    if (acks.acked(deliveryTag) && flushScheduled.compareAndSet(false, true)) {
+      try {
+        backend.timer().schedule(this::flushAcks, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
+      } catch (RejectedExecutionException e) {
+        flushAcks(); // the backend is closing
+      }
+    }
+  }
+
+  private void flushAcks() {
+    flushScheduled.set(false); // first: an ack made waiting from now on schedules another flush
+    acks.flush(true);
+  }
+
+  private void sendAck(long deliveryTag, boolean multiple) {
+    if (closed.get()) {
+      return;
+    }
     try {
-      channel.basicAck(deliveryTag, false);
+      channel.basicAck(deliveryTag, multiple);
     } catch (IOException | AlreadyClosedException e) {
       // The channel is gone, so the broker has requeued the message: it is delivered again.
       LOG.debug("could not ack delivery {} of agent '{}': {}", deliveryTag, spec.agentName(), e.toString());
@@ -245,6 +271,7 @@ final class AgentConsumer implements ConsumerHandle {
   }
 
   void requeue(long deliveryTag) {
+    acks.requeued(deliveryTag);
     if (closed.get()) {
       return;
     }
@@ -275,6 +302,7 @@ final class AgentConsumer implements ConsumerHandle {
   public void close() {
     cancel();
     awaitMoves();
+    acks.flush(true); // settled spores must not go back to the queue with the channel
     if (closed.compareAndSet(false, true)) {
       closeQuietly(channel); // the broker requeues what this instance had not settled
       backend.consumerClosed(this);

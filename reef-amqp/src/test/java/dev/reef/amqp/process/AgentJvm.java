@@ -48,14 +48,16 @@ public final class AgentJvm implements AutoCloseable {
   private final String label;
   private final Process process;
   private final Writer commands;
+  private final Predicate<AgentEvent> sink;
   private final Object lock = new Object();
   private final List<AgentEvent> events = new ArrayList<>(); // guarded by lock
   private final Deque<String> lastErrors = new ArrayDeque<>(); // guarded by lock
   private boolean outputEnded; // guarded by lock
 
-  private AgentJvm(String label, Process process) {
+  private AgentJvm(String label, Process process, Predicate<AgentEvent> sink) {
     this.label = label;
     this.process = process;
+    this.sink = sink;
     this.commands = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
     daemon(() -> readEvents(process.getInputStream()), "agent-jvm-events-" + label);
     daemon(() -> copyErrors(process.getErrorStream()), "agent-jvm-errors-" + label);
@@ -268,6 +270,9 @@ public final class AgentJvm implements AutoCloseable {
           continue;
         }
         AgentEvent event = AgentEvent.parse(line);
+        if (sink != null && sink.test(event)) {
+          continue; // taken by the sink: a long run does not keep millions of events
+        }
         synchronized (lock) {
           events.add(event);
           lock.notifyAll();
@@ -382,6 +387,7 @@ public final class AgentJvm implements AutoCloseable {
     private boolean hold;
     private String maxHeap = "256m";
     private final List<String> jvmOptions = new ArrayList<>();
+    private Predicate<AgentEvent> sink;
 
     private Builder(String label) {
       this.label = Objects.requireNonNull(label, "label");
@@ -471,6 +477,17 @@ public final class AgentJvm implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Offers each event, as it is read, to {@code sink} first (on the thread that reads the JVM's
+     * output, so the sink must be thread-safe and quick). An event the sink takes (returns true for)
+     * is not kept: {@link AgentJvm#await}, {@link AgentJvm#events} and {@link AgentJvm#count} never
+     * see it. For runs too long to keep every event, e.g. a soak that counts spores itself.
+     */
+    public Builder eventSink(Predicate<AgentEvent> sink) {
+      this.sink = Objects.requireNonNull(sink, "eventSink");
+      return this;
+    }
+
     /** Starts the JVM; {@link AgentJvm#awaitReady} tells when its agents are subscribed. */
     public AgentJvm launch() {
       Objects.requireNonNull(brokerUri, "brokerUri");
@@ -506,7 +523,7 @@ public final class AgentJvm implements AutoCloseable {
       try {
         Process process = builder.start();
         RUNNING.add(process);
-        return new AgentJvm(label, process);
+        return new AgentJvm(label, process, sink);
       } catch (IOException e) {
         throw new UncheckedIOException("could not launch agent JVM " + label + ": " + e.getMessage(), e);
       }

@@ -28,9 +28,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -61,6 +63,9 @@ import java.util.stream.Collectors;
  * REPLY batch instanceId requestId replyTo echoedAsker echoedN replierPid
  * REQUEST_FAILED batch instanceId requestId errorClass
  * REQUESTS_DONE batch instanceId replied failed
+ * REQUESTED batch n requestId               a mix's request was asked (its batch is the mix's, plus -r)
+ * MIX_DONE batch sends ok failed broadcasts ok failed requests replied failed peakHeapUsedMiB
+ *                                           a halted mix ended: every future of it completed or failed
  * QUIET batch true|false
  * STATS batch handled=.. duplicates=.. received=.. sent=.. sendFailures=.. expired=..
  * REJECTED the command line that was not understood
@@ -74,6 +79,13 @@ import java.util.stream.Collectors;
  * flood BATCH FROM TO MILLIS           sends as fast as it can for MILLIS ms, keeping no send, only counts
  * broadcast BATCH FROM                 one broadcast {batch, n: "broadcast"}
  * request BATCH FROM TO COUNT TIMEOUT_MS   each local instance of FROM asks COUNT requests
+ * mix BATCH FROM TO RATE WINDOW BROADCASTS_PER_S ASK REQUESTS_PER_S TIMEOUT_MS
+ *                                      mixed traffic until {@code halt BATCH}: directed spores from FROM
+ *                                      to TO at RATE per second (at most WINDOW unfinished), broadcasts
+ *                                      from FROM (batch BATCH-b), requests from FROM to ASK (batch BATCH-r)
+ *                                      timing out after TIMEOUT_MS; SENT/SEND_FAILED for spores and
+ *                                      broadcasts, REQUESTED then REPLY/REQUEST_FAILED for requests
+ * halt BATCH                           stops the mix BATCH; it prints MIX_DONE once all its futures ended
  * quiesce BATCH TIMEOUT_MS             waits until nothing is queued for or held by this JVM
  * stats BATCH                          the Reef's counters
  * stop                                 closes the Reef (in-flight handlers finish) and exits
@@ -89,6 +101,7 @@ public final class AgentProcess {
   private final long handlerDelayMillis;
   private final boolean hold;
   private final CountDownLatch released = new CountDownLatch(1);
+  private final Map<String, CountDownLatch> mixes = new ConcurrentHashMap<>(); // running mixes, counted down by halt
   private final ExecutorService commands = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "agent-process-command");
     thread.setDaemon(true);
@@ -176,6 +189,16 @@ public final class AgentProcess {
       case "broadcast/3" -> broadcast(words.get(1), words.get(2));
       case "request/6" -> request(words.get(1), words.get(2), words.get(3), Integer.parseInt(words.get(4)),
           Duration.ofMillis(Long.parseLong(words.get(5))));
+      case "mix/10" -> mix(new Mix(words.get(1), words.get(2), words.get(3), Integer.parseInt(words.get(4)),
+          Integer.parseInt(words.get(5)), Double.parseDouble(words.get(6)), words.get(7),
+          Double.parseDouble(words.get(8)), Duration.ofMillis(Long.parseLong(words.get(9)))));
+      case "halt/2" -> {
+        CountDownLatch mix = mixes.get(words.get(1));
+        if (mix == null) {
+          throw new IllegalArgumentException("no mix " + words.get(1) + " runs");
+        }
+        mix.countDown();
+      }
       case "quiesce/3" -> emit("QUIET", words.get(1),
           reef.awaitQuiescence(Duration.ofMillis(Long.parseLong(words.get(2)))));
       case "stats/2" -> stats(words.get(1));
@@ -265,6 +288,154 @@ public final class AgentProcess {
     String failed = failures.isEmpty() ? "-" : failures.entrySet().stream().sorted(Map.Entry.comparingByKey())
         .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(","));
     emit("FLOOD_DONE", batch, attempted, ok.get(), attempted - ok.get(), failed, peakHeap.get() >> 20);
+  }
+
+  /** What a {@code mix} command asked for. */
+  private record Mix(String batch, String from, String to, int perSecond, int window, double broadcastsPerSecond,
+      String ask, double requestsPerSecond, Duration requestTimeout) {}
+
+  /** How the futures of one kind of traffic of a mix ended. */
+  private static final class Outcomes {
+    final AtomicLong attempted = new AtomicLong();
+    final AtomicLong ok = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+
+    long ended() {
+      return ok.get() + failed.get();
+    }
+
+    String describe() {
+      return attempted.get() + " " + ok.get() + " " + failed.get();
+    }
+  }
+
+  /**
+   * Mixed traffic for a soak: three paced streams (directed spores, broadcasts, requests), each on a
+   * thread of its own, until {@code halt}. Unlike {@code send} it keeps no future, so that it can run
+   * for hours; every future still reports how it ended.
+   */
+  private void mix(Mix mix) {
+    CountDownLatch halted = new CountDownLatch(1);
+    if (mixes.putIfAbsent(mix.batch(), halted) != null) {
+      throw new IllegalArgumentException("mix " + mix.batch() + " already runs");
+    }
+    Outcomes sends = new Outcomes();
+    Outcomes broadcasts = new Outcomes();
+    Outcomes requests = new Outcomes();
+    Semaphore unfinished = new Semaphore(mix.window() > 0 ? mix.window() : Integer.MAX_VALUE);
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    AtomicLong peakHeap = new AtomicLong();
+    List<Thread> streams = List.of(
+        paced("mix-sends", mix.perSecond(), halted, n -> {
+          // The window is taken before the spore is built: a stalled broker holds the stream here.
+          while (!unfinished.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+            if (halted.getCount() == 0) {
+              return;
+            }
+          }
+          Spore spore = Spore.builder(SporeType.KNOWLEDGE).from(mix.from()).to(mix.to())
+              .knowledge(Map.of("batch", mix.batch(), "n", n)).build();
+          settle(attempt(() -> channel.send(spore)), sends, mix.batch(), n, spore.id()).whenComplete((done, error) ->
+              unfinished.release());
+          peakHeap.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        }),
+        paced("mix-broadcasts", mix.broadcastsPerSecond(), halted, n -> {
+          Spore spore = Spore.builder(SporeType.BROADCAST).from(mix.from())
+              .knowledge(Map.of("batch", mix.batch() + "-b", "n", n)).build();
+          settle(attempt(() -> channel.broadcast(spore)), broadcasts, mix.batch() + "-b", n, spore.id());
+        }),
+        paced("mix-requests", mix.requestsPerSecond(), halted, n -> {
+          String batch = mix.batch() + "-r";
+          Spore request = Spore.builder(SporeType.REQUEST).from(mix.from()).to(mix.ask())
+              .knowledge(Map.of("batch", batch, "n", n, "asker", mix.from())).build();
+          requests.attempted.incrementAndGet();
+          emit("REQUESTED", batch, n, request.id());
+          CompletableFuture<Spore> asked;
+          try {
+            asked = channel.request(request, mix.requestTimeout());
+          } catch (RuntimeException e) {
+            asked = CompletableFuture.failedFuture(e);
+          }
+          asked.whenComplete((reply, error) -> {
+            if (error == null) {
+              requests.ok.incrementAndGet();
+              emit("REPLY", batch, mix.from(), request.id(), reply.replyTo(), text(reply, "asker"), text(reply, "n"),
+                  text(reply, "pid"));
+            } else {
+              requests.failed.incrementAndGet();
+              emit("REQUEST_FAILED", batch, mix.from(), request.id(), cause(error).getClass().getSimpleName());
+            }
+          });
+        }));
+    for (Thread stream : streams) {
+      try {
+        stream.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    // Every future ends by itself (a confirm or a request times out); a hung one keeps MIX_DONE from printing.
+    while (sends.ended() < sends.attempted.get() || broadcasts.ended() < broadcasts.attempted.get()
+        || requests.ended() < requests.attempted.get()) {
+      LockSupport.parkNanos(10_000_000L);
+    }
+    mixes.remove(mix.batch());
+    emit("MIX_DONE", mix.batch(), sends.describe(), broadcasts.describe(), requests.describe(), peakHeap.get() >> 20);
+  }
+
+  /** One step of a paced stream: the {@code n}th spore. */
+  private interface Step {
+    void run(long n) throws InterruptedException;
+  }
+
+  /**
+   * A thread that runs {@code step} {@code perSecond} times a second until {@code halted}. After a stall
+   * (the broker away, the window full) it takes up the pace from where it is rather than bursting to
+   * catch up: a soak wants a steady load, not a flood after every fault.
+   */
+  private static Thread paced(String name, double perSecond, CountDownLatch halted, Step step) {
+    Thread thread = new Thread(() -> {
+      if (perSecond <= 0) {
+        return;
+      }
+      long interval = (long) (1_000_000_000L / perSecond);
+      long due = System.nanoTime();
+      try {
+        for (long n = 0; !halted.await(Math.max(0, due - System.nanoTime()), TimeUnit.NANOSECONDS); n++) {
+          step.run(n);
+          due = Math.max(due + interval, System.nanoTime() - 1_000_000_000L);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, name);
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
+  }
+
+  private static CompletableFuture<Void> attempt(Supplier<CompletableFuture<Void>> send) {
+    try {
+      return send.get();
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /** Counts and reports how one send of a mix ends. */
+  private static CompletableFuture<Void> settle(CompletableFuture<Void> send, Outcomes outcomes, String batch, long n,
+      String sporeId) {
+    outcomes.attempted.incrementAndGet();
+    return send.whenComplete((done, error) -> {
+      if (error == null) {
+        outcomes.ok.incrementAndGet();
+        emit("SENT", batch, n, sporeId);
+      } else {
+        outcomes.failed.incrementAndGet();
+        emit("SEND_FAILED", batch, n, sporeId, cause(error).getClass().getSimpleName());
+      }
+    });
   }
 
   /** Holds the stream to its rate: the producer of a steady stream, not a wait for a condition. */
