@@ -45,6 +45,16 @@ public interface HandlerContext {
    */
   CompletableFuture<Void> reply(Object knowledge);
 
+  /**
+   * Answers the request being handled with an error, for good: the caller's future fails with a
+   * {@link RemoteHandlerException} carrying the error's class name and message. Unlike throwing from
+   * the handler, this retries nothing and dead-letters nothing: the request was understood and
+   * refused, and the spore is acknowledged once the handler returns.
+   *
+   * @throws IllegalStateException when the spore is not a request or was already answered
+   */
+  CompletableFuture<Void> replyError(Throwable error);
+
   /** Sends a knowledge spore from this agent to {@code toAgent} on this channel. */
   CompletableFuture<Void> send(String toAgent, Object knowledge);
 

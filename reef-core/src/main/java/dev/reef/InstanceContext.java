@@ -6,6 +6,7 @@ import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -58,6 +59,19 @@ final class InstanceContext implements HandlerContext {
 
   @Override
   public CompletableFuture<Void> reply(Object knowledge) {
+    Spore request = claimTheReply();
+    return sendReply(response(request).knowledge(knowledge).build());
+  }
+
+  @Override
+  public CompletableFuture<Void> replyError(Throwable error) {
+    Objects.requireNonNull(error, "error");
+    Spore request = claimTheReply();
+    return sendReply(errorReply(request, error));
+  }
+
+  /** The request being handled, once per request: its one reply is now this caller's to send. */
+  private Spore claimTheReply() {
     Spore request = delivery.spore();
     if (request.type() != SporeType.REQUEST) {
       throw new IllegalStateException("spore " + request.id() + " is a " + request.type().wireValue()
@@ -66,7 +80,7 @@ final class InstanceContext implements HandlerContext {
     if (!replied.compareAndSet(false, true)) {
       throw new IllegalStateException("request " + request.id() + " was already answered");
     }
-    return sendReply(response(request).knowledge(knowledge).build());
+    return request;
   }
 
   @Override

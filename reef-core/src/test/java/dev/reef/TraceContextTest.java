@@ -44,6 +44,17 @@ class TraceContextTest {
   }
 
   @Test
+  void aUuidsHexDigitsAreItsDigitsInLowerCase() {
+    assertThat(TraceContext.hexDigits("4BF92F35-77B3-4DA6-A3CE-929D0E0E4736")).isEqualTo(TRACE);
+    assertThat(TraceContext.hexDigits("4bf92f35-77b3-4da6-a3ce-929d0e0e4736")).isEqualTo(TRACE);
+    for (int i = 0; i < 1000; i++) {
+      java.util.UUID uuid = java.util.UUID.randomUUID();
+      assertThat(TraceContext.hexDigits(uuid.toString().toUpperCase()))
+          .isEqualTo(String.format("%016x%016x", uuid.getMostSignificantBits(), uuid.getLeastSignificantBits()));
+    }
+  }
+
+  @Test
   void aSporeCarryingATraceKeepsIt() {
     Spore spore = Spore.builder(SporeType.KNOWLEDGE).from("a").to("b")
         .metadata(TraceContext.KEY, "00-" + TRACE + "-" + SPAN + "-01").build();

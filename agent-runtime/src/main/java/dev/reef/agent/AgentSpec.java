@@ -109,7 +109,9 @@ public record AgentSpec(String name, List<String> channels, SubscriptionOptions 
    * One handler and the spores it takes. A spore goes to the route whose {@code respondsTo} names
    * its knowledge's {@code type} field, else to the route with an empty {@code respondsTo} (any
    * type); in both cases the spore's type must be in {@code sporeTypes} (empty for all). A spore no
-   * route takes is acknowledged, counted as {@code reef.spores.unmatched} and logged at debug.
+   * route takes is acknowledged, counted as {@code reef.spores.unmatched} and logged at debug; a
+   * request no route takes is refused with an error reply ({@link dev.reef.HandlerContext#replyError}),
+   * so its caller hears at once.
    *
    * @param description names the handler in messages (a method, or the lambda's knowledge types)
    * @param respondsTo values of the knowledge's {@code type} field taken; empty for any

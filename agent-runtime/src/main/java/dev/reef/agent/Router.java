@@ -4,6 +4,7 @@ import dev.reef.HandlerContext;
 import dev.reef.Reef;
 import dev.reef.SporeHandler;
 import dev.reef.spore.Spore;
+import dev.reef.spore.SporeType;
 import io.micrometer.core.instrument.Counter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -55,9 +56,14 @@ final class Router implements SporeHandler {
     AgentSpec.Route route = select(knowledgeType, spore);
     if (route == null) {
       unmatched.increment();
-      LOG.debug("agent '{}' on channel '{}' has no handler for {} spore {} with knowledge type {}; acknowledged",
-          agent, channel, spore.type().wireValue(), spore.id(), knowledgeType == null ? "(none)" : "'" + knowledgeType + "'");
-      // For a request this replies without knowledge, so the caller is not left waiting for its timeout.
+      String described = knowledgeType == null ? "no knowledge type" : "knowledge type '" + knowledgeType + "'";
+      LOG.debug("agent '{}' on channel '{}' has no handler for {} spore {} with {}; acknowledged",
+          agent, channel, spore.type().wireValue(), spore.id(), described);
+      if (spore.type() == SporeType.REQUEST) {
+        // The caller hears at once that no one here takes such a request, rather than waiting for its timeout.
+        context.replyError(new UnsupportedOperationException(
+            "agent '" + agent + "' has no handler for a request with " + described));
+      }
       return null;
     }
     return route.handler().handle(spore, context);

@@ -149,14 +149,15 @@ class AgentRuntimeTest {
   }
 
   @Test
-  void unmatchedRequestIsAnsweredWithoutKnowledgeAndCounted() {
+  void unmatchedRequestFailsItsCallerAtOnceAndIsCounted() {
     runtime.register(new Echo()).start("echo", 1);
 
-    Spore reply = lab.request("tester", "echo", Map.of("type", "unknown-question"), WAIT).join();
+    CompletableFuture<Spore> reply = lab.request("tester", "echo", Map.of("type", "unknown-question"), WAIT);
 
-    assertThat(reply.knowledge()).isNull();
-    assertThat(reply.replyTo()).isNotNull();
+    assertThatThrownBy(reply::join).hasCauseInstanceOf(RemoteHandlerException.class)
+        .hasMessageContaining("agent 'echo' has no handler for a request with knowledge type 'unknown-question'");
     assertThat(unmatched("lab", "echo")).isEqualTo(1.0);
+    assertThat(reef.stats().deadLettered()).as("refused, not failed: nothing dead-lettered").isZero();
   }
 
   @Test

@@ -98,6 +98,50 @@ public abstract class RequestReplyConformance extends ConformanceTest {
   }
 
   @Test
+  void aHandlerMayRefuseARequestWithAnErrorReplyThatIsNeitherRetriedNorDeadLettered() {
+    Reef responder = connect();
+    Reef requester = connect();
+    AtomicInteger runs = new AtomicInteger();
+    channel(responder).subscribe("clerk", (spore, context) -> {
+      runs.incrementAndGet();
+      join(context.replyError(new IllegalArgumentException("no such form")));
+      return Map.of("ignored", "the request was answered already");
+    });
+
+    Throwable failure = failureOf(channel(requester).request("citizen", "clerk", Map.of("form", "Z9"), TIMEOUT),
+        TIMEOUT.dividedBy(2));
+
+    assertThat(failure).isInstanceOf(RemoteHandlerException.class);
+    RemoteHandlerException remote = (RemoteHandlerException) failure;
+    assertThat(remote.agent()).isEqualTo("clerk");
+    assertThat(remote.errorType()).isEqualTo(IllegalArgumentException.class.getName());
+    assertThat(remote.remoteMessage()).isEqualTo("no such form");
+    assertThat(responder.awaitQuiescence(TIMEOUT)).isTrue();
+    assertThat(runs).as("handler runs: a refusal is final").hasValue(1);
+    assertThat(responder.stats().deadLettered()).isZero();
+    assertThat(responder.stats().retried()).isZero();
+  }
+
+  @Test
+  void onlyARequestCanBeRefused() {
+    Reef reef = connect();
+    CompletableFuture<Throwable> refusal = new CompletableFuture<>();
+    channel(reef).subscribe("clerk", (spore, context) -> {
+      try {
+        context.replyError(new IllegalStateException("no"));
+        refusal.complete(null);
+      } catch (IllegalStateException e) {
+        refusal.complete(e);
+      }
+      return null;
+    });
+
+    join(channel(reef).send("citizen", "clerk", Map.of("note", "hello")));
+
+    assertThat(join(refusal)).isInstanceOf(IllegalStateException.class).hasMessageContaining("not a request");
+  }
+
+  @Test
   void noReplyInTimeFailsWithATimeoutAndALateReplyIsCountedNotDelivered() {
     Reef responder = connect();
     Reef requester = connect();

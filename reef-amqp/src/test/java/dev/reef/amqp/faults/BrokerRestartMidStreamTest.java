@@ -10,16 +10,14 @@ import static org.awaitility.Awaitility.await;
 import dev.reef.amqp.process.AgentEvent;
 import dev.reef.amqp.process.AgentJvm;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 6, acceptance 1 (SPEC §3.10, §3.11, §5): the private node is stopped and started again in
@@ -50,22 +48,8 @@ class BrokerRestartMidStreamTest {
   private static final Duration IMPATIENT = Duration.ofSeconds(3);
   private static final Duration WAIT = Duration.ofSeconds(60);
 
-  private PrivateRabbitNode node;
-  private final List<AgentJvm> jvms = new ArrayList<>();
-
-  @BeforeEach
-  void startThePrivateNode() {
-    node = PrivateRabbitNode.builder().namePrefix("reef-restart").start();
-  }
-
-  @AfterEach
-  void stopTheJvmsAndTheNode() {
-    try {
-      jvms.forEach(AgentJvm::close);
-    } finally {
-      node.close();
-    }
-  }
+  @RegisterExtension
+  final PrivateNodeAndJvms stage = new PrivateNodeAndJvms("reef-restart");
 
   @Test
   void aBrokerRestartMidStreamLosesNoConfirmedSporeAndHandlesNoneTwice() {
@@ -84,12 +68,12 @@ class BrokerRestartMidStreamTest {
     await().atMost(WAIT).pollInterval(Duration.ofMillis(20))
         .until(() -> patient.count("SENT", "patient") + impatient.count("SENT", "impatient") >= RESTART_AFTER_CONFIRMED);
     long stopping = System.nanoTime();
-    node.stop();
+    stage.node().stop();
     long patientWhileUp = patient.count("SENT", "patient");
     long impatientWhileUp = impatient.count("SENT", "impatient");
     long confirmedWhileUp = patientWhileUp + impatientWhileUp;
     long handledWhileUp = receiver.count("HANDLED", "patient") + receiver.count("HANDLED", "impatient");
-    node.restart();
+    stage.node().restart();
     long restarted = System.nanoTime();
     boolean streamsStillFlowing = patient.count("SENDS_DONE", "patient") + impatient.count("SENDS_DONE", "impatient") == 0;
 
@@ -184,9 +168,7 @@ class BrokerRestartMidStreamTest {
   }
 
   private AgentJvm launch(AgentJvm.Builder builder, Duration confirmTimeout) {
-    String uri = node.amqpUri() + "?recovery_interval_ms=250&confirm_timeout_ms=" + confirmTimeout.toMillis();
-    AgentJvm jvm = builder.brokerUri(uri).namespace("faults").channel("stream").launch();
-    jvms.add(jvm);
-    return jvm;
+    String uri = stage.node().amqpUri() + "?recovery_interval_ms=250&confirm_timeout_ms=" + confirmTimeout.toMillis();
+    return stage.launch(builder.brokerUri(uri).namespace("faults").channel("stream"));
   }
 }

@@ -15,10 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,9 +37,6 @@ class ClusterNodeLossTest {
   private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String QUEUE = "faults.stream.sink"; // namespace.channel.agent
-  /** {@code port} and the client's {@code connection_name} of each connection, as rabbitmqctl prints them. */
-  private static final Pattern CONNECTION = Pattern.compile(
-      "^(\\d+)\\s.*?\\{\"connection_name\",\"([^\"]+)\"\\}", Pattern.MULTILINE);
 
   private PrivateRabbitCluster cluster;
   private final List<AgentJvm> jvms = new ArrayList<>();
@@ -70,7 +64,7 @@ class ClusterNodeLossTest {
     PrivateRabbitNode first = cluster.node(0);
     assertThat(first.rabbitmqctl("list_queues", "--quiet", "--no-table-headers", "name", "type"))
         .as("the agent's queue is a quorum queue").containsPattern(QUEUE.replace(".", "\\.") + "\\s+quorum");
-    Map<String, Integer> before = connections(first);
+    Map<String, Integer> before = first.clientConnections();
     assertThat(before).as("the agents' connections, by name, and the port of the node each is on").hasSize(4);
     String leaderBefore = leader(first);
     PrivateRabbitNode victim = mostConnected(before, leaderBefore);
@@ -99,7 +93,7 @@ class ClusterNodeLossTest {
     Map<String, Long> stats = receiver.stats("c1-stats", WAIT);
     List<AgentEvent> runs = receiver.events("HANDLED", "c1");
     Set<Integer> handled = numbers(runs, 4);
-    Map<String, Integer> after = connections(survivor);
+    Map<String, Integer> after = survivor.clientConnections();
     String leaderAfter = leader(survivor);
 
     System.out.printf("cluster node loss: 3 nodes, quorum queue; connections before %s; stopped %s (port %d, "
@@ -129,16 +123,6 @@ class ClusterNodeLossTest {
     return jvm;
   }
 
-  /** The cluster's client connections as {@code node}'s CLI lists them: connection name to node port. */
-  private static Map<String, Integer> connections(PrivateRabbitNode node) {
-    String listing = node.rabbitmqctl("list_connections", "--quiet", "--no-table-headers", "port", "client_properties");
-    Map<String, Integer> connections = new TreeMap<>();
-    Matcher matcher = CONNECTION.matcher(listing);
-    while (matcher.find()) {
-      connections.put(matcher.group(2), Integer.parseInt(matcher.group(1)));
-    }
-    return connections;
-  }
 
   /** The node name of the leader of the agent's quorum queue, as {@code node}'s CLI lists it. */
   private static String leader(PrivateRabbitNode node) {

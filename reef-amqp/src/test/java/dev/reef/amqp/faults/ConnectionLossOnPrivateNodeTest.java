@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.reef.amqp.process.AgentEvent;
 import dev.reef.amqp.process.AgentJvm;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,10 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * SPEC §3.10, §3.11, §5 (issue 3, acceptance 4): the broker closes every connection in the middle of
@@ -36,22 +34,8 @@ class ConnectionLossOnPrivateNodeTest {
   private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(10);
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private PrivateRabbitNode node;
-  private final List<AgentJvm> jvms = new ArrayList<>();
-
-  @BeforeEach
-  void startThePrivateNode() {
-    node = PrivateRabbitNode.start();
-  }
-
-  @AfterEach
-  void stopTheJvmsAndTheNode() {
-    try {
-      jvms.forEach(AgentJvm::close);
-    } finally {
-      node.close();
-    }
-  }
+  @RegisterExtension
+  final PrivateNodeAndJvms stage = new PrivateNodeAndJvms("reef-connection-loss");
 
   @Test
   void closingEveryConnectionMidStreamEndsEverySendAndLosesNoConfirmedSpore() {
@@ -62,7 +46,7 @@ class ConnectionLossOnPrivateNodeTest {
 
     sender.command("send", "s1", "source", "sink", Integer.toString(SPORES), Integer.toString(SPORES_PER_SECOND));
     sender.awaitCount("SENT", "s1", CUT_AFTER_CONFIRMED, WAIT);
-    String closing = node.rabbitmqctl("close_all_connections", "reef-connection-loss-test");
+    String closing = stage.node().rabbitmqctl("close_all_connections", "reef-connection-loss-test");
     long confirmedAtCut = sender.count("SENT", "s1");
     long handledAtCut = receiver.count("HANDLED", "s1");
     boolean streamStillFlowing = sender.count("SENDS_DONE", "s1") == 0;
@@ -109,10 +93,8 @@ class ConnectionLossOnPrivateNodeTest {
   }
 
   private AgentJvm launch(AgentJvm.Builder builder) {
-    String uri = node.amqpUri() + "?recovery_interval_ms=200&confirm_timeout_ms=" + CONFIRM_TIMEOUT.toMillis();
-    AgentJvm jvm = builder.brokerUri(uri).namespace("faults").channel("stream").launch();
-    jvms.add(jvm);
-    return jvm;
+    String uri = stage.node().amqpUri() + "?recovery_interval_ms=200&confirm_timeout_ms=" + CONFIRM_TIMEOUT.toMillis();
+    return stage.launch(builder.brokerUri(uri).namespace("faults").channel("stream"));
   }
 
   private static Set<Integer> numbers(List<AgentEvent> events, int field) {

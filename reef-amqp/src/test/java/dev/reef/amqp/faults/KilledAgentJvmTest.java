@@ -8,16 +8,14 @@ import static org.awaitility.Awaitility.await;
 import dev.reef.amqp.process.AgentEvent;
 import dev.reef.amqp.process.AgentJvm;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Issue 6, acceptance 3 (SPEC §3.10, §3.12): two JVMs run an instance each of one agent; one of them
@@ -33,22 +31,8 @@ class KilledAgentJvmTest {
   private static final String QUEUE = "faults.work.worker"; // namespace.channel.agent
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private PrivateRabbitNode node;
-  private final List<AgentJvm> jvms = new ArrayList<>();
-
-  @BeforeEach
-  void startThePrivateNode() {
-    node = PrivateRabbitNode.builder().namePrefix("reef-kill").start();
-  }
-
-  @AfterEach
-  void stopTheJvmsAndTheNode() {
-    try {
-      jvms.forEach(AgentJvm::close);
-    } finally {
-      node.close();
-    }
-  }
+  @RegisterExtension
+  final PrivateNodeAndJvms stage = new PrivateNodeAndJvms("reef-kill");
 
   @Test
   void theOtherJvmHandlesEverySporeTheKilledJvmHeld() {
@@ -66,7 +50,7 @@ class KilledAgentJvmTest {
     survivor.awaitCount("HANDLED", "k1", SPORES - PREFETCH, WAIT);
     holder.awaitCount("HOLDING", "k1", HOLDER_THREADS, WAIT);
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200))
-        .until(() -> QueueState.of(node, QUEUE), state -> state.equals(new QueueState(0, PREFETCH)));
+        .until(() -> QueueState.of(stage.node(), QUEUE), state -> state.equals(new QueueState(0, PREFETCH)));
     Set<Integer> handledBeforeKill = numbers(survivor.events("HANDLED", "k1"), 4);
     // HOLDING batch agent instanceId type n sporeId
     Set<Integer> inHolderHandlers = numbers(holder.events("HOLDING", "k1"), 4);
@@ -81,7 +65,7 @@ class KilledAgentJvmTest {
     List<AgentEvent> runs = survivor.events("HANDLED", "k1");
     Set<Integer> handled = numbers(runs, 4);
     List<AgentEvent> redelivered = runs.subList(SPORES - PREFETCH, runs.size());
-    QueueState after = QueueState.of(node, QUEUE);
+    QueueState after = QueueState.of(stage.node(), QUEUE);
 
     System.out.printf("kill -9 of an agent JVM: %d spores sent, %d confirmed; the holder (prefetch %d, %d threads) "
             + "held %d unfinished (%d in blocked handlers) when killed; the survivor had handled %d before the kill "
@@ -100,8 +84,6 @@ class KilledAgentJvmTest {
   }
 
   private AgentJvm launch(AgentJvm.Builder builder) {
-    AgentJvm jvm = builder.brokerUri(node.amqpUri()).namespace("faults").channel("work").launch();
-    jvms.add(jvm);
-    return jvm;
+    return stage.launch(builder.brokerUri(stage.node().amqpUri()).namespace("faults").channel("work"));
   }
 }

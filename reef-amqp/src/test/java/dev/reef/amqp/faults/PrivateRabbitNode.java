@@ -18,11 +18,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -51,6 +54,9 @@ import java.util.stream.Stream;
  * <p>A node not closed when the test JVM exits is closed (killed, its directory deleted) by a shutdown hook.
  */
 public final class PrivateRabbitNode implements AutoCloseable {
+  /** {@code port} and the client's {@code connection_name} of each connection, as rabbitmqctl prints them. */
+  private static final Pattern CONNECTION = Pattern.compile(
+      "^(\\d+)\\s.*?\\{\"connection_name\",\"([^\"]+)\"\\}", Pattern.MULTILINE);
   /** The user every fresh node has; it may connect from the loopback interface only, which is all we use. */
   public static final String USER = "guest";
 
@@ -159,6 +165,20 @@ public final class PrivateRabbitNode implements AutoCloseable {
     } catch (ExecutionException | TimeoutException e) {
       throw new IllegalStateException("could not read the output of rabbitmqctl: " + e, e);
     }
+  }
+
+  /**
+   * The client connections of the node's cluster, as this node's CLI lists them: each client's
+   * {@code connection_name} (Reef's {@code connection_name} URI option) to the port of the node it is on.
+   */
+  public Map<String, Integer> clientConnections() {
+    String listing = rabbitmqctl("list_connections", "--quiet", "--no-table-headers", "port", "client_properties");
+    Map<String, Integer> connections = new TreeMap<>();
+    Matcher matcher = CONNECTION.matcher(listing);
+    while (matcher.find()) {
+      connections.put(matcher.group(2), Integer.parseInt(matcher.group(1)));
+    }
+    return connections;
   }
 
   /**

@@ -77,9 +77,6 @@ class SoakRun {
   private static final List<String> LISTENERS = List.of(WORKER, "listener", "responder");
   private static final List<String> ROTATION = List.of("stop-node", "close-connections", "kill-receiver",
       "memory-alarm", "restart-node");
-  /** {@code port} and the client's {@code connection_name} of each connection, as rabbitmqctl prints them. */
-  private static final Pattern CONNECTION = Pattern.compile(
-      "^(\\d+)\\s.*?\\{\"connection_name\",\"([^\"]+)\"\\}", Pattern.MULTILINE);
   private static final Pattern RUNNING_NODES = Pattern.compile("\"running_nodes\":\\[([^\\]]*)\\]");
 
   private final Tracker tracker = new Tracker();
@@ -244,7 +241,7 @@ class SoakRun {
 
   /** The node carrying most of the agents' connections goes away while the traffic goes on, then comes back. */
   private String stopNodeForAWhile(Set<String> cut) {
-    Map<String, Integer> connections = connections(runningNode());
+    Map<String, Integer> connections = runningNode().clientConnections();
     PrivateRabbitNode victim = mostConnected(connections);
     cut.addAll(consumersOn(connections, victim));
     victim.stop();
@@ -256,7 +253,7 @@ class SoakRun {
 
   /** The broker closes every client connection of the node carrying most of them. */
   private String closeConnections(Set<String> cut) {
-    Map<String, Integer> connections = connections(runningNode());
+    Map<String, Integer> connections = runningNode().clientConnections();
     PrivateRabbitNode node = mostConnected(connections);
     cut.addAll(consumersOn(connections, node));
     node.rabbitmqctl("close_all_connections", "soak-fault");
@@ -293,7 +290,7 @@ class SoakRun {
   /** A node stops and starts again at once (round robin over the nodes). */
   private String restartNode(int number, Set<String> cut) {
     PrivateRabbitNode node = cluster.node(number % 3);
-    cut.addAll(consumersOn(connections(runningNode()), node));
+    cut.addAll(consumersOn(runningNode().clientConnections(), node));
     long began = System.nanoTime();
     node.restart();
     return String.format("restarted %s (down and up in %.1f s)", node.nodeName(), (System.nanoTime() - began) / 1e9);
@@ -326,16 +323,6 @@ class SoakRun {
     return matcher.group(1).isBlank() ? 0 : matcher.group(1).split(",").length;
   }
 
-  /** The cluster's client connections: connection name (the JVM's label) to node port. */
-  private static Map<String, Integer> connections(PrivateRabbitNode node) {
-    String listing = node.rabbitmqctl("list_connections", "--quiet", "--no-table-headers", "port", "client_properties");
-    Map<String, Integer> connections = new TreeMap<>();
-    Matcher matcher = CONNECTION.matcher(listing);
-    while (matcher.find()) {
-      connections.put(matcher.group(2), Integer.parseInt(matcher.group(1)));
-    }
-    return connections;
-  }
 
   private static Map<String, Long> connectionStates(PrivateRabbitNode node) {
     String listing = node.rabbitmqctl("list_connections", "--quiet", "--no-table-headers", "state");
