@@ -12,9 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -187,24 +185,15 @@ final class AgentInstance implements Subscription, DeliveryHandler {
    * id and agent in the logging MDC, so the handler's own log lines can be followed along a chain.
    */
   private Object handleTraced(Spore spore, InstanceContext context) throws Exception {
-    // One map for the three entries, not three puts and three removes: each of those is a thread-local
-    // round trip in the logging backend, and this runs for every spore.
-    Map<String, String> outer = MDC.getCopyOfContextMap();
-    Map<String, String> entries = Map.of("spore_id", spore.id(), "trace_id", context.traceId(), "agent", agentName);
-    if (outer != null) {
-      Map<String, String> both = new HashMap<>(outer);
-      both.putAll(entries);
-      entries = both;
-    }
-    MDC.setContextMap(entries);
+    MDC.put("spore_id", spore.id());
+    MDC.put("trace_id", context.traceId());
+    MDC.put("agent", agentName);
     try {
       return context.trace().callWithin(() -> handler.handle(spore, context));
     } finally {
-      if (outer == null) {
-        MDC.clear();
-      } else {
-        MDC.setContextMap(outer);
-      }
+      MDC.remove("agent");
+      MDC.remove("trace_id");
+      MDC.remove("spore_id");
     }
   }
 
