@@ -92,13 +92,15 @@ class FullQueueAndSlowConsumerTest {
     producer.command("flood", "o1", "fast", "offline", Long.toString(FLOOD.toMillis()));
     producer.awaitCount("FLOOD_PROGRESS", "o1", 3, WAIT);
     long stopping = System.nanoTime();
+    boolean floodingWhileDown;
     try {
       node.stop();
+      // Read while the node is down: how long it takes to boot again (longer on a busy machine) is not the point.
+      floodingWhileDown = producer.count("FLOOD_DONE", "o1") == 0;
     } finally {
       node.restart(); // whatever happens, the other tests of the class need the node
     }
     long up = System.nanoTime();
-    boolean floodingThroughout = producer.count("FLOOD_DONE", "o1") == 0;
     AgentEvent done = awaitFloodDone(producer, "o1", "while the broker was away");
     long attempted = Long.parseLong(done.field(1));
     long ok = Long.parseLong(done.field(2));
@@ -112,7 +114,7 @@ class FullQueueAndSlowConsumerTest {
         (up - stopping) / 1e9, attempted, FLOOD.toSeconds(), PRODUCER_HEAP, ok, failed, failures,
         mostUnfinished(producer, "o1"), done.field(5), queued);
 
-    assertThat(floodingThroughout).as("the flood went on while the node was down").isTrue();
+    assertThat(floodingWhileDown).as("the flood went on while the node was down").isTrue();
     assertThat(ok + failed).as("every send ended, completed or failed").isEqualTo(attempted);
     assertThat(queued.total()).as("confirmed sends are all in the queue (failed ones may be too, re-sent ones twice)")
         .isGreaterThanOrEqualTo(ok);
