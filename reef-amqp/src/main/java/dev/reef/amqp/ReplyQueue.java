@@ -8,8 +8,6 @@ import com.rabbitmq.client.Envelope;
 import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
 import java.io.IOException;
-import java.time.Duration;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -17,17 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A connection's private reply queue {@code ns.reply.ID} (SPEC §3.3, §5), named with a random UUID.
- *
- * <p>It outlives a lost connection: not exclusive, so the broker does not delete it when the
- * connection drops, and replies sent while the client reconnects wait in it; the client declares it
- * again under the same name after recovery and consumes what waited. It is deleted when closed, and
- * otherwise by the broker once it has gone unused for {@link #UNUSED_EXPIRY} (a JVM that died).
+ * A connection's private reply queue {@code ns.reply.ID} (SPEC §3.3, §5): exclusive to the
+ * connection and deleted with it. Its name is chosen here, not by the server, so that the client
+ * declares it again under the same name after a connection recovery and requests already sent
+ * still get their replies.
  */
 final class ReplyQueue implements ReplyEndpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ReplyQueue.class);
-  /** How long the broker keeps the queue without a consumer: well beyond a connection recovery. */
-  static final Duration UNUSED_EXPIRY = Duration.ofMinutes(2);
 
   private final String name;
   private final Channel channel;
@@ -47,7 +41,7 @@ final class ReplyQueue implements ReplyEndpoint {
     }
     ReplyQueue queue = new ReplyQueue(name, channel);
     try {
-      channel.queueDeclare(name, false, false, false, Map.of("x-expires", UNUSED_EXPIRY.toMillis()));
+      channel.queueDeclare(name, false, true, true, null);
       // Auto-ack: a reply lost with the connection is a request that times out, which the caller sees.
       channel.basicConsume(name, true, "reef-replies", new DefaultConsumer(channel) {
         @Override

@@ -37,9 +37,8 @@ public final class SharedTestBroker {
   /**
    * Deletes the durable objects (SPEC §5) that Reefs with these channels and agents declare in
    * {@code namespace}: channel exchanges, agent queues and their expired-spore queues, dead letters,
-   * retry exchange and presence exchange. Presence queues are exclusive: the broker deletes them with
-   * their connection; a reply queue goes when its Reef closes, or expires on the broker two minutes
-   * after its JVM died. Retry delay queues are not deleted: the tests using this make none.
+   * retry exchange and presence exchange. Reply and presence queues are exclusive: the broker deletes
+   * them with their connection. Retry delay queues are not deleted: the tests using this make none.
    */
   public static void deleteTopology(String namespace, Collection<String> channels, Collection<String> agents) {
     List<String> queues = new ArrayList<>(List.of(namespace + ".dead"));
