@@ -6,8 +6,10 @@ public final class AccessDeniedException extends ReefException {
 
   /** Creates the exception for a refused {@code request}. */
   public AccessDeniedException(AccessRequest request, String reason) {
-    super("refused " + request.action() + " by '" + request.agent() + "' on channel '" + request.channel()
-        + "'" + (request.target() == null ? "" : " to '" + request.target() + "'") + ": " + reason);
+    super("refused " + request.action()
+        + (request.agent() == null ? "" : " by '" + request.agent() + "'")
+        + (request.channel() == null ? "" : " on channel '" + request.channel() + "'")
+        + (request.target() == null ? "" : " to '" + request.target() + "'") + ": " + reason);
     this.request = request;
   }
 

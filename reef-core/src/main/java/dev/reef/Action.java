@@ -1,6 +1,6 @@
 package dev.reef;
 
-/** What an {@link Authorizer} is asked to allow. */
+/** What an {@link Authorizer} is asked to allow (SPEC §8). */
 public enum Action {
   /** A directed spore. */
   SEND,
@@ -15,5 +15,13 @@ public enum Action {
   /** Starting an agent instance on a channel. */
   SUBSCRIBE,
   /** Stopping an agent instance. */
-  UNSUBSCRIBE
+  UNSUBSCRIBE,
+  /** Watching every spore published on a channel ({@link Channel#observe}). */
+  OBSERVE,
+  /** Listing the dead letters of a namespace. */
+  DEAD_LETTER_LIST,
+  /** Sending a dead letter's spore back to its agent (the re-send is also put to the authorizer as a send). */
+  DEAD_LETTER_REPLAY,
+  /** Deleting the dead letters of a namespace. */
+  DEAD_LETTER_PURGE
 }

@@ -56,8 +56,10 @@ public interface Channel {
   /**
    * Shows every spore published on this channel from now on to {@code observer}, without taking it
    * from any agent (for tools such as {@code reef tail} and dashboards). Close the result to stop.
+   *
+   * @throws AccessDeniedException when the {@link Authorizer} refuses {@link Action#OBSERVE}
    */
-  AutoCloseable observe(SporeObserver observer);
+  Observation observe(SporeObserver observer);
 
   /** Starts an instance of {@code agentName} with {@link SubscriptionOptions#DEFAULT}. */
   Subscription subscribe(String agentName, SporeHandler handler);

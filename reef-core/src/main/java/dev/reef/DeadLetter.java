@@ -2,25 +2,167 @@ package dev.reef;
 
 import dev.reef.spore.Spore;
 import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * A spore that could not be handled, kept with why (SPEC §3.9).
- *
- * @param id this dead letter's id, for {@link DeadLetters#replay}
- * @param spore the spore, or null when the message could not even be decoded
- * @param rawPayload for an undecodable message, its body as text (truncated); else null
- * @param channel the channel it came through
- * @param agent the agent that gave up on it
- * @param error the handler's error or the decoding problem
- * @param attempts how many handler attempts were made (0 for undecodable messages)
- * @param deadLetteredAt when it was dead-lettered
+ * A spore that could not be handled, kept with why (SPEC §3.9). Made by backends with {@link
+ * #builder()}; immutable.
  */
-public record DeadLetter(
-    String id,
-    Spore spore,
-    String rawPayload,
-    String channel,
-    String agent,
-    String error,
-    int attempts,
-    Instant deadLetteredAt) {}
+public final class DeadLetter {
+  private final String id;
+  private final Spore spore;
+  private final String rawPayload;
+  private final String channel;
+  private final String agent;
+  private final String error;
+  private final int attempts;
+  private final Instant deadLetteredAt;
+
+  private DeadLetter(Builder builder) {
+    this.id = Objects.requireNonNull(builder.id, "id");
+    this.spore = builder.spore;
+    this.rawPayload = builder.rawPayload;
+    this.channel = Objects.requireNonNull(builder.channel, "channel");
+    this.agent = Objects.requireNonNull(builder.agent, "agent");
+    this.error = Objects.requireNonNull(builder.error, "error");
+    this.attempts = builder.attempts;
+    this.deadLetteredAt = Objects.requireNonNull(builder.deadLetteredAt, "deadLetteredAt");
+    if (spore == null && rawPayload == null) {
+      throw new IllegalArgumentException("a dead letter holds a spore or, when it could not be decoded, its raw payload");
+    }
+  }
+
+  /** A builder; id, channel, agent, error, time and the spore (or raw payload) are required. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** This dead letter's id, for {@link DeadLetters#replay}: the id of its spore when it has one. */
+  public String id() {
+    return id;
+  }
+
+  /** The spore; empty when the message could not even be decoded. */
+  public Optional<Spore> spore() {
+    return Optional.ofNullable(spore);
+  }
+
+  /** For an undecodable message, its body as text (truncated). */
+  public Optional<String> rawPayload() {
+    return Optional.ofNullable(rawPayload);
+  }
+
+  /** The channel it came through. */
+  public String channel() {
+    return channel;
+  }
+
+  /** The agent that gave up on it. */
+  public String agent() {
+    return agent;
+  }
+
+  /** The handler's error or the decoding problem. */
+  public String error() {
+    return error;
+  }
+
+  /** How many handler attempts were made (0 for undecodable or rejected messages). */
+  public int attempts() {
+    return attempts;
+  }
+
+  /** When it was dead-lettered. */
+  public Instant deadLetteredAt() {
+    return deadLetteredAt;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof DeadLetter that && id.equals(that.id) && Objects.equals(spore, that.spore)
+        && Objects.equals(rawPayload, that.rawPayload) && channel.equals(that.channel) && agent.equals(that.agent)
+        && error.equals(that.error) && attempts == that.attempts && deadLetteredAt.equals(that.deadLetteredAt);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(id, channel, agent, deadLetteredAt);
+  }
+
+  @Override
+  public String toString() {
+    return "DeadLetter[" + id + " on '" + channel + "' for '" + agent + "' after " + attempts + " attempt(s): "
+        + error + "]";
+  }
+
+  /** Builds a {@link DeadLetter}. */
+  public static final class Builder {
+    private String id;
+    private Spore spore;
+    private String rawPayload;
+    private String channel;
+    private String agent;
+    private String error;
+    private int attempts;
+    private Instant deadLetteredAt;
+
+    private Builder() {}
+
+    /** The dead letter's id. */
+    public Builder id(String id) {
+      this.id = id;
+      return this;
+    }
+
+    /** The spore, when it could be decoded. */
+    public Builder spore(Spore spore) {
+      this.spore = spore;
+      return this;
+    }
+
+    /** The body of a message that could not be decoded, as text. */
+    public Builder rawPayload(String rawPayload) {
+      this.rawPayload = rawPayload;
+      return this;
+    }
+
+    /** The channel it came through. */
+    public Builder channel(String channel) {
+      this.channel = channel;
+      return this;
+    }
+
+    /** The agent that gave up on it. */
+    public Builder agent(String agent) {
+      this.agent = agent;
+      return this;
+    }
+
+    /** Why. */
+    public Builder error(String error) {
+      this.error = error;
+      return this;
+    }
+
+    /** Handler attempts made. */
+    public Builder attempts(int attempts) {
+      if (attempts < 0) {
+        throw new IllegalArgumentException("attempts must not be negative, got " + attempts);
+      }
+      this.attempts = attempts;
+      return this;
+    }
+
+    /** When. */
+    public Builder deadLetteredAt(Instant deadLetteredAt) {
+      this.deadLetteredAt = deadLetteredAt;
+      return this;
+    }
+
+    /** Builds and checks the dead letter. */
+    public DeadLetter build() {
+      return new DeadLetter(this);
+    }
+  }
+}

@@ -3,7 +3,12 @@ package dev.reef;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-/** The dead letters of a namespace: list them, replay them to their agent, or purge them. */
+/**
+ * The dead letters of a namespace: list them, replay them to their agent, or purge them. On a
+ * {@link Reef}, every call asks the {@link Authorizer} first ({@link Action#DEAD_LETTER_LIST},
+ * {@link Action#DEAD_LETTER_REPLAY} and then {@link Action#SEND} for the re-sent spore, {@link
+ * Action#DEAD_LETTER_PURGE}).
+ */
 public interface DeadLetters {
 
   /** The dead letters, oldest first. */

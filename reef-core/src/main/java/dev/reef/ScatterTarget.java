@@ -1,10 +1,11 @@
 package dev.reef;
 
 import dev.reef.spore.Names;
+import java.util.Optional;
 
 /**
  * Who a scatter-gather request goes to: every agent on the channel, or every agent offering a
- * capability. Only agents with a running instance are asked; the sender never asks itself.
+ * capability. Only agents with an online instance are asked; the sender never asks itself.
  */
 public final class ScatterTarget {
   private final String capability;
@@ -13,7 +14,7 @@ public final class ScatterTarget {
     this.capability = capability;
   }
 
-  /** Every other agent with a running instance on the channel. */
+  /** Every other agent with an online instance on the channel. */
   public static ScatterTarget allAgents() {
     return new ScatterTarget(null);
   }
@@ -23,9 +24,9 @@ public final class ScatterTarget {
     return new ScatterTarget(Names.require("capability", capability));
   }
 
-  /** The capability asked for, or null for every agent. */
-  public String capabilityOrNull() {
-    return capability;
+  /** The capability asked for; empty for every agent. */
+  public Optional<String> capability() {
+    return Optional.ofNullable(capability);
   }
 
   @Override

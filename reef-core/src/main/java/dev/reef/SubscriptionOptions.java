@@ -6,42 +6,67 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * How one agent instance consumes (SPEC §3.9, §3.10, §3.12).
- *
- * @param concurrency sequential (one at a time, in order) or concurrent handling
- * @param poolSize threads of the agent's Vert.x worker pool, shared by its instances in this JVM
- * @param prefetch the most unfinished spores the instance holds at once (flow control)
- * @param retry how a failing handler is retried before dead-lettering
- * @param capabilities what the agent offers, for scatter-gather by capability
- * @param duplicateWindow how many recent spore ids per agent name are remembered to suppress
- *     duplicates
+ * How one agent instance consumes (SPEC §3.9, §3.10, §3.12). Immutable; made with {@link #builder()}.
  */
-public record SubscriptionOptions(
-    Concurrency concurrency,
-    int poolSize,
-    int prefetch,
-    RetryPolicy retry,
-    Set<String> capabilities,
-    int duplicateWindow) {
+public final class SubscriptionOptions {
 
   /** Sequential, a pool of 1, prefetch 16, {@link RetryPolicy#DEFAULT}, a window of 10,000 ids. */
   public static final SubscriptionOptions DEFAULT = builder().build();
 
-  /** Checks the fields. */
-  public SubscriptionOptions {
-    Objects.requireNonNull(concurrency, "concurrency");
-    Objects.requireNonNull(retry, "retry");
-    if (poolSize < 1) {
-      throw new IllegalArgumentException("poolSize must be at least 1, got " + poolSize);
+  private final Concurrency concurrency;
+  private final int poolSize;
+  private final int prefetch;
+  private final RetryPolicy retry;
+  private final Set<String> capabilities;
+  private final int duplicateWindow;
+
+  private SubscriptionOptions(Builder builder) {
+    this.concurrency = Objects.requireNonNull(builder.concurrency, "concurrency");
+    this.retry = Objects.requireNonNull(builder.retry, "retry");
+    if (builder.poolSize < 1) {
+      throw new IllegalArgumentException("poolSize must be at least 1, got " + builder.poolSize);
     }
-    if (prefetch < 1) {
-      throw new IllegalArgumentException("prefetch must be at least 1, got " + prefetch);
+    if (builder.prefetch < 1) {
+      throw new IllegalArgumentException("prefetch must be at least 1, got " + builder.prefetch);
     }
-    if (duplicateWindow < 0) {
-      throw new IllegalArgumentException("duplicateWindow must not be negative, got " + duplicateWindow);
+    if (builder.duplicateWindow < 0) {
+      throw new IllegalArgumentException("duplicateWindow must not be negative, got " + builder.duplicateWindow);
     }
-    capabilities = Set.copyOf(capabilities);
-    capabilities.forEach(capability -> Names.require("capability", capability));
+    this.poolSize = builder.poolSize;
+    this.prefetch = builder.prefetch;
+    this.duplicateWindow = builder.duplicateWindow;
+    builder.capabilities.forEach(capability -> Names.require("capability", capability));
+    this.capabilities = Set.copyOf(builder.capabilities);
+  }
+
+  /** Sequential (one at a time, in order) or concurrent handling. */
+  public Concurrency concurrency() {
+    return concurrency;
+  }
+
+  /** Threads of the agent's Vert.x worker pool, shared by its instances on the channel in this Reef. */
+  public int poolSize() {
+    return poolSize;
+  }
+
+  /** The most unfinished spores the instance holds at once (flow control). */
+  public int prefetch() {
+    return prefetch;
+  }
+
+  /** How a failing handler is retried before dead-lettering. */
+  public RetryPolicy retry() {
+    return retry;
+  }
+
+  /** What the agent offers, for scatter-gather by capability. */
+  public Set<String> capabilities() {
+    return capabilities;
+  }
+
+  /** How many recent spore ids per agent name are remembered to suppress duplicates; 0: none. */
+  public int duplicateWindow() {
+    return duplicateWindow;
   }
 
   /** A builder starting from the defaults. */
@@ -105,7 +130,7 @@ public record SubscriptionOptions(
 
     /** Adds capabilities the agent offers. */
     public Builder capabilities(String... capabilities) {
-      this.capabilities.addAll(Set.of(capabilities));
+      this.capabilities.addAll(java.util.Arrays.asList(capabilities));
       return this;
     }
 
@@ -117,7 +142,25 @@ public record SubscriptionOptions(
 
     /** Builds and checks the options. */
     public SubscriptionOptions build() {
-      return new SubscriptionOptions(concurrency, poolSize, prefetch, retry, capabilities, duplicateWindow);
+      return new SubscriptionOptions(this);
     }
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof SubscriptionOptions that && concurrency == that.concurrency && poolSize == that.poolSize
+        && prefetch == that.prefetch && retry.equals(that.retry) && capabilities.equals(that.capabilities)
+        && duplicateWindow == that.duplicateWindow;
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(concurrency, poolSize, prefetch, retry, capabilities, duplicateWindow);
+  }
+
+  @Override
+  public String toString() {
+    return "SubscriptionOptions[" + concurrency + ", pool " + poolSize + ", prefetch " + prefetch + ", " + retry
+        + ", capabilities " + capabilities + ", duplicate window " + duplicateWindow + "]";
   }
 }

@@ -40,8 +40,9 @@ class SubscriptionOptionsTest {
   @Test
   void capabilitiesAreCopiedAndUnmodifiable() {
     Set<String> capabilities = new HashSet<>(Set.of("search"));
-    SubscriptionOptions options = new SubscriptionOptions(
-        Concurrency.SEQUENTIAL, 1, 1, RetryPolicy.DEFAULT, capabilities, 0);
+    SubscriptionOptions.Builder builder = SubscriptionOptions.builder();
+    builder.capabilities(capabilities.toArray(String[]::new));
+    SubscriptionOptions options = builder.build();
     capabilities.add("other");
     assertThat(options.capabilities()).containsExactly("search");
     assertThatThrownBy(() -> options.capabilities().add("x")).isInstanceOf(UnsupportedOperationException.class);

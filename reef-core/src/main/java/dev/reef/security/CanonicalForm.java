@@ -3,11 +3,11 @@ package dev.reef.security;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reef.spore.JsonDocument;
+import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Spore;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -32,8 +32,8 @@ import java.util.List;
  * trip. The metadata field {@link SporeSigning#METADATA_KEY}, which holds the signature, is left out.
  */
 final class CanonicalForm {
-  private static final byte[] LABEL = "reef-spore-signature/1\n".getBytes(StandardCharsets.US_ASCII);
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
+  private static final byte[] LABEL = "reef-spore-signature/2\n".getBytes(StandardCharsets.US_ASCII);
+  private static final ObjectMapper MAPPER = JsonMapping.defaults().mapper();
 
   private CanonicalForm() {}
 
@@ -50,6 +50,7 @@ final class CanonicalForm {
       instant(out, spore.expiresAt());
       out.writeInt(spore.priority());
       text(out, spore.replyTo());
+      text(out, spore.causedBy());
       ObjectNode metadata = spore.metadata().toObjectNode();
       metadata.remove(SporeSigning.METADATA_KEY);
       json(out, sorted(metadata));
@@ -65,7 +66,7 @@ final class CanonicalForm {
   static JsonDocument metadataWithoutSignature(Spore spore) {
     ObjectNode metadata = spore.metadata().toObjectNode();
     metadata.remove(SporeSigning.METADATA_KEY);
-    return JsonDocument.of(metadata);
+    return JsonDocument.of(metadata, spore.metadata().mapping());
   }
 
   private static void text(DataOutputStream out, String value) throws IOException {

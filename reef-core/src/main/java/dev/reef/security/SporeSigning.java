@@ -2,16 +2,15 @@ package dev.reef.security;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reef.ReefException;
-import dev.reef.spi.ReefBackend;
 import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
-import io.micrometer.core.instrument.MeterRegistry;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,9 +31,9 @@ import java.util.TreeSet;
  * with a {@link ReefException}, since no verifying receiver would accept it. The signature travels
  * in the metadata field {@value #METADATA_KEY}, so it survives retries, dead letters and replays on
  * every backend. It covers every field of the spore, in this byte form (for other implementations):
- * the ASCII label {@code "reef-spore-signature/1\n"}; then {@code id}, {@code spore_type} (wire
+ * the ASCII label {@code "reef-spore-signature/2\n"}; then {@code id}, {@code spore_type} (wire
  * value), {@code from_agent}, {@code to_agent}, {@code knowledge}, {@code created_at}, {@code
- * expires_at}, {@code priority}, {@code reply_to}, {@code metadata} without {@value #METADATA_KEY},
+ * expires_at}, {@code priority}, {@code reply_to}, {@code caused_by}, {@code metadata} without {@value #METADATA_KEY},
  * {@code knowledge_references}, {@code data_references}. A string is a big-endian 32-bit length and
  * its UTF-8 bytes (length -1 for null); JSON is a string of its compact text, object keys sorted,
  * numbers as read into Java (integers exact, others as doubles); a time is a byte 1 and its 64-bit
@@ -131,21 +130,13 @@ public final class SporeSigning {
   }
 
   /**
-   * {@code backend} with this policy applied to everything that passes through it, counting
-   * rejections in {@code meters}. {@link dev.reef.Reef.Builder#signing} does this; call it yourself
-   * only to protect a backend used without a Reef.
-   */
-  public ReefBackend protect(ReefBackend backend, MeterRegistry meters) {
-    return new SigningBackend(Objects.requireNonNull(backend, "backend"), this,
-        Objects.requireNonNull(meters, "meters"));
-  }
-
-  /**
-   * {@code spore} with a fresh signature by its {@code from_agent}'s key.
+   * {@code spore} with a fresh signature by its {@code from_agent}'s key. A Reef built with this
+   * policy signs every spore it sends; call it yourself only to sign a spore sent some other way.
    *
    * @throws ReefException when this policy has no key for that agent
    */
-  Spore sign(Spore spore) {
+  public Spore sign(Spore spore) {
+    Objects.requireNonNull(spore, "spore");
     PrivateKey key = privateKeys.get(spore.fromAgent());
     if (key == null) {
       throw new ReefException("cannot sign spore " + spore.id() + " from agent '" + spore.fromAgent()
@@ -158,8 +149,20 @@ public final class SporeSigning {
     return spore.toBuilder().metadata(metadata).build();
   }
 
-  /** Why {@code spore} must be rejected, or null when it is signed by the agent it names. */
-  Rejection check(Spore spore) {
+  /**
+   * Why {@code spore} must be rejected; empty when it is signed by the agent it names.
+   *
+   * @throws IllegalStateException when this policy verifies nothing ({@link #verifies()} is false)
+   */
+  public Optional<Rejection> check(Spore spore) {
+    Objects.requireNonNull(spore, "spore");
+    if (registry == null) {
+      throw new IllegalStateException("this signing policy verifies nothing: build it with verifyWith(registry)");
+    }
+    return Optional.ofNullable(rejection(spore));
+  }
+
+  private Rejection rejection(Spore spore) {
     String agent = spore.fromAgent();
     SignatureField value = SignatureField.of(spore);
     if (value.absent()) {
@@ -191,12 +194,18 @@ public final class SporeSigning {
   }
 
   /** A verified spore as its sender made it, without the signature. */
-  static Spore withoutSignature(Spore spore) {
+  public static Spore withoutSignature(Spore spore) {
     return spore.toBuilder().metadata(CanonicalForm.metadataWithoutSignature(spore)).build();
   }
 
-  /** Why a spore was rejected: {@code kind} tags the meter, {@code reason} goes to the dead letters and the log. */
-  record Rejection(String kind, String reason) {}
+  /**
+   * Why a spore was rejected.
+   *
+   * @param kind a short tag ({@code unsigned}, {@code malformed_signature}, {@code unknown_agent},
+   *     {@code bad_signature}, {@code registry_error}), for meters
+   * @param reason the whole story, for dead letters and logs
+   */
+  public record Rejection(String kind, String reason) {}
 
   /** The signature field of a spore's metadata. */
   private record SignatureField(boolean absent, byte[] signature) {

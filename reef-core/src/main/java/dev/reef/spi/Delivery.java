@@ -2,6 +2,7 @@ package dev.reef.spi;
 
 import dev.reef.spore.Spore;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * One spore handed to one consumer, unsettled until exactly one of {@link #ack}, {@link #retry},
@@ -26,13 +27,11 @@ public interface Delivery {
   boolean redelivered();
 
   /**
-   * The user the transport authenticated as the publisher of this message, or null when it knows
-   * none. Never read from anything a sender writes into the spore. AMQP: the {@code user_id}
-   * property, which RabbitMQ checks against the login of the publishing connection.
+   * The user the transport authenticated as the publisher of this message; empty when it knows none.
+   * Never read from anything a sender writes into the spore. AMQP: the {@code user_id} property,
+   * which RabbitMQ checks against the login of the publishing connection.
    */
-  default String verifiedUserId() {
-    return null;
-  }
+  Optional<String> verifiedUserId();
 
   /** Done: remove it from the queue. */
   void ack();

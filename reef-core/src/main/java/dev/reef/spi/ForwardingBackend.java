@@ -1,14 +1,16 @@
 package dev.reef.spi;
 
-import dev.reef.DeadLetters;
+import dev.reef.Observation;
 import dev.reef.SporeObserver;
 import dev.reef.spore.Spore;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
- * A backend that forwards every call to another: extend it to decorate a backend (sign, verify,
- * tamper in a test) by overriding only the calls that change.
+ * A backend that forwards every call to another: extend it to decorate a backend (tamper in a test,
+ * count, delay) by overriding only the calls that change.
  */
 public abstract class ForwardingBackend implements ReefBackend {
   private final ReefBackend delegate;
@@ -21,6 +23,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   /** The backend calls are forwarded to. */
   protected final ReefBackend delegate() {
     return delegate;
+  }
+
+  @Override
+  public String namespace() {
+    return delegate.namespace();
   }
 
   @Override
@@ -44,23 +51,23 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
-  public Observation observe(String channel, SporeObserver observer) {
-    return delegate.observe(channel, observer);
+  public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
+    return delegate.observe(channel, observer, knownAgents);
+  }
+
+  @Override
+  public PresenceLink openPresence(PresenceListener listener) {
+    return delegate.openPresence(listener);
+  }
+
+  @Override
+  public DeadLetterStore deadLetters() {
+    return delegate.deadLetters();
   }
 
   @Override
   public boolean isConnected() {
     return delegate.isConnected();
-  }
-
-  @Override
-  public DeadLetters deadLetters() {
-    return delegate.deadLetters();
-  }
-
-  @Override
-  public Directory directory() {
-    return delegate.directory();
   }
 
   @Override
@@ -71,5 +78,10 @@ public abstract class ForwardingBackend implements ReefBackend {
   @Override
   public void close() {
     delegate.close();
+  }
+
+  @Override
+  public String toString() {
+    return getClass().getSimpleName() + "[" + delegate + "]";
   }
 }

@@ -1,17 +1,32 @@
 package dev.reef.spi;
 
-import dev.reef.DeadLetters;
+import dev.reef.Backend;
+import dev.reef.Observation;
+import dev.reef.SporeObserver;
 import dev.reef.spore.Spore;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A transport for spores. One instance is one connection to a broker (or to an in-memory broker);
- * several {@link dev.reef.Reef} instances on one broker behave as several JVMs on one RabbitMQ.
+ * several Reefs on one broker behave as several JVMs on one RabbitMQ.
  *
- * <p>Implementations are thread-safe. Callbacks ({@link DeliveryHandler}, {@link ReplyHandler}) run
- * on backend threads and must not block; Reef hands work to worker pools from them.
+ * <p>Division of labour: the backend moves spores (routing, queues per channel and agent name,
+ * round-robin, priority, prefetch, offline buffering, unknown destinations, retry delays, dead
+ * letters, reply addresses, presence messages). The engine does everything that must be the same on
+ * every backend: validation, authorization, signing, expiry and duplicate checks, running handlers
+ * on Vert.x worker pools, acknowledging after the handler, retry decisions, request correlation and
+ * timeouts, the directory's states, metrics.
+ *
+ * <p>Implementations are thread-safe. Callbacks ({@link DeliveryHandler}, {@link ReplyHandler},
+ * {@link PresenceListener}, observers) run on backend threads and must not block; the engine hands
+ * work to worker pools from them.
  */
-public interface ReefBackend extends AutoCloseable {
+public interface ReefBackend extends Backend {
+
+  /** The namespace prefixing every broker object of this connection. */
+  String namespace();
 
   /**
    * Routes a spore: to the queue of {@link Outbound#targetAgent()} on the channel, or to the queue of
@@ -48,9 +63,20 @@ public interface ReefBackend extends AutoCloseable {
 
   /**
    * Shows every spore published on {@code channel} from now on to {@code observer}, as a copy: the
-   * agents' queues are untouched (AMQP: a private queue bound to the channel exchange with {@code #}).
+   * agents' queues are untouched. A backend that must name the agents it copies for (AMQP binds a
+   * private queue per agent, never with {@code #}, so that unknown destinations still fail) asks
+   * {@code knownAgents} for the agent names the directory has seen on the channel, again and again.
    */
-  Observation observe(String channel, dev.reef.SporeObserver observer);
+  Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents);
+
+  /**
+   * Joins the namespace's presence: {@code listener} hears every presence message other connections
+   * send from now on (never this connection's own), and the returned link sends this connection's.
+   */
+  PresenceLink openPresence(PresenceListener listener);
+
+  /** The dead letters of this backend's namespace. */
+  DeadLetterStore deadLetters();
 
   /**
    * True while the connection to the broker is up (false while it recovers, and once closed). Used
@@ -58,15 +84,11 @@ public interface ReefBackend extends AutoCloseable {
    */
   boolean isConnected();
 
-  /** The dead letters of this backend's namespace. */
-  DeadLetters deadLetters();
-
-  /** Who is running now, for scatter-gather. */
-  Directory directory();
-
   /**
    * How many spores are waiting for the consumers opened through this connection, including those
-   * waiting out a retry delay. Used by {@link dev.reef.Reef#awaitQuiescence}.
+   * waiting out a retry delay. Used by {@code Reef.awaitQuiescence}.
+   *
+   * @throws dev.reef.ReefException when the backend cannot tell (e.g. the broker is unreachable)
    */
   long queuedForLocalConsumers();
 

@@ -11,6 +11,12 @@ public interface ReefBackendProvider {
   /** True when this provider understands {@code uri}'s scheme. */
   boolean supports(URI uri);
 
-  /** Connects to the backend {@code uri} names, in {@code namespace}. */
-  ReefBackend create(URI uri, String namespace);
+  /**
+   * Connects to the backend {@code uri} names.
+   *
+   * @throws IllegalArgumentException when the URI is invalid for this backend (its message never
+   *     quotes a password)
+   * @throws dev.reef.ReefException when the broker cannot be reached
+   */
+  ReefBackend create(URI uri, BackendContext context);
 }

@@ -1,11 +1,17 @@
 package dev.reef.spi;
 
 import dev.reef.spore.Spore;
+import java.util.Optional;
 
 /** Receives responses sent to a {@link ReplyEndpoint}. Runs on a backend thread; must not block. */
 @FunctionalInterface
 public interface ReplyHandler {
 
-  /** Takes one response. */
-  void onReply(Spore reply);
+  /**
+   * Takes one response.
+   *
+   * @param verifiedUserId the user the transport authenticated as its publisher, as {@link
+   *     Delivery#verifiedUserId()}
+   */
+  void onReply(Spore reply, Optional<String> verifiedUserId);
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
@@ -22,19 +21,25 @@ import java.util.Objects;
  *
  * <p>Jackson trees are mutable, so the document keeps its compact JSON text as the source of truth
  * and hands out copies only. Being immutable, one document can be shared by any number of spores.
+ *
+ * <p>A document remembers the {@link JsonMapping} it was made with, and {@link #as(Class)} reads
+ * through it; the mapping takes no part in equality.
  */
 public final class JsonDocument {
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-  private static final JsonDocument EMPTY = new JsonDocument("{}", MAPPER.createObjectNode());
+  /** Parses and compares trees: plain Jackson, so that equal text gives equal trees whatever the mapping. */
+  private static final ObjectMapper TREES = JsonMapping.defaults().mapper();
+  private static final JsonDocument EMPTY = new JsonDocument("{}", TREES.createObjectNode(), JsonMapping.defaults());
   private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
   private final String json;
+  private final JsonMapping mapping;
   private volatile ObjectNode tree; // parsed lazily; never handed out, only copies of it
   private volatile int byteSize = -1;
 
-  private JsonDocument(String json, ObjectNode tree) {
+  private JsonDocument(String json, ObjectNode tree, JsonMapping mapping) {
     this.json = json;
     this.tree = tree;
+    this.mapping = mapping;
   }
 
   /** The empty object {@code {}}. */
@@ -43,13 +48,25 @@ public final class JsonDocument {
   }
 
   /**
-   * Converts a value to a document: a {@link JsonDocument} (returned as is), a Jackson {@link
-   * ObjectNode}, a {@link Map}, or any object Jackson maps to a JSON object (a record, a bean).
+   * Converts a value to a document with the {@linkplain JsonMapping#defaults() default mapping}: a
+   * {@link JsonDocument} (returned as is), a Jackson {@link ObjectNode}, a {@link Map}, or any object
+   * Jackson maps to a JSON object (a record, a bean).
    *
    * @throws IllegalArgumentException when the value is null or is not a JSON object (an array, a
    *     string, a number ...)
    */
   public static JsonDocument of(Object value) {
+    return of(value, JsonMapping.defaults());
+  }
+
+  /**
+   * Converts a value to a document as {@link #of(Object)} does, writing it with {@code mapping}.
+   *
+   * @throws IllegalArgumentException when the value is null, is not a JSON object, or cannot be
+   *     written as JSON
+   */
+  public static JsonDocument of(Object value, JsonMapping mapping) {
+    Objects.requireNonNull(mapping, "mapping");
     if (value instanceof JsonDocument document) {
       return document;
     }
@@ -65,14 +82,15 @@ public final class JsonDocument {
     String json;
     try {
       // Not JsonNode.toString(): it takes a slower, non-recursive path to the same compact text.
-      json = MAPPER.writeValueAsString(value);
+      json = mapping.write(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("cannot be written as JSON: " + e.getOriginalMessage(), e);
+      throw new IllegalArgumentException("a " + value.getClass().getName() + " cannot be written as JSON: "
+          + e.getOriginalMessage(), e);
     }
     if (json.isEmpty() || json.charAt(0) != '{') {
       requireObject(readTree(json));
     }
-    return new JsonDocument(json, null);
+    return new JsonDocument(json, null, mapping);
   }
 
   /**
@@ -85,8 +103,14 @@ public final class JsonDocument {
    * @throws IllegalArgumentException when the text is not JSON or not an object
    */
   public static JsonDocument parse(String json) {
+    return parse(json, JsonMapping.defaults());
+  }
+
+  /** Parses JSON text as {@link #parse(String)} does, for reading with {@code mapping}. */
+  public static JsonDocument parse(String json, JsonMapping mapping) {
     Objects.requireNonNull(json, "json");
-    try (JsonParser parser = MAPPER.createParser(json)) {
+    Objects.requireNonNull(mapping, "mapping");
+    try (JsonParser parser = TREES.createParser(json)) {
       JsonToken first = parser.nextToken();
       if (first != JsonToken.START_OBJECT) {
         throw new IllegalArgumentException("expected a JSON object, got " + describe(first));
@@ -97,7 +121,7 @@ public final class JsonDocument {
         text = json;
       } else {
         StringWriter compact = new StringWriter(json.length());
-        try (JsonGenerator generator = MAPPER.createGenerator(compact)) {
+        try (JsonGenerator generator = TREES.createGenerator(compact)) {
           generator.copyCurrentStructure(parser);
         }
         text = compact.toString();
@@ -105,7 +129,7 @@ public final class JsonDocument {
       if (parser.nextToken() != null) {
         throw new IllegalArgumentException("not valid JSON: more content after the object");
       }
-      return new JsonDocument(text, null);
+      return new JsonDocument(text, null, mapping);
     } catch (JsonProcessingException e) {
       throw new IllegalArgumentException("not valid JSON: " + e.getOriginalMessage(), e);
     } catch (IOException e) {
@@ -230,16 +254,27 @@ public final class JsonDocument {
 
   /** The object as a fresh map of plain Java values. */
   public Map<String, Object> toMap() {
-    return MAPPER.convertValue(tree(), MAP);
+    return TREES.convertValue(tree(), MAP);
   }
 
   /**
-   * Maps the object onto {@code type} (a record or bean).
+   * Reads the object as {@code type} (a record or bean) with this document's {@link #mapping()}.
    *
-   * @throws IllegalArgumentException when it does not fit
+   * @throws IllegalArgumentException naming the type and what does not fit
    */
   public <T> T as(Class<T> type) {
-    return MAPPER.convertValue(tree(), type);
+    return mapping.read(this, type);
+  }
+
+  /** The mapping this document reads records and beans with. */
+  public JsonMapping mapping() {
+    return mapping;
+  }
+
+  /** This document, read with {@code other} from now on: the same JSON, no copy of it. */
+  public JsonDocument withMapping(JsonMapping other) {
+    Objects.requireNonNull(other, "mapping");
+    return other == mapping ? this : new JsonDocument(json, tree, other);
   }
 
   private ObjectNode tree() {
@@ -253,7 +288,7 @@ public final class JsonDocument {
 
   private static JsonNode readTree(String json) {
     try {
-      return MAPPER.readTree(json);
+      return TREES.readTree(json);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("unreachable: Jackson wrote text it cannot read", e);
     }

@@ -26,6 +26,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param expiresAt after this instant the spore is never handed to a handler, or null
  * @param priority 1..10, higher first among waiting spores
  * @param replyTo for a response, the id of the request it answers; else null
+ * @param causedBy the id of the spore whose handler sent this one (SPEC §3.15), set by Reef; else null
  * @param metadata free-form JSON that travels with the spore, never null
  * @param knowledgeReferences references that travel with the spore, never null
  * @param dataReferences references that travel with the spore, never null
@@ -40,6 +41,7 @@ public record Spore(
     Instant expiresAt,
     int priority,
     String replyTo,
+    String causedBy,
     JsonDocument metadata,
     List<String> knowledgeReferences,
     List<String> dataReferences) {
@@ -79,6 +81,7 @@ public record Spore(
     createdAt = createdAt.truncatedTo(ChronoUnit.MICROS);
     expiresAt = expiresAt == null ? null : expiresAt.truncatedTo(ChronoUnit.MICROS);
     replyTo = replyTo == null || replyTo.isEmpty() ? null : replyTo;
+    causedBy = causedBy == null || causedBy.isEmpty() ? null : causedBy;
     metadata = metadata == null ? JsonDocument.empty() : metadata;
     knowledgeReferences = copyReferences("knowledge_references", knowledgeReferences);
     dataReferences = copyReferences("data_references", dataReferences);
@@ -87,14 +90,22 @@ public record Spore(
     id.hashCode();
   }
 
-  /** A builder for a new spore of {@code type}. */
+  /**
+   * A builder for a new spore of {@code type}; knowledge and metadata given as objects are written
+   * with {@link JsonMapping#defaults()}.
+   */
   public static Builder builder(SporeType type) {
-    return new Builder(type);
+    return new Builder(type, JsonMapping.defaults());
+  }
+
+  /** A builder for a new spore of {@code type} whose knowledge and metadata are written with {@code mapping}. */
+  public static Builder builder(SporeType type, JsonMapping mapping) {
+    return new Builder(type, Objects.requireNonNull(mapping, "mapping"));
   }
 
   /** A builder holding every field of this spore, id and creation time included. */
   public Builder toBuilder() {
-    Builder builder = new Builder(type);
+    Builder builder = new Builder(type, knowledge != null ? knowledge.mapping() : JsonMapping.defaults());
     builder.id = id;
     builder.fromAgent = fromAgent;
     builder.toAgent = toAgent;
@@ -103,10 +114,21 @@ public record Spore(
     builder.expiresAt = expiresAt;
     builder.priority = priority;
     builder.replyTo = replyTo;
+    builder.causedBy = causedBy;
     builder.metadata = metadata;
     builder.knowledgeReferences = knowledgeReferences;
     builder.dataReferences = dataReferences;
     return builder;
+  }
+
+  /**
+   * The knowledge read as {@code type} (a record or bean) with the mapping of the Reef that delivered
+   * the spore, or null when the spore carries none.
+   *
+   * @throws IllegalArgumentException naming the type and what does not fit
+   */
+  public <T> T knowledge(Class<T> type) {
+    return knowledge == null ? null : knowledge.as(type);
   }
 
   /** True when the spore goes to every agent on its channel rather than one. */
@@ -197,6 +219,7 @@ public record Spore(
   /** Builds a {@link Spore}. Not thread-safe; {@link #build()} validates. */
   public static final class Builder {
     private final SporeType type;
+    private final JsonMapping mapping;
     private String id;
     private String fromAgent;
     private String toAgent;
@@ -205,13 +228,15 @@ public record Spore(
     private Instant expiresAt;
     private int priority = DEFAULT_PRIORITY;
     private String replyTo;
+    private String causedBy;
     private JsonDocument metadata = JsonDocument.empty();
     private Map<String, Object> metadataFields;
     private List<String> knowledgeReferences = List.of();
     private List<String> dataReferences = List.of();
 
-    private Builder(SporeType type) {
+    private Builder(SporeType type, JsonMapping mapping) {
       this.type = Objects.requireNonNull(type, "type");
+      this.mapping = mapping;
     }
 
     /** The sender's agent name. */
@@ -227,7 +252,8 @@ public record Spore(
     }
 
     /**
-     * The payload: anything {@link JsonDocument#of(Object)} accepts, or null for none.
+     * The payload: a record, a bean, a map, a Jackson object node or a {@link JsonDocument}, written
+     * with this builder's mapping; null for none.
      *
      * @throws InvalidSporeException when it is not a JSON object
      */
@@ -261,6 +287,12 @@ public record Spore(
     /** For a response: the id of the request it answers. */
     public Builder replyTo(String requestId) {
       this.replyTo = requestId;
+      return this;
+    }
+
+    /** The id of the spore whose handling caused this one. Reef sets it; this is for decoders and tests. */
+    public Builder causedBy(String sporeId) {
+      this.causedBy = sporeId;
       return this;
     }
 
@@ -324,14 +356,15 @@ public record Spore(
           expiresAt,
           priority,
           replyTo,
+          causedBy,
           meta,
           knowledgeReferences,
           dataReferences);
     }
 
-    private static JsonDocument document(String field, Object value) {
+    private JsonDocument document(String field, Object value) {
       try {
-        return JsonDocument.of(value);
+        return JsonDocument.of(value, mapping);
       } catch (IllegalArgumentException e) {
         throw new InvalidSporeException(field, e.getMessage());
       }

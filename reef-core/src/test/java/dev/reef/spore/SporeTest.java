@@ -51,7 +51,7 @@ class SporeTest {
     void typeMustNotBeNull() {
       Instant now = Instant.now();
       assertInvalid("spore_type", () -> new Spore(
-          UUID.randomUUID().toString(), null, "alice", "bob", null, now, null, 5, null, null, null, null));
+          UUID.randomUUID().toString(), null, "alice", "bob", null, now, null, 5, null, null, null, null, null));
     }
 
     @Test
@@ -148,7 +148,7 @@ class SporeTest {
     @Test
     void createdAtMustNotBeNull() {
       assertInvalid("created_at", () -> new Spore(UUID.randomUUID().toString(), SporeType.KNOWLEDGE, "alice", "bob",
-          null, null, null, 5, null, null, null, null));
+          null, null, null, 5, null, null, null, null, null));
     }
 
     @Test
@@ -214,7 +214,7 @@ class SporeTest {
     @Test
     void nullCollectionsInTheConstructorBecomeEmpty() {
       Spore spore = new Spore(UUID.randomUUID().toString(), SporeType.KNOWLEDGE, "alice", "bob", null,
-          Instant.now(), null, 5, null, null, null, null);
+          Instant.now(), null, 5, null, null, null, null, null);
       assertThat(spore.metadata()).isEqualTo(JsonDocument.empty());
       assertThat(spore.knowledgeReferences()).isEmpty();
       assertThat(spore.dataReferences()).isEmpty();
@@ -278,7 +278,7 @@ class SporeTest {
     void referenceListsPassedToTheConstructorAreCopied() {
       List<String> references = new ArrayList<>(List.of("doc-1"));
       Spore spore = new Spore(UUID.randomUUID().toString(), SporeType.KNOWLEDGE, "alice", "bob", null,
-          Instant.now(), null, 5, null, null, references, references);
+          Instant.now(), null, 5, null, null, null, references, references);
       references.set(0, "changed");
       assertThat(spore.knowledgeReferences()).containsExactly("doc-1");
       assertThat(spore.dataReferences()).containsExactly("doc-1");

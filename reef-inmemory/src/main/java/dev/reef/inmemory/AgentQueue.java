@@ -227,8 +227,9 @@ final class AgentQueue {
   }
 
   void deadLetter(Message message, DeadLetterReason reason) {
-    namespace.deadLetters().add(new DeadLetter(UUID.randomUUID().toString(), message.spore(), null, channel,
-        reason.agent(), reason.error(), reason.attempts(), Instant.now()));
+    namespace.deadLetters().add(DeadLetter.builder().id(UUID.randomUUID().toString()).spore(message.spore())
+        .channel(channel).agent(reason.agent()).error(reason.error()).attempts(reason.attempts())
+        .deadLetteredAt(Instant.now()).build());
   }
 
   /** Asks for a drain: runs it here unless another thread is draining, which then does the work. */

@@ -1,7 +1,6 @@
 package dev.reef.inmemory;
 
 import dev.reef.DeadLetter;
-import dev.reef.DeadLetters;
 import dev.reef.spi.Outbound;
 import java.util.HashMap;
 import java.util.List;
@@ -9,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * The dead letters of one namespace (AMQP: the {@code ns.dead} queue), oldest first. A replay that
  * the agent queue refuses puts the dead letter back where it was, so that nothing is lost.
  */
-final class DeadLetterStore implements DeadLetters {
+final class DeadLetterStore implements dev.reef.spi.DeadLetterStore {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterStore.class);
 
   private final Namespace namespace;
@@ -36,7 +36,7 @@ final class DeadLetterStore implements DeadLetters {
       arrivalById.put(deadLetter.id(), arrival);
     }
     LOG.debug("namespace '{}': spore {} dead-lettered by '{}' on channel '{}'", namespace.name(),
-        deadLetter.spore() == null ? "?" : deadLetter.spore().id(), deadLetter.agent(), deadLetter.channel());
+        deadLetter.spore().map(spore -> spore.id()).orElse("?"), deadLetter.agent(), deadLetter.channel());
   }
 
   @Override
@@ -47,8 +47,9 @@ final class DeadLetterStore implements DeadLetters {
   }
 
   @Override
-  public CompletableFuture<Void> replay(String id) {
+  public CompletableFuture<Void> replay(String id, Consumer<DeadLetter> check) {
     Objects.requireNonNull(id, "dead letter id must not be null");
+    Objects.requireNonNull(check, "check must not be null");
     long arrival;
     DeadLetter deadLetter;
     synchronized (lock) {
@@ -58,9 +59,10 @@ final class DeadLetterStore implements DeadLetters {
       }
       arrival = found;
       deadLetter = byArrival.get(arrival);
-      if (deadLetter.spore() == null) {
+      if (deadLetter.spore().isEmpty()) {
         throw new IllegalArgumentException("dead letter '" + id + "' has no spore to replay");
       }
+      check.accept(deadLetter); // throws to refuse: nothing has changed yet
       // Taken out before publishing, so that two concurrent replays cannot both send it.
       arrivalById.remove(id);
       byArrival.remove(arrival);
@@ -69,7 +71,7 @@ final class DeadLetterStore implements DeadLetters {
     try {
       // Replayed by the namespace, not by a connection, so the spore carries no user.
       published = namespace.publish(
-          new Outbound(deadLetter.channel(), deadLetter.spore(), deadLetter.agent(), null, 1), null);
+          new Outbound(deadLetter.channel(), deadLetter.spore().get(), deadLetter.agent(), null, 1), null);
     } catch (RuntimeException e) {
       restore(arrival, deadLetter);
       throw e;

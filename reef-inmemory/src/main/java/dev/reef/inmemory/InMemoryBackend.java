@@ -1,14 +1,15 @@
 package dev.reef.inmemory;
 
-import dev.reef.DeadLetters;
+import dev.reef.Observation;
 import dev.reef.ReefClosedException;
 import dev.reef.SporeObserver;
 import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
+import dev.reef.spi.DeadLetterStore;
 import dev.reef.spi.DeliveryHandler;
-import dev.reef.spi.Directory;
-import dev.reef.spi.Observation;
 import dev.reef.spi.Outbound;
+import dev.reef.spi.PresenceLink;
+import dev.reef.spi.PresenceListener;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /** One connection to an {@link InMemoryBroker}, in one namespace: what one JVM is to RabbitMQ. */
 final class InMemoryBackend implements ReefBackend {
@@ -32,6 +34,7 @@ final class InMemoryBackend implements ReefBackend {
   private final Set<QueueConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<InMemoryReplyEndpoint> endpoints = ConcurrentHashMap.newKeySet();
   private final Set<ObserverFeed> observations = ConcurrentHashMap.newKeySet();
+  private final Set<PresenceLink> presences = ConcurrentHashMap.newKeySet();
   private final AtomicLong pendingRetries = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -40,6 +43,11 @@ final class InMemoryBackend implements ReefBackend {
     this.namespace = namespace;
     this.user = user;
     this.ownsBroker = ownsBroker;
+  }
+
+  @Override
+  public String namespace() {
+    return namespace.name();
   }
 
   @Override
@@ -83,11 +91,12 @@ final class InMemoryBackend implements ReefBackend {
     Objects.requireNonNull(replyAddress, "replyAddress must not be null");
     Objects.requireNonNull(reply, "reply must not be null");
     ensureOpen();
-    return broker.sendReply(replyAddress, reply);
+    return broker.sendReply(replyAddress, reply, user);
   }
 
+  /** {@inheritDoc} In memory every agent queue is known to the exchange: {@code knownAgents} is not needed. */
   @Override
-  public Observation observe(String channel, SporeObserver observer) {
+  public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
     Names.require("channel name", channel);
     Objects.requireNonNull(observer, "observer must not be null");
     ensureOpen();
@@ -102,15 +111,18 @@ final class InMemoryBackend implements ReefBackend {
   }
 
   @Override
-  public DeadLetters deadLetters() {
+  public PresenceLink openPresence(PresenceListener listener) {
+    Objects.requireNonNull(listener, "listener must not be null");
     ensureOpen();
-    return namespace.deadLetters();
+    PresenceLink link = namespace.joinPresence(listener);
+    presences.add(link);
+    return link;
   }
 
   @Override
-  public Directory directory() {
+  public DeadLetterStore deadLetters() {
     ensureOpen();
-    return namespace;
+    return namespace.deadLetters();
   }
 
   /** {@inheritDoc} Zero once closed: a closed connection has no consumers. */
@@ -142,14 +154,11 @@ final class InMemoryBackend implements ReefBackend {
       endpoint.close();
     }
     observations.forEach(ObserverFeed::close);
+    presences.forEach(PresenceLink::close);
     broker.disconnected(this);
     if (ownsBroker) {
       broker.close();
     }
-  }
-
-  String namespace() {
-    return namespace.name();
   }
 
   void retryScheduled() {

@@ -1,5 +1,6 @@
 package dev.reef.inmemory;
 
+import dev.reef.spi.BackendContext;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.ReefBackendProvider;
 import java.net.URI;
@@ -31,7 +32,9 @@ public final class InMemoryBackendProvider implements ReefBackendProvider {
   }
 
   @Override
-  public ReefBackend create(URI uri, String namespace) {
+  public ReefBackend create(URI uri, BackendContext context) {
+    Objects.requireNonNull(context, "context must not be null");
+    String namespace = context.namespace();
     Objects.requireNonNull(uri, "uri must not be null");
     if (!supports(uri)) {
       throw new IllegalArgumentException("not an in-memory backend URI (scheme '" + SCHEME + "'): " + uri);

@@ -179,9 +179,9 @@ public final class InMemoryBroker implements AutoCloseable {
     return endpoint;
   }
 
-  CompletableFuture<Void> sendReply(String address, Spore reply) {
+  CompletableFuture<Void> sendReply(String address, Spore reply, String userId) {
     InMemoryReplyEndpoint endpoint = replyEndpoints.get(address);
-    if (endpoint == null || !endpoint.offer(reply)) {
+    if (endpoint == null || !endpoint.offer(reply, userId)) {
       return CompletableFuture.failedFuture(new UnknownDestinationException(
           "no reply endpoint at '" + address + "' on this in-memory broker: it was closed or never existed"));
     }

@@ -1,7 +1,9 @@
 package dev.reef.inmemory;
 
 import dev.reef.UnknownDestinationException;
-import dev.reef.spi.Directory;
+import dev.reef.spi.PresenceLink;
+import dev.reef.spi.PresenceListener;
+import dev.reef.spi.PresenceMessage;
 import dev.reef.spi.Outbound;
 import dev.reef.spore.Names;
 import java.util.Map;
@@ -12,15 +14,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The broker objects of one namespace: its exchanges (one per channel) and its dead letters. Also
- * answers who is consuming, which is the directory every connection of the namespace sees.
+ * The broker objects of one namespace: its exchanges (one per channel), its dead letters, and its
+ * presence: what one connection announces, every other one hears.
  */
-final class Namespace implements Directory {
+final class Namespace {
   private final InMemoryBroker broker;
   private final String name;
   private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
   private final DeadLetterStore deadLetters;
   private final Map<String, Set<ObserverFeed>> observers = new ConcurrentHashMap<>();
+  private final Set<Presence> presences = ConcurrentHashMap.newKeySet();
 
   Namespace(InMemoryBroker broker, String name) {
     this.broker = broker;
@@ -92,33 +95,51 @@ final class Namespace implements Directory {
     return total;
   }
 
-  @Override
-  public Set<String> agentsOn(String channel) {
-    return agents(channel, null);
+  /** Joins the namespace's presence: {@code listener} hears what every other member sends. */
+  Presence joinPresence(PresenceListener listener) {
+    Presence presence = new Presence(listener);
+    presences.add(presence);
+    return presence;
   }
 
-  @Override
-  public Set<String> agentsWithCapability(String channel, String capability) {
-    Objects.requireNonNull(capability, "capability must not be null");
-    return agents(channel, capability);
-  }
+  /**
+   * One connection's part in the namespace's presence. Messages reach the other members on the
+   * broker's threads, each member's in send order, never on the sender's thread.
+   */
+  final class Presence implements PresenceLink {
+    private final PresenceListener listener;
+    private final SerialFeed<PresenceMessage> inbox;
+    private volatile boolean closed;
 
-  private Set<String> agents(String channel, String capability) {
-    Names.require("channel name", channel);
-    Exchange exchange = exchanges.get(channel);
-    if (exchange == null) {
-      return Set.of();
+    private Presence(PresenceListener listener) {
+      this.listener = listener;
+      this.inbox = new SerialFeed<>(broker, this::hear);
     }
-    Set<String> agents = new TreeSet<>();
-    for (AgentQueue queue : exchange.queues()) {
-      for (QueueConsumer consumer : queue.consumers()) {
-        if (capability == null || consumer.spec().capabilities().contains(capability)) {
-          agents.add(queue.agentName());
-          break;
+
+    @Override
+    public CompletableFuture<Void> send(PresenceMessage message) {
+      Objects.requireNonNull(message, "message must not be null");
+      if (!closed) {
+        for (Presence member : presences) {
+          if (member != this) {
+            member.inbox.offer(message);
+          }
         }
       }
+      return CompletableFuture.completedFuture(null);
     }
-    return Set.copyOf(agents);
+
+    private void hear(PresenceMessage message) {
+      if (!closed) {
+        listener.onPresence(message);
+      }
+    }
+
+    @Override
+    public void close() {
+      closed = true;
+      presences.remove(this);
+    }
   }
 
   @Override

@@ -1,13 +1,8 @@
 package dev.reef.inmemory;
 
 import dev.reef.SporeObserver;
-import dev.reef.spi.Observation;
+import dev.reef.Observation;
 import dev.reef.spore.Spore;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,46 +16,37 @@ final class ObserverFeed implements Observation {
   private final Namespace namespace;
   private final String channel;
   private final SporeObserver observer;
-  private final Queue<Spore> pending = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger size = new AtomicInteger();
-  private final AtomicBoolean closed = new AtomicBoolean();
+  private final SerialFeed<Spore> feed;
+  private volatile boolean closed;
 
   ObserverFeed(Namespace namespace, String channel, SporeObserver observer) {
     this.namespace = namespace;
     this.channel = channel;
     this.observer = observer;
+    this.feed = new SerialFeed<>(namespace.broker(), this::show);
   }
 
   void offer(Spore spore) {
-    if (closed.get()) {
-      return;
-    }
-    pending.add(spore);
-    if (size.getAndIncrement() == 0) {
-      try {
-        namespace.broker().execute(this::drain);
-      } catch (RejectedExecutionException e) {
-        LOG.debug("observer of '{}' stopped with its broker", channel);
-      }
+    if (!closed) {
+      feed.offer(spore);
     }
   }
 
-  private void drain() {
-    do {
-      Spore spore = pending.poll();
-      if (!closed.get()) {
-        try {
-          observer.observe(channel, spore);
-        } catch (RuntimeException e) {
-          LOG.warn("an observer of channel '{}' failed on spore {}: {}", channel, spore.id(), e.toString());
-        }
-      }
-    } while (size.decrementAndGet() > 0);
+  private void show(Spore spore) {
+    if (closed) {
+      return;
+    }
+    try {
+      observer.observe(channel, spore);
+    } catch (RuntimeException e) {
+      LOG.warn("an observer of channel '{}' failed on spore {}: {}", channel, spore.id(), e.toString());
+    }
   }
 
   @Override
   public void close() {
-    if (closed.compareAndSet(false, true)) {
+    if (!closed) {
+      closed = true;
       namespace.stopObserving(this);
     }
   }

@@ -43,8 +43,8 @@ final class QueuedDelivery implements Delivery {
   }
 
   @Override
-  public String verifiedUserId() {
-    return message.userId();
+  public java.util.Optional<String> verifiedUserId() {
+    return java.util.Optional.ofNullable(message.userId());
   }
 
   @Override

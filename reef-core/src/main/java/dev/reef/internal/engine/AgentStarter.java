@@ -1,0 +1,104 @@
+package dev.reef.internal.engine;
+
+import dev.reef.AccessRequest;
+import dev.reef.Action;
+import dev.reef.Channel;
+import dev.reef.Concurrency;
+import dev.reef.SporeHandler;
+import dev.reef.Subscription;
+import dev.reef.SubscriptionOptions;
+import dev.reef.internal.metrics.ReefMetrics;
+import dev.reef.spi.ConsumerHandle;
+import dev.reef.spi.ConsumerSpec;
+import dev.reef.spi.ReefBackend;
+import dev.reef.spore.JsonMapping;
+import dev.reef.spore.Names;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts agent instances: checks and authorizes the subscription, opens the agent's worker lane,
+ * wires a {@link DeliveryProcessor} to a backend consumer, and announces the instance.
+ */
+final class AgentStarter {
+  private static final Logger LOG = LoggerFactory.getLogger(AgentStarter.class);
+  /** How long a subscribe waits for the directory to have the news, so that other Reefs learn of it promptly. */
+  private static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(2);
+  private static final Duration LANE_WAIT = Duration.ofSeconds(10);
+
+  /** Everything the instances of one Reef share. */
+  record Shared(ReefBackend backend, Vertx vertx, String reefId, Lifecycle lifecycle, Access access,
+      Instances instances, DuplicateWindows windows, Signatures signatures, JsonMapping json, ReefMetrics metrics,
+      DeliveryProcessor.ContextFactory contexts, Duration drainTimeout) {}
+
+  private final Shared shared;
+  private final Map<String, Integer> poolSizes = new ConcurrentHashMap<>();
+
+  AgentStarter(Shared shared) {
+    this.shared = shared;
+  }
+
+  Subscription start(Channel channel, String agentName, SubscriptionOptions options, SporeHandler handler) {
+    Names.require("agent name", agentName);
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(handler, "handler must not be null");
+    shared.lifecycle().ensureNotClosing();
+    shared.access().check(new AccessRequest(Action.SUBSCRIBE, channel.name(), agentName, null, null));
+    String instanceId = UUID.randomUUID().toString();
+    WorkerLane lane = openLane(channel.name(), agentName, options);
+    HeldDeliveries held = new HeldDeliveries();
+    DeliveryProcessor processor = new DeliveryProcessor(
+        new DeliveryProcessor.Agent(channel, agentName, instanceId, options.retry(), handler), lane,
+        shared.windows().of(channel.name(), agentName, options.duplicateWindow()), held, shared.signatures(),
+        shared.json(), shared.contexts(), shared.metrics());
+    AgentInstance instance = new AgentInstance(channel.name(), agentName, instanceId, options.capabilities(),
+        processor, held, lane, shared.access(), shared.instances(), shared.drainTimeout());
+    ConsumerHandle consumer;
+    try {
+      consumer = shared.backend().consume(
+          new ConsumerSpec(channel.name(), agentName, instanceId, options.prefetch()), processor);
+    } catch (RuntimeException e) {
+      lane.close(Duration.ofSeconds(1));
+      throw e;
+    }
+    instance.consuming(consumer);
+    awaitAnnounced(shared.instances().add(instance), agentName, channel.name());
+    return instance;
+  }
+
+  /**
+   * The agent's lane on its pool, named per Reef, channel and agent, so that its instances share one
+   * pool of the size they ask for; an instance asking for another size is refused, not quietly given
+   * the first.
+   */
+  private WorkerLane openLane(String channel, String agent, SubscriptionOptions options) {
+    String pool = "reef-" + agent + "@" + channel + "-" + shared.reefId().substring(0, 6);
+    Integer size = poolSizes.putIfAbsent(pool, options.poolSize());
+    if (size != null && size != options.poolSize()) {
+      throw new IllegalArgumentException("agent '" + agent + "' on channel '" + channel + "' already runs on a pool of "
+          + size + " thread(s) in this Reef; another instance cannot ask for " + options.poolSize());
+    }
+    return WorkerLane.open(shared.vertx(), pool, options.poolSize(),
+        options.concurrency() == Concurrency.SEQUENTIAL, LANE_WAIT);
+  }
+
+  private static void awaitAnnounced(java.util.concurrent.CompletableFuture<Void> announced, String agent,
+      String channel) {
+    try {
+      announced.get(ANNOUNCE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn("agent '{}' on '{}' runs, but the directory has not heard of it yet: {}", agent, channel, e.toString());
+    }
+  }
+}
