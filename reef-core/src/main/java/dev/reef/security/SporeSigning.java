@@ -1,7 +1,6 @@
 package dev.reef.security;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reef.ReefException;
 import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
 import java.security.KeyPair;
@@ -28,7 +27,7 @@ import java.util.TreeSet;
  *
  * <p>Signing: every spore the Reef sends (sends, broadcasts, requests, replies) is signed with the
  * private key of its {@code from_agent}; a spore from an agent the Reef has no key for fails its send
- * with a {@link ReefException}, since no verifying receiver would accept it. The signature travels
+ * with a {@code ReefException}, since no verifying receiver would accept it. The signature travels
  * in the metadata field {@value #METADATA_KEY}, so it survives retries, dead letters and replays on
  * every backend. It covers every field of the spore, in this byte form (for other implementations):
  * the ASCII label {@code "reef-spore-signature/2\n"}; then {@code id}, {@code spore_type} (wire
@@ -133,13 +132,13 @@ public final class SporeSigning {
    * {@code spore} with a fresh signature by its {@code from_agent}'s key. A Reef built with this
    * policy signs every spore it sends; call it yourself only to sign a spore sent some other way.
    *
-   * @throws ReefException when this policy has no key for that agent
+   * @throws IllegalArgumentException when this policy has no key for that agent
    */
   public Spore sign(Spore spore) {
     Objects.requireNonNull(spore, "spore");
     PrivateKey key = privateKeys.get(spore.fromAgent());
     if (key == null) {
-      throw new ReefException("cannot sign spore " + spore.id() + " from agent '" + spore.fromAgent()
+      throw new IllegalArgumentException("cannot sign spore " + spore.id() + " from agent '" + spore.fromAgent()
           + "': this Reef holds signing keys for " + new TreeSet<>(privateKeys.keySet())
           + " only, and receivers that verify reject unsigned spores");
     }

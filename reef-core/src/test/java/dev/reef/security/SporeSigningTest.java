@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.reef.ReefException;
 import dev.reef.spore.JsonDocument;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
@@ -175,7 +174,7 @@ class SporeSigningTest {
     Spore fromBob = spore().toBuilder().from("bob").to("alice").build();
 
     assertThatThrownBy(() -> ALICE_SIGNS.sign(fromBob))
-        .isInstanceOf(ReefException.class)
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("agent 'bob'")
         .hasMessageContaining("[alice]");
   }

@@ -62,7 +62,11 @@ final class DeadLetterStore implements dev.reef.spi.DeadLetterStore {
       if (deadLetter.spore().isEmpty()) {
         throw new IllegalArgumentException("dead letter '" + id + "' has no spore to replay");
       }
-      check.accept(deadLetter); // throws to refuse: nothing has changed yet
+      try {
+        check.accept(deadLetter);
+      } catch (RuntimeException refused) {
+        return CompletableFuture.failedFuture(refused); // nothing has changed yet
+      }
       // Taken out before publishing, so that two concurrent replays cannot both send it.
       arrivalById.remove(id);
       byArrival.remove(arrival);

@@ -8,9 +8,14 @@ import static org.awaitility.Awaitility.await;
 import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.Delivery;
 import dev.reef.spi.DeliveryHandler;
+import dev.reef.spi.PresenceLink;
+import dev.reef.spi.PresenceMessage;
 import dev.reef.spi.ReefBackend;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -132,7 +137,6 @@ class ConsumerTest {
     held.ack();
 
     await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> alice.count() == 1);
-    assertThat(backend.directory().agentsOn(TestSpores.CHANNEL)).isEmpty();
     assertThat(backend.queuedForLocalConsumers()).isEqualTo(1);
 
     Recorder next = Recorder.acking();
@@ -164,7 +168,6 @@ class ConsumerTest {
     });
     backend.consume(spec("alice", 10), broken);
     backend.publish(directed("alice", 1)).join();
-    await().atMost(Duration.ofSeconds(5)).until(() -> backend.directory().agentsOn(TestSpores.CHANNEL).isEmpty());
 
     Recorder healthy = Recorder.acking();
     backend.consume(spec("alice", 10), healthy);
@@ -179,7 +182,6 @@ class ConsumerTest {
       throw new AssertionError("an Error, not an exception");
     }));
     backend.publish(directed("alice", 1)).join();
-    await().atMost(Duration.ofSeconds(5)).until(() -> backend.directory().agentsOn(TestSpores.CHANNEL).isEmpty());
 
     Recorder healthy = Recorder.acking();
     backend.consume(spec("alice", 10), healthy);
@@ -210,17 +212,22 @@ class ConsumerTest {
   }
 
   @Test
-  void directoryListsRunningAgentsAndCapabilities() {
-    backend.consume(spec("alice", 1, "search", "summarize"), Recorder.acking());
-    backend.consume(spec("bob", 1, "search"), Recorder.acking());
-    ConsumerHandle gone = backend.consume(spec("carol", 1, "search"), Recorder.acking());
-    gone.close();
+  void presenceMessagesReachTheOtherConnectionsOfTheNamespaceOnly() throws Exception {
+    ReefBackend second = broker.connect("reef");
+    ReefBackend elsewhere = broker.connect("other");
+    BlockingQueue<PresenceMessage> heardHere = new LinkedBlockingQueue<>();
+    BlockingQueue<PresenceMessage> heardThere = new LinkedBlockingQueue<>();
+    BlockingQueue<PresenceMessage> heardElsewhere = new LinkedBlockingQueue<>();
+    PresenceLink here = backend.openPresence(heardHere::add);
+    second.openPresence(heardThere::add);
+    elsewhere.openPresence(heardElsewhere::add);
 
-    assertThat(backend.directory().agentsOn(TestSpores.CHANNEL)).containsExactlyInAnyOrder("alice", "bob");
-    assertThat(backend.directory().agentsWithCapability(TestSpores.CHANNEL, "search"))
-        .containsExactlyInAnyOrder("alice", "bob");
-    assertThat(backend.directory().agentsWithCapability(TestSpores.CHANNEL, "summarize")).containsExactly("alice");
-    assertThat(backend.directory().agentsWithCapability(TestSpores.CHANNEL, "fly")).isEmpty();
-    assertThat(backend.directory().agentsOn("elsewhere")).isEmpty();
+    PresenceMessage hello = new PresenceMessage(PresenceMessage.Kind.HELLO, "reef-1", "host", 42,
+        Duration.ofSeconds(5), List.of());
+    here.send(hello).join();
+
+    assertThat(heardThere.poll(5, TimeUnit.SECONDS)).isEqualTo(hello);
+    await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1))
+        .until(() -> heardHere.isEmpty() && heardElsewhere.isEmpty());
   }
 }

@@ -49,10 +49,10 @@ class LifecycleTest {
     List<Executable> uses = List.of(
         () -> backend.publish(directed("alice", 1)),
         () -> backend.consume(spec("alice", 1), Recorder.acking()),
-        () -> backend.openReplyEndpoint(reply -> { }),
+        () -> backend.openReplyEndpoint((reply, user) -> { }),
         () -> backend.sendReply("memory-reply:x", reply()),
         backend::deadLetters,
-        backend::directory);
+        () -> backend.openPresence(message -> { }));
     for (Executable use : uses) {
       assertThatThrownBy(use::execute).isInstanceOf(ReefClosedException.class)
           .isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
@@ -84,11 +84,8 @@ class LifecycleTest {
     assertThatThrownBy(() -> backend.openReplyEndpoint(null)).hasMessageContaining("handler");
     assertThatThrownBy(() -> backend.sendReply(null, reply())).hasMessageContaining("replyAddress");
     assertThatThrownBy(() -> backend.sendReply("memory-reply:x", null)).hasMessageContaining("reply");
-    assertThatThrownBy(() -> backend.deadLetters().replay(null)).hasMessageContaining("id");
-    assertThatThrownBy(() -> backend.directory().agentsOn("bad channel"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("channel");
-    assertThatThrownBy(() -> backend.directory().agentsWithCapability("main", null))
-        .hasMessageContaining("capability");
+    assertThatThrownBy(() -> backend.deadLetters().replay(null, letter -> { })).hasMessageContaining("id");
+    assertThatThrownBy(() -> backend.openPresence(null)).hasMessageContaining("listener");
   }
 
   @Test

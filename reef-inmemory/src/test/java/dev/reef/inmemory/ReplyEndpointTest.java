@@ -37,11 +37,11 @@ class ReplyEndpointTest {
   void repliesReachTheEndpointInOrderOnABrokerThread() throws Exception {
     BlockingQueue<Spore> replies = new LinkedBlockingQueue<>();
     BlockingQueue<Thread> threads = new LinkedBlockingQueue<>();
-    ReplyEndpoint endpoint = requester.openReplyEndpoint(reply -> {
+    ReplyEndpoint endpoint = requester.openReplyEndpoint((reply, user) -> {
       threads.add(Thread.currentThread());
       replies.add(reply);
     });
-    ReplyEndpoint other = requester.openReplyEndpoint(reply -> {
+    ReplyEndpoint other = requester.openReplyEndpoint((reply, user) -> {
       throw new AssertionError("a reply reached the wrong endpoint");
     });
     assertThat(endpoint.address()).startsWith("memory-reply:").isNotEqualTo(other.address());
@@ -62,7 +62,7 @@ class ReplyEndpointTest {
 
   @Test
   void unknownOrClosedAddressFails() {
-    ReplyEndpoint endpoint = requester.openReplyEndpoint(reply -> { });
+    ReplyEndpoint endpoint = requester.openReplyEndpoint((reply, user) -> { });
     endpoint.close();
     endpoint.close(); // idempotent
 
@@ -74,7 +74,7 @@ class ReplyEndpointTest {
 
   @Test
   void closingTheConnectionClosesItsEndpoints() {
-    ReplyEndpoint endpoint = requester.openReplyEndpoint(reply -> { });
+    ReplyEndpoint endpoint = requester.openReplyEndpoint((reply, user) -> { });
     requester.close();
 
     assertThat(responder.sendReply(endpoint.address(), reply(1)))
@@ -84,7 +84,7 @@ class ReplyEndpointTest {
 
   @Test
   void endpointsOfAnotherBrokerAreUnknown() {
-    ReplyEndpoint endpoint = requester.openReplyEndpoint(reply -> { });
+    ReplyEndpoint endpoint = requester.openReplyEndpoint((reply, user) -> { });
     try (InMemoryBroker elsewhere = InMemoryBroker.create()) {
       assertThat(elsewhere.connect("reef").sendReply(endpoint.address(), reply(1)))
           .failsWithin(Duration.ofSeconds(1)).withThrowableThat().havingCause()

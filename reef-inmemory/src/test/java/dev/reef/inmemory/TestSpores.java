@@ -5,7 +5,6 @@ import dev.reef.spi.Outbound;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 
 /** Spores, outbound messages and consumer specs for the backend tests. */
@@ -39,8 +38,8 @@ final class TestSpores {
     return Outbound.of(CHANNEL, broadcast(n), null);
   }
 
-  static ConsumerSpec spec(String agent, int prefetch, String... capabilities) {
-    return new ConsumerSpec(CHANNEL, agent, UUID.randomUUID().toString(), prefetch, Set.of(capabilities));
+  static ConsumerSpec spec(String agent, int prefetch) {
+    return new ConsumerSpec(CHANNEL, agent, UUID.randomUUID().toString(), prefetch);
   }
 
   /** The "n" field of a delivery's knowledge. */

@@ -1,5 +1,6 @@
 package dev.reef.internal.engine;
 
+import dev.reef.ReefException;
 import dev.reef.internal.metrics.ReefMetrics;
 import dev.reef.security.SporeSigning;
 import dev.reef.spore.Spore;
@@ -19,9 +20,20 @@ final class Signatures {
     this.metrics = metrics;
   }
 
-  /** {@code spore} signed by its sender's key, when this Reef signs. */
+  /**
+   * {@code spore} signed by its sender's key, when this Reef signs.
+   *
+   * @throws ReefException when this Reef holds no key for the sender: no verifying receiver would take it
+   */
   Spore sign(Spore spore) {
-    return signing != null && signing.signs() ? signing.sign(spore) : spore;
+    if (signing == null || !signing.signs()) {
+      return spore;
+    }
+    try {
+      return signing.sign(spore);
+    } catch (IllegalArgumentException e) {
+      throw new ReefException(e.getMessage(), e);
+    }
   }
 
   /** True when arriving spores must be checked. */

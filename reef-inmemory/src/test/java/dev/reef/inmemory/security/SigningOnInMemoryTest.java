@@ -7,25 +7,20 @@ import dev.reef.DeadLetter;
 import dev.reef.DeadLetters;
 import dev.reef.Reef;
 import dev.reef.RetryPolicy;
-import dev.reef.SporeObserver;
 import dev.reef.SubscriptionOptions;
 import dev.reef.inmemory.InMemoryBackendProvider;
 import dev.reef.inmemory.InMemoryBroker;
 import dev.reef.security.KeyRegistry;
 import dev.reef.security.SporeSigning;
-import dev.reef.spi.ConsumerHandle;
-import dev.reef.spi.ConsumerSpec;
-import dev.reef.spi.DeliveryHandler;
-import dev.reef.spi.Directory;
-import dev.reef.spi.Observation;
 import dev.reef.spi.Outbound;
+import dev.reef.spi.BackendContext;
 import dev.reef.spi.ForwardingBackend;
 import dev.reef.spi.ReefBackend;
-import dev.reef.spi.ReplyEndpoint;
-import dev.reef.spi.ReplyHandler;
+import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.URI;
 import java.security.KeyPair;
 import java.time.Duration;
@@ -145,7 +140,8 @@ class SigningOnInMemoryTest {
     Reef bob = reef(SporeSigning.verifyOnly(REGISTRY));
     recordAs(bob, "bob");
     // Alice's spores pass through a connection that rewrites them after she signed them.
-    ReefBackend connection = new InMemoryBackendProvider().create(URI.create("memory://" + brokerName), "reef");
+    ReefBackend connection = new InMemoryBackendProvider().create(URI.create("memory://" + brokerName),
+        new BackendContext("reef", JsonMapping.defaults(), new SimpleMeterRegistry()));
     Reef alice = reef(SporeSigning.withKey("alice", ALICE.getPrivate()), new Tampering(connection));
 
     alice.channel("main").send("alice", "bob", Map.of("pay", "bob", "amount", 100)).join();
@@ -153,7 +149,7 @@ class SigningOnInMemoryTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> rejected(bob, "bad_signature") == 1);
     assertThat(bob.deadLetters().list()).singleElement().satisfies(letter -> {
       assertThat(letter.error()).contains("does not match");
-      assertThat(letter.spore().knowledge().get("amount").asInt()).isEqualTo(1_000_000);
+      assertThat(letter.spore().orElseThrow().knowledge().get("amount").asInt()).isEqualTo(1_000_000);
     });
     assertThat(handled).isEmpty();
   }
