@@ -4,6 +4,7 @@ import dev.reef.spore.Spore;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /**
  * A named channel of a {@link Reef}: send, broadcast, request and subscribe on it.
@@ -44,6 +45,25 @@ public interface Channel {
 
   /** Sends a request from {@code fromAgent} to {@code toAgent} with {@code knowledge}. */
   CompletableFuture<Spore> request(String fromAgent, String toAgent, Object knowledge, Duration timeout);
+
+  /**
+   * Sends a request and returns its reply's knowledge read as {@code replyType} (a record or bean;
+   * null when the reply carries none). A reply that does not fit fails the future with an {@link
+   * IllegalArgumentException} naming the type; otherwise as {@link #request(String, String, Object,
+   * Duration)}.
+   */
+  <R> CompletableFuture<R> request(String fromAgent, String toAgent, Object knowledge, Class<R> replyType,
+      Duration timeout);
+
+  /**
+   * Sends a request whose handler answers in parts (SPEC §3.14): {@code onPart} gets each partial
+   * reply in order, as it comes, on a Reef worker thread; then {@link StreamingReply#reply()}
+   * completes with the final reply, or fails with the remote error, or with {@link
+   * StreamIdleException} when more than {@code idleTimeout} passes without a part (the request, too,
+   * expires unhandled after it). A handler that sends no parts is answered as a plain request.
+   */
+  StreamingReply requestStream(String fromAgent, String toAgent, Object knowledge, Duration idleTimeout,
+      Consumer<Spore> onPart);
 
   /**
    * Asks every agent of {@code target} (running now, the sender excluded) with a request and

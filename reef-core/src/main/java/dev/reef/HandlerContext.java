@@ -27,16 +27,17 @@ public interface HandlerContext {
   String traceId();
 
   /**
-   * The user the transport verified as the publisher of the spore being handled, or empty when it
+   * The user the transport verified as the publisher of the spore being handled; empty when it
    * authenticates none (in-memory). AMQP: the broker login of the connection that published it,
    * carried in the {@code user_id} property that RabbitMQ checks. Unlike {@code from_agent}, which
    * any sender can write, a sender cannot forge it. A retried or replayed spore was re-published by
    * the Reef that retried or replayed it, and carries that Reef's user; to prove which agent made a
    * spore wherever it travels, sign it ({@link dev.reef.security.SporeSigning}).
    */
-  default java.util.Optional<String> verifiedUserId() {
-    return java.util.Optional.empty();
-  }
+  java.util.Optional<String> verifiedUserId();
+
+  /** The id of the spore being handled: what every spore this handler sends carries as {@code caused_by}. */
+  String sporeId();
 
   /**
    * Replies to the request being handled. At most one reply per request.
@@ -63,4 +64,20 @@ public interface HandlerContext {
 
   /** Sends a request from this agent and returns its reply. */
   CompletableFuture<Spore> request(String toAgent, Object knowledge, Duration timeout);
+
+  /**
+   * Sends a request from this agent and returns its reply's knowledge read as {@code replyType}
+   * (null when the reply carries none). A reply that does not fit fails the future with an {@link
+   * IllegalArgumentException} naming the type.
+   */
+  <R> CompletableFuture<R> request(String toAgent, Object knowledge, Class<R> replyType, Duration timeout);
+
+  /**
+   * Opens (on the first call) the stream of partial replies to the request being handled (SPEC
+   * §3.14): send parts with {@link ReplyStream#send}; the handler's return value, or its error, ends
+   * the stream as the final reply.
+   *
+   * @throws IllegalStateException when the spore is not a request, or was already answered
+   */
+  ReplyStream stream();
 }

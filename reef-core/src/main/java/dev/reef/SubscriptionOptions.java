@@ -19,6 +19,7 @@ public final class SubscriptionOptions {
   private final RetryPolicy retry;
   private final Set<String> capabilities;
   private final int duplicateWindow;
+  private final boolean virtualThreads;
 
   private SubscriptionOptions(Builder builder) {
     this.concurrency = Objects.requireNonNull(builder.concurrency, "concurrency");
@@ -35,6 +36,7 @@ public final class SubscriptionOptions {
     this.poolSize = builder.poolSize;
     this.prefetch = builder.prefetch;
     this.duplicateWindow = builder.duplicateWindow;
+    this.virtualThreads = builder.virtualThreads;
     builder.capabilities.forEach(capability -> Names.require("capability", capability));
     this.capabilities = Set.copyOf(builder.capabilities);
   }
@@ -69,6 +71,15 @@ public final class SubscriptionOptions {
     return duplicateWindow;
   }
 
+  /**
+   * True when handlers run on virtual threads (Java 21+, Vert.x's virtual-thread threading model):
+   * a handler that blocks then holds no platform thread. The pool size does not apply; the prefetch
+   * bounds how many run at once.
+   */
+  public boolean virtualThreads() {
+    return virtualThreads;
+  }
+
   /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
@@ -83,6 +94,7 @@ public final class SubscriptionOptions {
     builder.retry = retry;
     builder.capabilities = new LinkedHashSet<>(capabilities);
     builder.duplicateWindow = duplicateWindow;
+    builder.virtualThreads = virtualThreads;
     return builder;
   }
 
@@ -94,6 +106,7 @@ public final class SubscriptionOptions {
     private RetryPolicy retry = RetryPolicy.DEFAULT;
     private Set<String> capabilities = new LinkedHashSet<>();
     private int duplicateWindow = 10_000;
+    private boolean virtualThreads;
 
     private Builder() {}
 
@@ -140,6 +153,15 @@ public final class SubscriptionOptions {
       return this;
     }
 
+    /**
+     * Runs handlers on virtual threads. Needs Java 21 or later: on an older JVM the subscription
+     * fails with a message saying so.
+     */
+    public Builder virtualThreads(boolean virtualThreads) {
+      this.virtualThreads = virtualThreads;
+      return this;
+    }
+
     /** Builds and checks the options. */
     public SubscriptionOptions build() {
       return new SubscriptionOptions(this);
@@ -150,17 +172,18 @@ public final class SubscriptionOptions {
   public boolean equals(Object other) {
     return other instanceof SubscriptionOptions that && concurrency == that.concurrency && poolSize == that.poolSize
         && prefetch == that.prefetch && retry.equals(that.retry) && capabilities.equals(that.capabilities)
-        && duplicateWindow == that.duplicateWindow;
+        && duplicateWindow == that.duplicateWindow && virtualThreads == that.virtualThreads;
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(concurrency, poolSize, prefetch, retry, capabilities, duplicateWindow);
+    return Objects.hash(concurrency, poolSize, prefetch, retry, capabilities, duplicateWindow, virtualThreads);
   }
 
   @Override
   public String toString() {
     return "SubscriptionOptions[" + concurrency + ", pool " + poolSize + ", prefetch " + prefetch + ", " + retry
-        + ", capabilities " + capabilities + ", duplicate window " + duplicateWindow + "]";
+        + ", capabilities " + capabilities + ", duplicate window " + duplicateWindow
+        + (virtualThreads ? ", virtual threads" : "") + "]";
   }
 }

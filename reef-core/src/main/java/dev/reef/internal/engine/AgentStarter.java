@@ -88,7 +88,7 @@ final class AgentStarter {
           + size + " thread(s) in this Reef; another instance cannot ask for " + options.poolSize());
     }
     return WorkerLane.open(shared.vertx(), pool, options.poolSize(),
-        options.concurrency() == Concurrency.SEQUENTIAL, LANE_WAIT);
+        options.concurrency() == Concurrency.SEQUENTIAL, options.virtualThreads(), LANE_WAIT);
   }
 
   private static void awaitAnnounced(java.util.concurrent.CompletableFuture<Void> announced, String agent,

@@ -6,6 +6,7 @@ import dev.reef.Observation;
 import dev.reef.ScatterTarget;
 import dev.reef.SporeHandler;
 import dev.reef.SporeObserver;
+import dev.reef.StreamingReply;
 import dev.reef.Subscription;
 import dev.reef.SubscriptionOptions;
 import dev.reef.spore.JsonMapping;
@@ -16,6 +17,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 /** A {@link Channel}: checks what only a channel knows, then hands over to the Reef's collaborators. */
 final class ChannelImpl implements Channel {
@@ -88,6 +90,21 @@ final class ChannelImpl implements Channel {
   public CompletableFuture<Spore> request(String fromAgent, String toAgent, Object knowledge, Duration timeout) {
     return request(Spore.builder(SporeType.REQUEST, json).from(fromAgent).to(toAgent).knowledge(knowledge).build(),
         timeout);
+  }
+
+  @Override
+  public <R> CompletableFuture<R> request(String fromAgent, String toAgent, Object knowledge, Class<R> replyType,
+      Duration timeout) {
+    Objects.requireNonNull(replyType, "replyType");
+    return Typed.reply(request(fromAgent, toAgent, knowledge, timeout), replyType);
+  }
+
+  @Override
+  public StreamingReply requestStream(String fromAgent, String toAgent, Object knowledge, Duration idleTimeout,
+      Consumer<Spore> onPart) {
+    Objects.requireNonNull(onPart, "onPart");
+    Spore request = Spore.builder(SporeType.REQUEST, json).from(fromAgent).to(toAgent).knowledge(knowledge).build();
+    return requests.stream(name, request, RequestTracker.positive("idleTimeout", idleTimeout), null, onPart);
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.reef.internal.engine;
 import dev.reef.Channel;
 import dev.reef.RetryPolicy;
 import dev.reef.SporeHandler;
+import dev.reef.UnprocessableSporeException;
 import dev.reef.internal.metrics.ReefMetrics;
 import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.Delivery;
@@ -243,8 +244,9 @@ final class DeliveryProcessor implements DeliveryHandler {
     String description = error.getClass().getName() + ": " + error.getMessage();
     int attempt = delivery.attempt();
     RetryPolicy retry = agent.retry();
-    // A retry waits in the backend and returns to the agent's queue, so it survives this instance stopping.
-    if (attempt < retry.maxAttempts()) {
+    // A retry waits in the backend and returns to the agent's queue, so it survives this instance stopping;
+    // a spore the handler can never take is not retried at all.
+    if (attempt < retry.maxAttempts() && !(error instanceof UnprocessableSporeException)) {
       Duration delay = retry.backoffAfter(attempt);
       warnings.warn("agent '{}' failed spore {} (attempt {} of {}), retrying in {} ms: {}", agent.agentName(),
           spore.id(), attempt, retry.maxAttempts(), delay.toMillis(), description);

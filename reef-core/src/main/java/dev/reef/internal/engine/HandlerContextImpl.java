@@ -3,6 +3,7 @@ package dev.reef.internal.engine;
 import dev.reef.Action;
 import dev.reef.Channel;
 import dev.reef.HandlerContext;
+import dev.reef.ReplyStream;
 import dev.reef.internal.trace.Cause;
 import dev.reef.spi.Delivery;
 import dev.reef.spore.JsonMapping;
@@ -29,10 +30,12 @@ final class HandlerContextImpl implements HandlerContext {
   private final Outbox outbox;
   private final RequestTracker requests;
   private final JsonMapping json;
+  private final OpenStreams openStreams;
   private final AtomicBoolean replied = new AtomicBoolean();
+  private volatile ReplyStreamImpl stream;
 
   HandlerContextImpl(Channel channel, String agentName, String instanceId, Delivery delivery, Spore spore,
-      Outbox outbox, RequestTracker requests, JsonMapping json) {
+      Outbox outbox, RequestTracker requests, JsonMapping json, OpenStreams openStreams) {
     this.channel = channel;
     this.agentName = agentName;
     this.instanceId = instanceId;
@@ -42,6 +45,7 @@ final class HandlerContextImpl implements HandlerContext {
     this.outbox = outbox;
     this.requests = requests;
     this.json = json;
+    this.openStreams = openStreams;
   }
 
   /** What the handler's sends are caused by. */
@@ -52,6 +56,11 @@ final class HandlerContextImpl implements HandlerContext {
   @Override
   public String traceId() {
     return cause.trace().traceId();
+  }
+
+  @Override
+  public String sporeId() {
+    return spore.id();
   }
 
   @Override
@@ -82,14 +91,14 @@ final class HandlerContextImpl implements HandlerContext {
   @Override
   public CompletableFuture<Void> reply(Object knowledge) {
     claimTheReply();
-    return sendReply(response().knowledge(knowledge).build());
+    return sendFinal(response().knowledge(knowledge).build());
   }
 
   @Override
   public CompletableFuture<Void> replyError(Throwable error) {
     Objects.requireNonNull(error, "error");
     claimTheReply();
-    return sendReply(errorReply(error));
+    return sendFinal(errorReply(error));
   }
 
   @Override
@@ -110,29 +119,57 @@ final class HandlerContextImpl implements HandlerContext {
     return requests.request(channel.name(), ask, RequestTracker.positive("timeout", timeout), cause);
   }
 
+  @Override
+  public <R> CompletableFuture<R> request(String toAgent, Object knowledge, Class<R> replyType, Duration timeout) {
+    Objects.requireNonNull(replyType, "replyType");
+    return Typed.reply(request(toAgent, knowledge, timeout), replyType);
+  }
+
+  @Override
+  public synchronized ReplyStream stream() {
+    if (stream != null) {
+      return stream;
+    }
+    if (spore.type() != SporeType.REQUEST) {
+      throw new IllegalStateException("spore " + spore.id() + " is a " + spore.type().wireValue()
+          + ", not a request: there is no one to stream replies to");
+    }
+    if (replied.get()) {
+      throw new IllegalStateException("request " + spore.id() + " was already answered");
+    }
+    String address = requests.address(); // the caller's cancel comes back here
+    stream = new ReplyStreamImpl(spore.id(), spore.fromAgent(), (number, knowledge) -> sendReply(
+        response().knowledge(knowledge).metadata(StreamProtocol.KEY, StreamProtocol.part(number, address)).build()));
+    openStreams.opened(spore.id(), stream);
+    return stream;
+  }
+
   /** True once the request was answered, by the handler or by Reef. */
   boolean replied() {
     return replied.get();
   }
 
   /**
-   * Replies with a handler's result, unless it replied itself: an {@link Optional} is unwrapped,
-   * null (or empty) replies with no knowledge, and a value that cannot be a JSON object becomes an
-   * error reply naming its type, never a silent empty one.
+   * Replies with a handler's result, unless it replied itself: an {@link Optional} is unwrapped, a
+   * {@link Spore} gives its knowledge, null (or empty) replies with no knowledge, and a value that
+   * cannot be a JSON object becomes an error reply naming its type, never a silent empty one.
    */
   CompletableFuture<Void> replyWithResult(Object result) {
     if (!replied.compareAndSet(false, true)) {
       return CompletableFuture.completedFuture(null);
     }
     Object value = result instanceof Optional<?> optional ? optional.orElse(null) : result;
+    if (value instanceof Spore answer) {
+      value = answer.knowledge(); // e.g. another agent's reply, passed on
+    }
     Spore reply;
     try {
       reply = response().knowledge(value).build();
     } catch (IllegalArgumentException e) {
-      return sendReply(errorReply(new IllegalArgumentException("the handler of agent '" + agentName + "' returned a "
+      return sendFinal(errorReply(new IllegalArgumentException("the handler of agent '" + agentName + "' returned a "
           + value.getClass().getName() + ", which cannot be a reply's knowledge: " + e.getMessage(), e)));
     }
-    return sendReply(reply);
+    return sendFinal(reply);
   }
 
   /** Tells the requester that handling failed for good. */
@@ -140,7 +177,7 @@ final class HandlerContextImpl implements HandlerContext {
     if (!replied.compareAndSet(false, true)) {
       return CompletableFuture.completedFuture(null);
     }
-    return sendReply(errorReply(error));
+    return sendFinal(errorReply(error));
   }
 
   /** The request being handled, once per request: its one reply is now this caller's to send. */
@@ -159,12 +196,23 @@ final class HandlerContextImpl implements HandlerContext {
   }
 
   private Spore errorReply(Throwable error) {
-    String message = String.valueOf(error.getMessage());
     return response()
-        .knowledge(Map.of("error", message))
-        .metadata(RequestTracker.ERROR_KEY, Map.of("type", error.getClass().getName(), "message", message,
-            "agent", agentName))
+        .knowledge(Map.of("error", String.valueOf(error.getMessage())))
+        .metadata(Replies.ERROR_KEY, Replies.error(error, agentName))
         .build();
+  }
+
+  /** The final reply: after a stream's parts, it says how many there were, and closes the stream. */
+  private CompletableFuture<Void> sendFinal(Spore reply) {
+    ReplyStreamImpl open = stream;
+    if (open == null) {
+      return sendReply(reply);
+    }
+    openStreams.closed(spore.id());
+    if (open.isCancelled()) {
+      return CompletableFuture.completedFuture(null); // the caller has gone: nobody waits for the end
+    }
+    return sendReply(reply.toBuilder().metadata(StreamProtocol.KEY, StreamProtocol.end(open.partsSent())).build());
   }
 
   private CompletableFuture<Void> sendReply(Spore reply) {

@@ -77,17 +77,18 @@ final class ReefEngine implements Reef {
           signatures, metrics, options.maxKnowledgeBytes());
       WorkerLane callbacks = WorkerLane.open(vertx, "reef-callbacks-" + reefId.substring(0, 6), 4, false,
           CALLBACK_LANE_WAIT);
+      OpenStreams openStreams = new OpenStreams();
       RequestTracker requests = new RequestTracker(outbox, handler -> {
         lifecycle.ensureOpen();
         return backend.openReplyEndpoint(handler);
-      }, timer, callbacks::execute, metrics, signatures);
+      }, timer, callbacks::execute, metrics, signatures, openStreams);
       Instances instances = new Instances(options.heartbeat());
       DirectoryService directory = new DirectoryService(reefId, hostName(), ProcessHandle.current().pid(),
           options.heartbeat(), timer, instances::describe);
       instances.announceWith(directory::announce);
       directory.start(backend::openPresence);
       DeliveryProcessor.ContextFactory contexts = (agent, delivery, spore) -> new HandlerContextImpl(agent.channel(),
-          agent.agentName(), agent.instanceId(), delivery, spore, outbox, requests, json);
+          agent.agentName(), agent.instanceId(), delivery, spore, outbox, requests, json, openStreams);
       AgentStarter agents = new AgentStarter(new AgentStarter.Shared(backend, vertx, reefId, lifecycle, access,
           instances, new DuplicateWindows(), signatures, json, metrics, contexts, options.drainTimeout()));
       return new ReefEngine(new Parts(options, backend, vertx, options.vertx().isEmpty(), timer, callbacks, lifecycle,

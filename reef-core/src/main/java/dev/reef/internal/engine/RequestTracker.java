@@ -1,6 +1,5 @@
 package dev.reef.internal.engine;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.reef.Action;
 import dev.reef.ReefClosedException;
 import dev.reef.RemoteHandlerException;
@@ -23,6 +22,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,15 +35,14 @@ import org.slf4j.LoggerFactory;
  * another reply.
  */
 final class RequestTracker implements ReplyHandler {
-  /** Metadata key of an error reply: {@code {"type": ..., "message": ..., "agent": ...}}. */
-  static final String ERROR_KEY = "reef_error";
   /** Meter of replies dropped because they came from someone other than the agent asked. */
   static final String FOREIGN_REPLIES = "reef.replies.rejected";
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestTracker.class);
 
-  private record Pending(
-      String channel, Spore request, long startNanos, CompletableFuture<Spore> future, ScheduledFuture<?> timeout) {}
+  /** A request waiting for its reply: a future and its timeout, or a stream. */
+  private record Pending(String channel, Spore request, long startNanos, CompletableFuture<Spore> future,
+      ScheduledFuture<?> timeout, StreamCall stream) {}
 
   private final Outbox outbox;
   private final Function<ReplyHandler, ReplyEndpoint> openEndpoint;
@@ -51,6 +50,7 @@ final class RequestTracker implements ReplyHandler {
   private final Executor callbacks;
   private final ReefMetrics metrics;
   private final Signatures signatures;
+  private final OpenStreams openStreams;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final BoundedLog dropped = new BoundedLog(LOG, 20);
   private volatile ReplyEndpoint endpoint;
@@ -59,15 +59,17 @@ final class RequestTracker implements ReplyHandler {
    * @param openEndpoint opens this Reef's reply endpoint for a handler (this tracker); called once, at
    *     the first request
    * @param callbacks where futures are completed
+   * @param openStreams this Reef's handlers' open reply streams, which callers' cancels reach through here
    */
   RequestTracker(Outbox outbox, Function<ReplyHandler, ReplyEndpoint> openEndpoint, ScheduledExecutorService timer,
-      Executor callbacks, ReefMetrics metrics, Signatures signatures) {
+      Executor callbacks, ReefMetrics metrics, Signatures signatures, OpenStreams openStreams) {
     this.outbox = outbox;
     this.openEndpoint = openEndpoint;
     this.timer = timer;
     this.callbacks = callbacks;
     this.metrics = metrics;
     this.signatures = signatures;
+    this.openStreams = openStreams;
   }
 
   /**
@@ -80,7 +82,7 @@ final class RequestTracker implements ReplyHandler {
     CompletableFuture<Spore> future = new CompletableFuture<>();
     ScheduledFuture<?> timer = this.timer.schedule(
         () -> timedOut(bounded, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
-    pending.put(bounded.id(), new Pending(channel, bounded, System.nanoTime(), future, timer));
+    pending.put(bounded.id(), new Pending(channel, bounded, System.nanoTime(), future, timer, null));
     try {
       outbox.publish(Action.REQUEST, channel, bounded, cause, address).whenComplete((ok, error) -> {
         if (error != null) {
@@ -95,47 +97,103 @@ final class RequestTracker implements ReplyHandler {
     return future;
   }
 
+  /**
+   * Sends a request whose reply comes in parts: handed to {@code onPart} in order; the request expires
+   * unhandled after {@code idleTimeout}, as the stream does when idle that long.
+   */
+  StreamCall stream(String channel, Spore request, Duration idleTimeout, Cause cause, Consumer<Spore> onPart) {
+    Spore bounded = expireWithin(request, idleTimeout);
+    String address = endpoint().address();
+    StreamCall call = new StreamCall(bounded, onPart, idleTimeout, timer, callbacks,
+        (responder, stream) -> sendCancel(channel, stream.request(), responder),
+        () -> pending.remove(bounded.id()));
+    pending.put(bounded.id(), new Pending(channel, bounded, System.nanoTime(), null, null, call));
+    call.start();
+    try {
+      outbox.publish(Action.REQUEST, channel, bounded, cause, address).whenComplete((ok, error) -> {
+        if (error != null) {
+          fail(bounded.id(), Outbox.unwrap(error));
+        }
+      });
+    } catch (RuntimeException e) {
+      pending.remove(bounded.id());
+      call.fail(e);
+      throw e;
+    }
+    return call;
+  }
+
+  /** This Reef's reply address, opened on first use: where streamed replies' cancels come to. */
+  String address() {
+    return endpoint().address();
+  }
+
+  private void sendCancel(String channel, Spore request, String responderAddress) {
+    Spore cancel = Spore.builder(SporeType.RESPONSE).from(request.fromAgent()).to(request.toAgent())
+        .replyTo(request.id()).metadata(StreamProtocol.KEY, StreamProtocol.cancel()).build();
+    try {
+      outbox.reply(channel, cancel, null, responderAddress).whenComplete((ok, error) -> {
+        if (error != null) {
+          LOG.debug("the cancel of request {} did not reach '{}': {}", request.id(), request.toAgent(), error.toString());
+        }
+      });
+    } catch (RuntimeException e) {
+      LOG.debug("the cancel of request {} was not sent: {}", request.id(), e.toString());
+    }
+  }
+
   @Override
   public void onReply(Spore reply, Optional<String> verifiedUserId) {
-    Pending call = reply.replyTo() == null ? null : pending.get(reply.replyTo());
-    if (call == null) {
-      metrics.count(ReefMetrics.LATE_REPLIES, "-", "-", SporeType.RESPONSE.wireValue());
-      dropped.warn("late reply {} to request {}: its caller has stopped waiting; dropped", reply.id(),
-          reply.replyTo());
-      return;
-    }
     Spore answer = reply;
     if (signatures.verifies()) {
-      Signatures.Verdict verdict = signatures.check(reply, call.channel, call.request.fromAgent());
+      Pending asked = reply.replyTo() == null ? null : pending.get(reply.replyTo());
+      Signatures.Verdict verdict = signatures.check(reply, asked == null ? "-" : asked.channel,
+          asked == null ? "-" : asked.request.fromAgent());
       if (!verdict.accepted()) {
         dropped.warn("rejected reply {} to request {}: {}; dropped", reply.id(), reply.replyTo(), verdict.rejection());
         return;
       }
       answer = verdict.spore();
     }
+    StreamProtocol.Marker marker = StreamProtocol.of(answer);
+    if (marker.cancel()) {
+      openStreams.cancel(answer.replyTo(), answer.fromAgent()); // a caller stops a stream this Reef sends
+      return;
+    }
+    Pending call = answer.replyTo() == null ? null : pending.get(answer.replyTo());
+    if (call == null) {
+      metrics.count(ReefMetrics.LATE_REPLIES, "-", "-", SporeType.RESPONSE.wireValue());
+      dropped.warn("late reply {} to request {}: its caller has stopped waiting; dropped", answer.id(),
+          answer.replyTo());
+      return;
+    }
     if (!answer.fromAgent().equals(call.request.toAgent())) {
       // Anyone who can read the request can answer it: only the agent asked may (SPEC §8).
       metrics.count(FOREIGN_REPLIES, "-", "-", SporeType.RESPONSE.wireValue());
       dropped.warn("reply {} to request {} claims to come from '{}', but the request went to '{}'; dropped",
-          reply.id(), reply.replyTo(), answer.fromAgent(), call.request.toAgent());
+          answer.id(), answer.replyTo(), answer.fromAgent(), call.request.toAgent());
       return;
     }
-    if (!pending.remove(reply.replyTo(), call)) {
+    if (call.stream != null) {
+      if (call.stream.accept(answer, marker) && pending.remove(answer.replyTo(), call) && !marker.isPart()) {
+        roundTrip(call);
+      }
+      return;
+    }
+    if (!pending.remove(answer.replyTo(), call)) {
       return; // timed out or answered meanwhile
     }
     call.timeout.cancel(false);
-    metrics.time(ReefMetrics.ROUND_TRIP, call.channel, call.request.fromAgent(),
-        call.request.type().wireValue(), System.nanoTime() - call.startNanos);
-    JsonNode error = answer.metadata().get(ERROR_KEY);
-    if (error != null && error.isObject()) {
-      RemoteHandlerException remote = new RemoteHandlerException(
-          error.path("agent").asText(answer.fromAgent()), error.path("type").asText("unknown"),
-          error.path("message").asText(""));
-      completeLater(() -> call.future.completeExceptionally(remote));
-    } else {
-      Spore delivered = answer;
-      completeLater(() -> call.future.complete(delivered));
-    }
+    roundTrip(call);
+    RemoteHandlerException remote = Replies.errorOf(answer);
+    Spore delivered = answer;
+    completeLater(remote != null ? () -> call.future.completeExceptionally(remote)
+        : () -> call.future.complete(delivered));
+  }
+
+  private void roundTrip(Pending call) {
+    metrics.time(ReefMetrics.ROUND_TRIP, call.channel, call.request.fromAgent(), call.request.type().wireValue(),
+        System.nanoTime() - call.startNanos);
   }
 
   /** Fails every pending request and closes the reply endpoint. */
@@ -143,7 +201,9 @@ final class RequestTracker implements ReplyHandler {
     ReefClosedException closed = new ReefClosedException("the Reef was closed before the reply came");
     for (String id : List.copyOf(pending.keySet())) {
       Pending call = pending.remove(id);
-      if (call != null) {
+      if (call != null && call.stream != null) {
+        call.stream.fail(closed);
+      } else if (call != null) {
         call.timeout.cancel(false);
         call.future.completeExceptionally(closed);
       }
@@ -164,7 +224,9 @@ final class RequestTracker implements ReplyHandler {
 
   private void fail(String requestId, Throwable error) {
     Pending call = pending.remove(requestId);
-    if (call != null) {
+    if (call != null && call.stream != null) {
+      call.stream.fail(error);
+    } else if (call != null) {
       call.timeout.cancel(false);
       completeLater(() -> call.future.completeExceptionally(error));
     }

@@ -48,9 +48,24 @@ final class WorkerLane {
    * @throws ReefException when Vert.x does not deploy it in time
    */
   static WorkerLane open(Vertx vertx, String poolName, int poolSize, boolean ordered, Duration within) {
+    return open(vertx, poolName, poolSize, ordered, false, within);
+  }
+
+  /**
+   * As {@link #open(Vertx, String, int, boolean, Duration)}, on virtual threads when {@code virtual}
+   * (the pool size then does not apply).
+   *
+   * @throws IllegalArgumentException when virtual threads are asked for on a JVM older than 21
+   */
+  static WorkerLane open(Vertx vertx, String poolName, int poolSize, boolean ordered, boolean virtual,
+      Duration within) {
+    if (virtual && Runtime.version().feature() < 21) {
+      throw new IllegalArgumentException("virtual-thread handlers need Java 21 or later; this JVM runs Java "
+          + Runtime.version() + " (leave SubscriptionOptions.virtualThreads off, or run on a newer JDK)");
+    }
     AtomicReference<Context> context = new AtomicReference<>();
     DeploymentOptions options = new DeploymentOptions()
-        .setThreadingModel(ThreadingModel.WORKER)
+        .setThreadingModel(virtual ? ThreadingModel.VIRTUAL_THREAD : ThreadingModel.WORKER)
         .setWorkerPoolName(poolName)
         .setWorkerPoolSize(poolSize)
         // Handlers may call slow models for minutes: Reef reports stuck instances itself (AgentState.SILENT),

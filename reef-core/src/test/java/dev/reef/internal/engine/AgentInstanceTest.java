@@ -274,7 +274,7 @@ class AgentInstanceTest extends WithFakeBackend {
     waitUntil("the error reply is sent", () -> backend.replies.size() == 1);
     Spore reply = backend.replies.get(0).spore();
     assertThat(reply.replyTo()).isEqualTo(request.id());
-    JsonNode error = reply.metadata().get(RequestTracker.ERROR_KEY);
+    JsonNode error = reply.metadata().get(Replies.ERROR_KEY);
     assertThat(error.path("type").asText()).isEqualTo("java.lang.UnsupportedOperationException");
     assertThat(error.path("message").asText()).isEqualTo("cannot answer");
     assertThat(error.path("agent").asText()).isEqualTo("answerer");
@@ -287,7 +287,7 @@ class AgentInstanceTest extends WithFakeBackend {
 
     assertThat(outcomeOf(backend.consumer().deliver(request, 1, "addr"))).isEqualTo(Outcome.ACK);
     Spore reply = backend.replies.get(0).spore();
-    assertThat(reply.metadata().get(RequestTracker.ERROR_KEY).path("message").asText())
+    assertThat(reply.metadata().get(Replies.ERROR_KEY).path("message").asText())
         .contains("knowledge").contains("an array");
   }
 

@@ -84,7 +84,7 @@ class RequestTrackerTest extends WithFakeBackend {
     Spore request = backend.published.get(0).spore();
     Spore error = Spore.builder(SporeType.RESPONSE).from("answerer").to("asker").replyTo(request.id())
         .knowledge(Map.of("error", "no"))
-        .metadata(RequestTracker.ERROR_KEY, JsonDocument.of(Map.of(
+        .metadata(Replies.ERROR_KEY, JsonDocument.of(Map.of(
             "type", "java.lang.IllegalStateException", "message", "no", "agent", "answerer")).toObjectNode())
         .build();
 
