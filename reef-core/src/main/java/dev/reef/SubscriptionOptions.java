@@ -1,8 +1,10 @@
 package dev.reef;
 
 import dev.reef.spore.Names;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -20,6 +22,7 @@ public final class SubscriptionOptions {
   private final Set<String> capabilities;
   private final int duplicateWindow;
   private final boolean virtualThreads;
+  private final Duration handlerTimeout;
 
   private SubscriptionOptions(Builder builder) {
     this.concurrency = Objects.requireNonNull(builder.concurrency, "concurrency");
@@ -37,6 +40,10 @@ public final class SubscriptionOptions {
     this.prefetch = builder.prefetch;
     this.duplicateWindow = builder.duplicateWindow;
     this.virtualThreads = builder.virtualThreads;
+    if (builder.handlerTimeout != null && (builder.handlerTimeout.isZero() || builder.handlerTimeout.isNegative())) {
+      throw new IllegalArgumentException("handlerTimeout must be positive, got " + builder.handlerTimeout);
+    }
+    this.handlerTimeout = builder.handlerTimeout;
     builder.capabilities.forEach(capability -> Names.require("capability", capability));
     this.capabilities = Set.copyOf(builder.capabilities);
   }
@@ -80,6 +87,15 @@ public final class SubscriptionOptions {
     return virtualThreads;
   }
 
+  /**
+   * How long one handler run may take; empty (the default): as long as it takes. A run that takes
+   * longer fails as if it had thrown: it is interrupted (an asynchronous result is cancelled), and
+   * the spore is retried, then dead-lettered with the reason.
+   */
+  public Optional<Duration> handlerTimeout() {
+    return Optional.ofNullable(handlerTimeout);
+  }
+
   /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
@@ -95,6 +111,7 @@ public final class SubscriptionOptions {
     builder.capabilities = new LinkedHashSet<>(capabilities);
     builder.duplicateWindow = duplicateWindow;
     builder.virtualThreads = virtualThreads;
+    builder.handlerTimeout = handlerTimeout;
     return builder;
   }
 
@@ -107,6 +124,7 @@ public final class SubscriptionOptions {
     private Set<String> capabilities = new LinkedHashSet<>();
     private int duplicateWindow = 10_000;
     private boolean virtualThreads;
+    private Duration handlerTimeout;
 
     private Builder() {}
 
@@ -162,6 +180,12 @@ public final class SubscriptionOptions {
       return this;
     }
 
+    /** Fails a handler run that takes longer than {@code timeout}; null: no limit (the default). */
+    public Builder handlerTimeout(Duration timeout) {
+      this.handlerTimeout = timeout;
+      return this;
+    }
+
     /** Builds and checks the options. */
     public SubscriptionOptions build() {
       return new SubscriptionOptions(this);
@@ -172,18 +196,21 @@ public final class SubscriptionOptions {
   public boolean equals(Object other) {
     return other instanceof SubscriptionOptions that && concurrency == that.concurrency && poolSize == that.poolSize
         && prefetch == that.prefetch && retry.equals(that.retry) && capabilities.equals(that.capabilities)
-        && duplicateWindow == that.duplicateWindow && virtualThreads == that.virtualThreads;
+        && duplicateWindow == that.duplicateWindow && virtualThreads == that.virtualThreads
+        && Objects.equals(handlerTimeout, that.handlerTimeout);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(concurrency, poolSize, prefetch, retry, capabilities, duplicateWindow, virtualThreads);
+    return Objects.hash(concurrency, poolSize, prefetch, retry, capabilities, duplicateWindow, virtualThreads,
+        handlerTimeout);
   }
 
   @Override
   public String toString() {
     return "SubscriptionOptions[" + concurrency + ", pool " + poolSize + ", prefetch " + prefetch + ", " + retry
         + ", capabilities " + capabilities + ", duplicate window " + duplicateWindow
-        + (virtualThreads ? ", virtual threads" : "") + "]";
+        + (virtualThreads ? ", virtual threads" : "")
+        + (handlerTimeout != null ? ", handler timeout " + handlerTimeout : "") + "]";
   }
 }

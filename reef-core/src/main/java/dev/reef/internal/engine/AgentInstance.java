@@ -31,6 +31,7 @@ final class AgentInstance implements Subscription {
   private final Set<String> capabilities;
   private final Instant startedAt = Instant.now();
   private final DeliveryProcessor processor;
+  private final Outcomes outcomes;
   private final HeldDeliveries held;
   private final WorkerLane lane;
   private final Access access;
@@ -40,13 +41,14 @@ final class AgentInstance implements Subscription {
   private volatile ConsumerHandle consumer;
 
   AgentInstance(String channel, String agentName, String instanceId, Set<String> capabilities,
-      DeliveryProcessor processor, HeldDeliveries held, WorkerLane lane, Access access, Instances instances,
-      Duration defaultDrainTimeout) {
+      DeliveryProcessor processor, Outcomes outcomes, HeldDeliveries held, WorkerLane lane, Access access,
+      Instances instances, Duration defaultDrainTimeout) {
     this.channel = channel;
     this.agentName = agentName;
     this.instanceId = instanceId;
     this.capabilities = capabilities;
     this.processor = processor;
+    this.outcomes = outcomes;
     this.held = held;
     this.lane = lane;
     this.access = access;
@@ -87,7 +89,7 @@ final class AgentInstance implements Subscription {
       LOG.warn("agent '{}' instance {}: {} spore(s) unfinished after the drain timeout go back to the queue",
           agentName, instanceId, left);
     }
-    processor.released();
+    outcomes.released();
     ConsumerHandle handle = consumer;
     if (handle != null) {
       handle.close();

@@ -20,6 +20,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -38,7 +39,7 @@ final class AgentStarter {
   /** Everything the instances of one Reef share. */
   record Shared(ReefBackend backend, Vertx vertx, String reefId, Lifecycle lifecycle, Access access,
       Instances instances, DuplicateWindows windows, Signatures signatures, JsonMapping json, ReefMetrics metrics,
-      DeliveryProcessor.ContextFactory contexts, Duration drainTimeout) {}
+      DeliveryProcessor.ContextFactory contexts, ScheduledExecutorService timer, Duration drainTimeout) {}
 
   private final Shared shared;
   private final Map<String, Integer> poolSizes = new ConcurrentHashMap<>();
@@ -56,12 +57,15 @@ final class AgentStarter {
     String instanceId = UUID.randomUUID().toString();
     WorkerLane lane = openLane(channel.name(), agentName, options);
     HeldDeliveries held = new HeldDeliveries();
-    DeliveryProcessor processor = new DeliveryProcessor(
-        new DeliveryProcessor.Agent(channel, agentName, instanceId, options.retry(), handler), lane,
-        shared.windows().of(channel.name(), agentName, options.duplicateWindow()), held, shared.signatures(),
-        shared.json(), shared.contexts(), shared.metrics());
+    DuplicateWindow window = shared.windows().of(channel.name(), agentName, options.duplicateWindow());
+    BoundedLog warnings = new BoundedLog(LOG, 60);
+    Outcomes outcomes = new Outcomes(channel.name(), agentName, options.retry(), window, held, shared.metrics(),
+        warnings);
+    DeliveryProcessor processor = new DeliveryProcessor(new DeliveryProcessor.Agent(channel, agentName, instanceId,
+        handler, options.handlerTimeout().orElse(null)), lane, window, held, outcomes, shared.signatures(),
+        shared.json(), shared.contexts(), shared.metrics(), shared.timer(), warnings);
     AgentInstance instance = new AgentInstance(channel.name(), agentName, instanceId, options.capabilities(),
-        processor, held, lane, shared.access(), shared.instances(), shared.drainTimeout());
+        processor, outcomes, held, lane, shared.access(), shared.instances(), shared.drainTimeout());
     ConsumerHandle consumer;
     try {
       consumer = shared.backend().consume(

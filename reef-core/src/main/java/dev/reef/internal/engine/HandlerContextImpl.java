@@ -1,5 +1,6 @@
 package dev.reef.internal.engine;
 
+import dev.reef.AccessDeniedException;
 import dev.reef.Action;
 import dev.reef.Channel;
 import dev.reef.HandlerContext;
@@ -216,6 +217,13 @@ final class HandlerContextImpl implements HandlerContext {
   }
 
   private CompletableFuture<Void> sendReply(Spore reply) {
-    return outbox.reply(channel.name(), reply, cause, delivery.replyAddress());
+    try {
+      return outbox.reply(channel.name(), reply, cause, delivery.replyAddress());
+    } catch (AccessDeniedException refused) {
+      // Without an answer the requester would wait for its timeout: it learns the reply was refused.
+      outbox.refusal(channel.name(), response().knowledge(Map.of("error", refused.getMessage()))
+          .metadata(Replies.ERROR_KEY, Replies.error(refused, agentName)).build(), cause, delivery.replyAddress());
+      throw refused;
+    }
   }
 }

@@ -70,6 +70,20 @@ final class Outbox {
   }
 
   /**
+   * Tells a requester that the reply to its request was refused by the authorizer, so that it fails
+   * at once instead of at its timeout. The only spore that skips the authorizer: it carries the
+   * refusal and nothing the responder made.
+   */
+  CompletableFuture<Void> refusal(String channel, Spore errorReply, Cause cause, String replyAddress) {
+    lifecycle.ensureOpen();
+    Spore stamped = cause == null ? errorReply : cause.stamp(errorReply);
+    Spore signed = signatures.sign(stamped);
+    return counted(channel, stamped, replyAddress != null
+        ? backend.sendReply(replyAddress, signed)
+        : backend.publish(Outbound.of(channel, signed, null)));
+  }
+
+  /**
    * Re-sends a dead letter's spore as it is (its signature still holds): only the checks of a send
    * ({@link Action#SEND} with the spore) run; the backend re-publishes it.
    */

@@ -90,7 +90,7 @@ final class ReefEngine implements Reef {
       DeliveryProcessor.ContextFactory contexts = (agent, delivery, spore) -> new HandlerContextImpl(agent.channel(),
           agent.agentName(), agent.instanceId(), delivery, spore, outbox, requests, json, openStreams);
       AgentStarter agents = new AgentStarter(new AgentStarter.Shared(backend, vertx, reefId, lifecycle, access,
-          instances, new DuplicateWindows(), signatures, json, metrics, contexts, options.drainTimeout()));
+          instances, new DuplicateWindows(), signatures, json, metrics, contexts, timer, options.drainTimeout()));
       return new ReefEngine(new Parts(options, backend, vertx, options.vertx().isEmpty(), timer, callbacks, lifecycle,
           metrics, outbox, requests, new Scatter(lifecycle, access, directory, requests, json),
           new Observers(lifecycle, access, backend, directory), agents, instances, directory,
