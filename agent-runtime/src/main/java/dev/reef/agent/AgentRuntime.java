@@ -207,22 +207,14 @@ public final class AgentRuntime implements AutoCloseable {
       running.clear();
     }
     // Outside the lock: draining waits for handlers, which may themselves use the runtime.
-    RuntimeException failure = null;
-    for (RunningInstance instance : all) {
+    Failures.runAll(all, instance -> {
       try {
         stop.accept(instance);
       } catch (RuntimeException e) {
         LOG.warn("could not stop {} cleanly: {}", instance, e.toString());
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
+        throw e;
       }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    });
   }
 
   /** True once {@link #close} has begun. */
@@ -258,13 +250,12 @@ public final class AgentRuntime implements AutoCloseable {
     }
   }
 
+  /** Stops {@code instances} at once, adding any failure to {@code cause}, which the caller throws. */
   private static void stopQuietly(List<RunningInstance> instances, RuntimeException cause) {
-    for (RunningInstance instance : instances) {
-      try {
-        instance.stop(Duration.ZERO);
-      } catch (RuntimeException e) {
-        cause.addSuppressed(e);
-      }
+    try {
+      Failures.runAll(instances, instance -> instance.stop(Duration.ZERO));
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
     }
   }
 

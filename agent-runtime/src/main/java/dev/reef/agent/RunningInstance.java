@@ -51,21 +51,7 @@ public final class RunningInstance {
 
   /** Closes every subscription even when one fails (e.g. the authorizer refuses), then reports the failures. */
   private void closeAll(Consumer<Subscription> close) {
-    RuntimeException failure = null;
-    for (Subscription subscription : subscriptions) {
-      try {
-        close.accept(subscription);
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
-        }
-      }
-    }
-    if (failure != null) {
-      throw failure;
-    }
+    Failures.runAll(subscriptions, close);
   }
 
   @Override

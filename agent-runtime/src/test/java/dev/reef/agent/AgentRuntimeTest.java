@@ -259,7 +259,8 @@ class AgentRuntimeTest {
     lab.send("tester", "pooled", Map.of("type", "x")).join();
 
     assertThat(runtime.awaitQuiescence(WAIT)).isTrue();
-    assertThat(threads).singleElement().asString().startsWith("reef-agent-pooled");
+    // The engine names each pool reef-AGENT@CHANNEL-REEF (one pool per agent and channel in a Reef).
+    assertThat(threads).singleElement().asString().startsWith("reef-pooled@lab-");
   }
 
   @Test

@@ -115,7 +115,7 @@ public final class ReefDemo {
       for (DeadLetter letter : deadLetters) {
         trace.line(String.format("  dead letter %s  agent=%s  attempts=%d  error=%s%n    spore: %s",
             shortId(letter.id()), letter.agent(), letter.attempts(), letter.error(),
-            letter.spore() == null ? letter.rawPayload() : letter.spore().knowledge()));
+            letter.spore().<Object>map(Spore::knowledge).orElse(letter.rawPayload().orElse(null))));
       }
       expect(deadLetters.size() == 1 && "fact-checker".equals(deadLetters.get(0).agent())
           && deadLetters.get(0).attempts() == 2, "one spore was dead-lettered by the fact-checker after 2 attempts");

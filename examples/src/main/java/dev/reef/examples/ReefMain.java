@@ -1,10 +1,10 @@
 package dev.reef.examples;
 
-import dev.reef.agent.cli.ReefCli;
+import dev.reef.tools.cli.ReefCli;
 
 /**
  * The main class of the executable jar {@code examples/target/reef.jar} that {@code bin/reef} runs:
- * the {@code reef} command of the agent runtime, plus {@code demo}; the example agents are on its
+ * the {@code reef} command of reef-tools, plus {@code demo}; the example agents are on its
  * class path, so {@code reef run dev.reef.examples.distributed.Worker} finds them.
  */
 public final class ReefMain {

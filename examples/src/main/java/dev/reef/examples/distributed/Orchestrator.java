@@ -2,10 +2,9 @@ package dev.reef.examples.distributed;
 
 import dev.reef.Channel;
 import dev.reef.ReefException;
-import dev.reef.agent.launch.Durations;
-import dev.reef.agent.launch.ReefConnection;
-import dev.reef.agent.launch.Settings;
 import dev.reef.spore.Spore;
+import dev.reef.tools.launch.ReefConnection;
+import dev.reef.tools.launch.Settings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -55,13 +54,13 @@ public final class Orchestrator implements Callable<Integer> {
   @Option(names = "--jobs", paramLabel = "N", defaultValue = "20", description = "Jobs to hand out (default ${DEFAULT-VALUE}).")
   int jobs;
 
-  @Option(names = "--work", paramLabel = "DURATION", defaultValue = "200ms",
-      description = "How long each job takes (default ${DEFAULT-VALUE}).")
-  String work;
+  @Option(names = "--work-ms", paramLabel = "MILLIS", defaultValue = "200",
+      description = "How long each job takes, in milliseconds (default ${DEFAULT-VALUE}).")
+  long workMillis;
 
-  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
-      description = "How long to wait for all results (default ${DEFAULT-VALUE}).")
-  String timeout;
+  @Option(names = "--timeout-seconds", paramLabel = "SECONDS", defaultValue = "60",
+      description = "How long to wait for all results, in seconds (default ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
 
   @Spec
   CommandSpec spec;
@@ -82,14 +81,17 @@ public final class Orchestrator implements Callable<Integer> {
       if (jobs < 1) {
         throw new IllegalArgumentException("--jobs must be at least 1, got " + jobs);
       }
-      workTime = Durations.parse(work);
-      wait = Durations.parse(timeout);
+      if (workMillis < 0 || timeoutSeconds < 1) {
+        throw new IllegalArgumentException("--work-ms must not be negative and --timeout-seconds must be positive");
+      }
+      workTime = Duration.ofMillis(workMillis);
+      wait = Duration.ofSeconds(timeoutSeconds);
       settings = Settings.resolve(new Settings(uri, namespace, null, null, null, List.of()), null, System.getenv());
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     ConcurrentMap<Integer, List<String>> doneBy = new ConcurrentHashMap<>();
-    try (ReefConnection connection = ReefConnection.open(settings, NAME, new SimpleMeterRegistry())) {
+    try (ReefConnection connection = ReefConnection.open(settings, new SimpleMeterRegistry())) {
       Channel main = connection.reef().channel(CHANNEL);
       main.subscribe(NAME, (spore, context) -> {
         if ("job-done".equals(spore.knowledge().getString("type"))) {
@@ -99,7 +101,7 @@ public final class Orchestrator implements Callable<Integer> {
         return null;
       });
       out.println("Connected to " + connection.describe() + "; handing out " + jobs + " jobs of "
-          + Durations.format(workTime) + " to the workers");
+          + workTime.toMillis() + "ms to the workers");
       List<CompletableFuture<Void>> sent = new ArrayList<>();
       for (int job = 1; job <= jobs; job++) {
         sent.add(main.send(NAME, "worker", Map.of("type", "job", "job", job, "work_ms", workTime.toMillis())));

@@ -1,6 +1,0 @@
-/**
- * The {@code reef} command-line tool (picocli): {@code run} agents, {@code send} a spore and wait for
- * its reply, {@code tail} a channel, list {@code agents}, and {@code dlq list|replay|purge}. Entry
- * point: {@link dev.reef.agent.cli.ReefCli}.
- */
-package dev.reef.agent.cli;

@@ -1,0 +1,146 @@
+package dev.reef.tools.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reef.AgentDirectory;
+import dev.reef.AgentInfo;
+import dev.reef.AgentState;
+import dev.reef.spore.Names;
+import dev.reef.spore.Timestamps;
+import dev.reef.tools.launch.ReefConnection;
+import dev.reef.tools.launch.Settings;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code reef agents}: who runs where, from the namespace's directory (the same on every backend). */
+@Command(name = "agents", sortOptions = false, mixinStandardHelpOptions = true,
+    versionProvider = ReefCli.Version.class,
+    description = {
+        "Lists running agents: name, instances, host, channels, capabilities, last heartbeat, online or silent.",
+        "A new listing shows the processes that answer its hello; with --watch, a process that then misses three "
+            + "heartbeats (or is stuck in a handler) is shown as SILENT until it is heard again; one that stops is "
+            + "left out. In memory, only the agents of this JVM's broker exist."})
+final class AgentsCommand extends ReefSubcommand {
+  /** How long to wait for every running process to answer the hello of a new connection. */
+  private static final Duration SETTLE_LIMIT = Duration.ofSeconds(3);
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = "--json", description = "Print one JSON object per listing: {\"at\": ..., \"agents\": [...]}.")
+  boolean json;
+
+  @Option(names = {"-w", "--watch"}, description = "List again every interval until stopped.")
+  boolean watch;
+
+  @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s",
+      description = "With --watch: how often to list (default ${DEFAULT-VALUE}).")
+  Duration interval;
+
+  @Option(names = {"-c", "--channel"}, paramLabel = "CHANNEL",
+      description = "Only the agents on these channels (default: every channel).")
+  List<String> channels = new ArrayList<>();
+
+  AgentsCommand(Map<String, String> environment) {
+    super(environment);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    if (interval.isZero()) {
+      throw usage("--interval must be positive");
+    }
+    for (String channel : channels) {
+      if (!Names.isValid(channel)) {
+        throw usage("invalid channel name '" + channel + "': 1-128 characters of A-Z a-z 0-9 _ -");
+      }
+    }
+    Settings settings = settings(connection.flags(), connection);
+    try (ReefConnection reef = connect(settings)) {
+      DirectorySettling.await(reef.directory(), SETTLE_LIMIT);
+      do {
+        print(rows(reef.directory()));
+        if (watch) {
+          Thread.sleep(interval.toMillis());
+        }
+      } while (watch);
+    }
+    return 0;
+  }
+
+  /** Rows of the instances running (online or silent) on the chosen channels; those that stopped are left out. */
+  private List<AgentRow> rows(AgentDirectory directory) {
+    List<AgentInfo> agents = new ArrayList<>();
+    if (channels.isEmpty()) {
+      agents.addAll(directory.agents());
+    } else {
+      channels.stream().distinct().forEach(channel -> agents.addAll(directory.agents(channel)));
+    }
+    agents.removeIf(agent -> agent.state() == AgentState.LEFT);
+    return AgentRow.fromDirectory(agents);
+  }
+
+  private void print(List<AgentRow> rows) {
+    PrintWriter out = out();
+    Instant now = Instant.now();
+    if (json) {
+      ObjectNode listing = JsonNodeFactory.instance.objectNode();
+      listing.put("at", Timestamps.format(now));
+      ArrayNode agents = listing.putArray("agents");
+      rows.forEach(row -> agents.add(row.toJson()));
+      out.println(listing);
+    } else {
+      if (watch) {
+        out.println("-- " + Timestamps.format(now));
+      }
+      out.print(table(rows, now));
+    }
+    out.flush();
+  }
+
+  static String table(List<AgentRow> rows, Instant now) {
+    List<String[]> lines = new ArrayList<>();
+    lines.add(new String[] {"AGENT", "INSTANCES", "HOST", "CHANNELS", "CAPABILITIES", "LAST HEARTBEAT", "STATUS"});
+    for (AgentRow row : rows) {
+      lines.add(new String[] {
+          row.agent(),
+          Integer.toString(row.instances()),
+          row.host(),
+          String.join(",", row.channels()),
+          row.capabilities().isEmpty() ? "-" : String.join(",", row.capabilities()),
+          ago(row.lastHeartbeat(), now),
+          row.status()});
+    }
+    int[] widths = new int[lines.get(0).length];
+    for (String[] line : lines) {
+      for (int i = 0; i < line.length; i++) {
+        widths[i] = Math.max(widths[i], line[i].length());
+      }
+    }
+    StringBuilder text = new StringBuilder();
+    for (String[] line : lines) {
+      for (int i = 0; i < line.length; i++) {
+        text.append(i == line.length - 1 ? line[i] : String.format(Locale.ROOT, "%-" + (widths[i] + 2) + "s", line[i]));
+      }
+      text.append(System.lineSeparator());
+    }
+    if (rows.isEmpty()) {
+      text.append("(no agents)").append(System.lineSeparator());
+    }
+    return text.toString();
+  }
+
+  private static String ago(Instant then, Instant now) {
+    long millis = Math.max(0, Duration.between(then, now).toMillis());
+    return String.format(Locale.ROOT, "%.1fs ago", millis / 1000.0);
+  }
+}

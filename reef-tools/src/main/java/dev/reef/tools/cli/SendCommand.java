@@ -1,0 +1,198 @@
+package dev.reef.tools.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.reef.Channel;
+import dev.reef.RemoteHandlerException;
+import dev.reef.RequestTimeoutException;
+import dev.reef.tools.internal.Durations;
+import dev.reef.tools.launch.ReefConnection;
+import dev.reef.tools.launch.Settings;
+import dev.reef.spore.SporeJson;
+import dev.reef.spore.Timestamps;
+import dev.reef.spore.Spore;
+import dev.reef.spore.SporeType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code reef send}: one spore from flags or JSON; with {@code --wait}, a request, and its reply. */
+@Command(name = "send", sortOptions = false, mixinStandardHelpOptions = true,
+    versionProvider = ReefCli.Version.class,
+    description = {
+        "Sends one spore and prints it as JSON; with --wait, sends a request and prints its reply as JSON.",
+        "Exit code 0 when sent (or answered), 1 when the send failed, no reply came or the handler failed, "
+            + "2 for bad input."})
+final class SendCommand extends ReefSubcommand {
+  /** How long a plain send waits for the broker to take the spore (its confirm). */
+  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+
+  @Mixin
+  ConnectionOptions connection;
+
+  @Option(names = {"-c", "--channel"}, paramLabel = "CHANNEL", defaultValue = "main",
+      description = "The channel (default ${DEFAULT-VALUE}).")
+  String channel;
+
+  @Option(names = {"-t", "--to"}, paramLabel = "AGENT", description = "The recipient; without it, a broadcast.")
+  String to;
+
+  @Option(names = {"-f", "--from"}, paramLabel = "AGENT", defaultValue = "cli",
+      description = "The sender's agent name (default ${DEFAULT-VALUE}).")
+  String from;
+
+  @Option(names = {"-k", "--knowledge"}, paramLabel = "JSON", converter = Converters.JsonObjectConverter.class,
+      description = "The knowledge: a JSON object, or @FILE.")
+  ObjectNode knowledge;
+
+  @Option(names = "--type", paramLabel = "TYPE", converter = Converters.SporeTypeConverter.class,
+      description = "knowledge, request, response, broadcast or notification (default: request with --wait, "
+          + "knowledge with --to, else broadcast).")
+  SporeType type;
+
+  @Option(names = "--priority", paramLabel = "1..10", description = "Priority (default 5).")
+  Integer priority;
+
+  @Option(names = "--ttl", paramLabel = "DURATION", description = "Expire the spore after DURATION.")
+  Duration ttl;
+
+  @Option(names = "--metadata", paramLabel = "JSON", converter = Converters.JsonObjectConverter.class,
+      description = "Metadata: a JSON object, or @FILE.")
+  ObjectNode metadata;
+
+  @Option(names = "--spore", paramLabel = "JSON", converter = Converters.JsonObjectConverter.class,
+      description = "The whole spore as JSON with SPEC field names (spore_type, from_agent, to_agent, knowledge, ...),"
+          + " or @FILE; id and created_at are filled in when missing. Not combined with the flags above.")
+  ObjectNode sporeJson;
+
+  @Option(names = {"-w", "--wait"}, description = "Send a request and print its reply.")
+  boolean await;
+
+  @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
+      description = "With --wait: how long to wait for the reply (default ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  SendCommand(Map<String, String> environment) {
+    super(environment);
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    Spore spore = spore();
+    if (timeout.isZero()) {
+      throw usage("--timeout must be positive");
+    }
+    Settings settings = settings(connection.flags(), connection);
+    try (ReefConnection reef = connect(settings)) {
+      Channel target = channel(reef);
+      return await ? request(target, spore) : send(target, spore);
+    }
+  }
+
+  private Channel channel(ReefConnection reef) {
+    try {
+      return reef.reef().channel(channel);
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private int request(Channel target, Spore spore) throws InterruptedException {
+    try {
+      Spore reply = target.request(spore, timeout).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      out().println(SporeJson.encode(reply));
+      out().flush();
+      return 0;
+    } catch (ExecutionException e) {
+      Throwable cause = ErrorReporting.unwrap(e);
+      if (cause instanceof RequestTimeoutException) {
+        status("no reply from agent '" + spore.toAgent() + "' within " + Durations.format(timeout)
+            + " (request " + spore.id() + ")");
+      } else if (cause instanceof RemoteHandlerException remote) {
+        status("agent '" + remote.agent() + "' failed to answer: " + remote.errorType() + ": " + remote.remoteMessage());
+      } else {
+        status("request failed: " + ErrorReporting.oneLine(ErrorReporting.describe(cause)));
+      }
+      return 1;
+    } catch (TimeoutException e) {
+      status("no answer, not even a timeout, within " + Durations.format(timeout.plusSeconds(5)));
+      return 1;
+    }
+  }
+
+  private int send(Channel target, Spore spore) throws InterruptedException {
+    try {
+      (spore.isBroadcast() ? target.broadcast(spore) : target.send(spore))
+          .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+      out().println(SporeJson.encode(spore));
+      out().flush();
+      return 0;
+    } catch (ExecutionException e) {
+      status("send failed: " + ErrorReporting.oneLine(ErrorReporting.describe(ErrorReporting.unwrap(e))));
+      return 1;
+    } catch (TimeoutException e) {
+      status("the broker did not take the spore within " + Durations.format(SEND_TIMEOUT));
+      return 1;
+    }
+  }
+
+  /** The spore the flags describe, checked before connecting. */
+  private Spore spore() {
+    try {
+      return sporeJson != null ? fromJson() : fromFlags();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private Spore fromFlags() {
+    SporeType chosen = type != null ? type
+        : await ? SporeType.REQUEST
+        : to == null ? SporeType.BROADCAST
+        : SporeType.KNOWLEDGE;
+    requireRequestOnlyWithWait(chosen);
+    Spore.Builder builder = Spore.builder(chosen).from(from).to(to).knowledge(knowledge).metadata(metadata);
+    if (priority != null) {
+      builder.priority(priority);
+    }
+    if (ttl != null) {
+      builder.expiresIn(ttl);
+    }
+    return builder.build();
+  }
+
+  private Spore fromJson() {
+    if (to != null || knowledge != null || type != null || priority != null || ttl != null || metadata != null) {
+      throw new IllegalArgumentException("--spore gives the whole spore: leave out --to, --knowledge, --type, "
+          + "--priority, --ttl and --metadata");
+    }
+    ObjectNode node = sporeJson.deepCopy();
+    if (!node.hasNonNull("id")) {
+      node.put("id", UUID.randomUUID().toString());
+    }
+    if (!node.hasNonNull("created_at")) {
+      node.put("created_at", Timestamps.format(Instant.now()));
+    }
+    if (!node.hasNonNull("from_agent")) {
+      node.put("from_agent", from);
+    }
+    Spore spore = SporeJson.fromTree(node);
+    requireRequestOnlyWithWait(spore.type());
+    return spore;
+  }
+
+  private void requireRequestOnlyWithWait(SporeType chosen) {
+    if (await && chosen != SporeType.REQUEST) {
+      throw new IllegalArgumentException("--wait sends a request, but the spore type is " + chosen.wireValue());
+    }
+    if (!await && chosen == SporeType.REQUEST) {
+      throw new IllegalArgumentException("a request waits for its reply: add --wait");
+    }
+  }
+}
