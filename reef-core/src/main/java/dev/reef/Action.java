@@ -16,12 +16,17 @@ public enum Action {
   SUBSCRIBE,
   /** Stopping an agent instance. */
   UNSUBSCRIBE,
-  /** Watching every spore published on a channel ({@link Channel#observe}). */
+  /**
+   * Watching a channel: every spore published on it ({@link Channel#observe}), its agents' backlogs,
+   * or (with no channel) the broker objects of the namespace.
+   */
   OBSERVE,
   /** Listing the dead letters of a namespace. */
   DEAD_LETTER_LIST,
   /** Sending a dead letter's spore back to its agent (the re-send is also put to the authorizer as a send). */
   DEAD_LETTER_REPLAY,
   /** Deleting the dead letters of a namespace. */
-  DEAD_LETTER_PURGE
+  DEAD_LETTER_PURGE,
+  /** Deleting every broker object of a namespace. */
+  NAMESPACE_DELETE
 }

@@ -81,6 +81,14 @@ public interface Channel {
    */
   Observation observe(SporeObserver observer);
 
+  /**
+   * How many spores wait in the queue of {@code agentName} on this channel, not yet handed to an
+   * instance (asks the {@link Authorizer} as {@link Action#OBSERVE}).
+   *
+   * @throws UnknownDestinationException when no agent of that name ever subscribed here
+   */
+  long backlog(String agentName);
+
   /** Starts an instance of {@code agentName} with {@link SubscriptionOptions#DEFAULT}. */
   Subscription subscribe(String agentName, SporeHandler handler);
 

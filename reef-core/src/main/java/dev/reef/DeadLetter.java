@@ -18,6 +18,8 @@ public final class DeadLetter {
   private final String error;
   private final int attempts;
   private final Instant deadLetteredAt;
+  private final String replyAddress;
+  private final String publisher;
 
   private DeadLetter(Builder builder) {
     this.id = Objects.requireNonNull(builder.id, "id");
@@ -28,6 +30,8 @@ public final class DeadLetter {
     this.error = Objects.requireNonNull(builder.error, "error");
     this.attempts = builder.attempts;
     this.deadLetteredAt = Objects.requireNonNull(builder.deadLetteredAt, "deadLetteredAt");
+    this.replyAddress = builder.replyAddress;
+    this.publisher = builder.publisher;
     if (spore == null && rawPayload == null) {
       throw new IllegalArgumentException("a dead letter holds a spore or, when it could not be decoded, its raw payload");
     }
@@ -38,7 +42,10 @@ public final class DeadLetter {
     return new Builder();
   }
 
-  /** This dead letter's id, for {@link DeadLetters#replay}: the id of its spore when it has one. */
+  /**
+   * This dead letter's id, for {@link DeadLetters#replay}: the id of its spore when it has one (so
+   * that the id in the logs finds it), unique among the dead letters of the namespace.
+   */
   public String id() {
     return id;
   }
@@ -78,11 +85,22 @@ public final class DeadLetter {
     return deadLetteredAt;
   }
 
+  /** For a request, where its reply was to go: a replay can answer only a requester still listening there. */
+  public Optional<String> replyAddress() {
+    return Optional.ofNullable(replyAddress);
+  }
+
+  /** The user the transport verified as the spore's original publisher, when it knows one. */
+  public Optional<String> publisher() {
+    return Optional.ofNullable(publisher);
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof DeadLetter that && id.equals(that.id) && Objects.equals(spore, that.spore)
         && Objects.equals(rawPayload, that.rawPayload) && channel.equals(that.channel) && agent.equals(that.agent)
-        && error.equals(that.error) && attempts == that.attempts && deadLetteredAt.equals(that.deadLetteredAt);
+        && error.equals(that.error) && attempts == that.attempts && deadLetteredAt.equals(that.deadLetteredAt)
+        && Objects.equals(replyAddress, that.replyAddress) && Objects.equals(publisher, that.publisher);
   }
 
   @Override
@@ -106,6 +124,8 @@ public final class DeadLetter {
     private String error;
     private int attempts;
     private Instant deadLetteredAt;
+    private String replyAddress;
+    private String publisher;
 
     private Builder() {}
 
@@ -157,6 +177,18 @@ public final class DeadLetter {
     /** When. */
     public Builder deadLetteredAt(Instant deadLetteredAt) {
       this.deadLetteredAt = deadLetteredAt;
+      return this;
+    }
+
+    /** For a request: its reply address. */
+    public Builder replyAddress(String replyAddress) {
+      this.replyAddress = replyAddress;
+      return this;
+    }
+
+    /** The verified user who published the spore originally. */
+    public Builder publisher(String publisher) {
+      this.publisher = publisher;
       return this;
     }
 

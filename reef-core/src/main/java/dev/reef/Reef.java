@@ -56,6 +56,9 @@ public interface Reef extends AutoCloseable {
   /** The namespace prefixing every broker object of this Reef. */
   String namespace();
 
+  /** The namespace's broker objects, to list or delete (operators' tools). */
+  NamespaceAdmin admin();
+
   /** How this Reef writes and reads knowledge: the one mapper of {@link Builder#objectMapper}. */
   JsonMapping json();
 

@@ -3,6 +3,7 @@ package dev.reef.spi;
 import dev.reef.Observation;
 import dev.reef.SporeObserver;
 import dev.reef.spore.Spore;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -63,6 +64,26 @@ public abstract class ForwardingBackend implements ReefBackend {
   @Override
   public DeadLetterStore deadLetters() {
     return delegate.deadLetters();
+  }
+
+  @Override
+  public boolean isReplyAddressOpen(String address) {
+    return delegate.isReplyAddressOpen(address);
+  }
+
+  @Override
+  public long backlog(String channel, String agent) {
+    return delegate.backlog(channel, agent);
+  }
+
+  @Override
+  public List<String> namespaceObjects() {
+    return delegate.namespaceObjects();
+  }
+
+  @Override
+  public int deleteNamespace() {
+    return delegate.deleteNamespace();
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.reef.Backend;
 import dev.reef.Observation;
 import dev.reef.SporeObserver;
 import dev.reef.spore.Spore;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -77,6 +78,24 @@ public interface ReefBackend extends Backend {
 
   /** The dead letters of this backend's namespace. */
   DeadLetterStore deadLetters();
+
+  /** True while a reply sent to {@code address} (a request's reply address) would reach a listener. */
+  boolean isReplyAddressOpen(String address);
+
+  /**
+   * How many spores wait in the queue of {@code agent} on {@code channel}, not yet handed to an
+   * instance (retries waiting out their delay not included).
+   *
+   * @throws dev.reef.UnknownDestinationException when the agent has no queue on the channel
+   * @throws dev.reef.ReefException when the backend cannot tell
+   */
+  long backlog(String channel, String agent);
+
+  /** The names of the broker objects (queues, exchanges, streams) this namespace holds. */
+  List<String> namespaceObjects();
+
+  /** Deletes every broker object of this namespace, messages included; returns how many there were. */
+  int deleteNamespace();
 
   /**
    * True while the connection to the broker is up (false while it recovers, and once closed). Used

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.UUID;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
@@ -227,9 +226,9 @@ final class AgentQueue {
   }
 
   void deadLetter(Message message, DeadLetterReason reason) {
-    namespace.deadLetters().add(DeadLetter.builder().id(UUID.randomUUID().toString()).spore(message.spore())
-        .channel(channel).agent(reason.agent()).error(reason.error()).attempts(reason.attempts())
-        .deadLetteredAt(Instant.now()).build());
+    namespace.deadLetters().add(DeadLetter.builder().spore(message.spore()).channel(channel).agent(reason.agent())
+        .error(reason.error()).attempts(reason.attempts()).deadLetteredAt(Instant.now())
+        .replyAddress(message.replyAddress()).publisher(message.userId()), message.spore().id(), reason.agent());
   }
 
   /** Asks for a drain: runs it here unless another thread is draining, which then does the work. */

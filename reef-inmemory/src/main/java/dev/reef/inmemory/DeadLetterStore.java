@@ -1,14 +1,19 @@
 package dev.reef.inmemory;
 
 import dev.reef.DeadLetter;
+import dev.reef.ReplayReport;
 import dev.reef.spi.Outbound;
+import dev.reef.spore.Spore;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +34,21 @@ final class DeadLetterStore implements dev.reef.spi.DeadLetterStore {
     this.namespace = namespace;
   }
 
-  void add(DeadLetter deadLetter) {
+  /**
+   * Keeps a dead letter. Its id is its spore's id, so that the id in the logs finds it, with the
+   * agent appended when that id is taken (a broadcast dead-lettered by two agents).
+   */
+  void add(DeadLetter.Builder letter, String sporeId, String agent) {
+    DeadLetter deadLetter;
     synchronized (lock) {
+      String id = arrivalById.containsKey(sporeId) ? sporeId + "@" + agent : sporeId;
+      deadLetter = letter.id(id).build();
       long arrival = arrivals++;
       byArrival.put(arrival, deadLetter);
-      arrivalById.put(deadLetter.id(), arrival);
+      arrivalById.put(id, arrival);
     }
-    LOG.debug("namespace '{}': spore {} dead-lettered by '{}' on channel '{}'", namespace.name(),
-        deadLetter.spore().map(spore -> spore.id()).orElse("?"), deadLetter.agent(), deadLetter.channel());
+    LOG.debug("namespace '{}': spore {} dead-lettered by '{}' on channel '{}'", namespace.name(), sporeId, agent,
+        deadLetter.channel());
   }
 
   @Override
@@ -47,38 +59,63 @@ final class DeadLetterStore implements dev.reef.spi.DeadLetterStore {
   }
 
   @Override
-  public CompletableFuture<Void> replay(String id, Consumer<DeadLetter> check) {
+  public CompletableFuture<Void> replay(String id, Function<DeadLetter, Spore> prepare) {
     Objects.requireNonNull(id, "dead letter id must not be null");
-    Objects.requireNonNull(check, "check must not be null");
+    Objects.requireNonNull(prepare, "prepare must not be null");
+    synchronized (lock) {
+      if (!arrivalById.containsKey(id)) {
+        throw new IllegalArgumentException("no dead letter with id '" + id + "' in namespace '" + namespace.name()
+            + "'");
+      }
+    }
+    return replayOne(id, prepare);
+  }
+
+  @Override
+  public CompletableFuture<ReplayReport> replayAll(Function<DeadLetter, Spore> prepare) {
+    Objects.requireNonNull(prepare, "prepare must not be null");
+    List<String> replayed = new ArrayList<>();
+    Map<String, String> skipped = new LinkedHashMap<>();
+    for (DeadLetter letter : list()) {
+      try {
+        replayOne(letter.id(), prepare).join();
+        replayed.add(letter.id());
+      } catch (CompletionException e) {
+        skipped.put(letter.id(), String.valueOf(e.getCause().getMessage()));
+      } catch (RuntimeException e) {
+        skipped.put(letter.id(), String.valueOf(e.getMessage()));
+      }
+    }
+    return CompletableFuture.completedFuture(new ReplayReport(replayed, skipped));
+  }
+
+  /** Takes the dead letter out (so that two replays cannot both send it), and puts it back if it cannot be sent. */
+  private CompletableFuture<Void> replayOne(String id, Function<DeadLetter, Spore> prepare) {
     long arrival;
     DeadLetter deadLetter;
     synchronized (lock) {
-      Long found = arrivalById.get(id);
+      Long found = arrivalById.remove(id);
       if (found == null) {
-        throw new IllegalArgumentException("no dead letter with id '" + id + "' in namespace '" + namespace.name() + "'");
+        return CompletableFuture.failedFuture(new IllegalArgumentException("dead letter '" + id
+            + "' was replayed or purged meanwhile"));
       }
       arrival = found;
-      deadLetter = byArrival.get(arrival);
-      if (deadLetter.spore().isEmpty()) {
-        throw new IllegalArgumentException("dead letter '" + id + "' has no spore to replay");
-      }
-      try {
-        check.accept(deadLetter);
-      } catch (RuntimeException refused) {
-        return CompletableFuture.failedFuture(refused); // nothing has changed yet
-      }
-      // Taken out before publishing, so that two concurrent replays cannot both send it.
-      arrivalById.remove(id);
-      byArrival.remove(arrival);
+      deadLetter = byArrival.remove(arrival);
+    }
+    Spore spore;
+    try {
+      spore = prepare.apply(deadLetter);
+    } catch (RuntimeException refused) {
+      restore(arrival, deadLetter);
+      return CompletableFuture.failedFuture(refused); // nothing has changed
     }
     CompletableFuture<Void> published;
     try {
       // Replayed by the namespace, not by a connection, so the spore carries no user.
-      published = namespace.publish(
-          new Outbound(deadLetter.channel(), deadLetter.spore().get(), deadLetter.agent(), null, 1), null);
+      published = namespace.publish(new Outbound(deadLetter.channel(), spore, deadLetter.agent(), null, 1), null);
     } catch (RuntimeException e) {
       restore(arrival, deadLetter);
-      throw e;
+      return CompletableFuture.failedFuture(e);
     }
     return published.whenComplete((ok, error) -> {
       if (error != null) {

@@ -2,6 +2,7 @@ package dev.reef.inmemory;
 
 import dev.reef.Observation;
 import dev.reef.ReefClosedException;
+import dev.reef.UnknownDestinationException;
 import dev.reef.SporeObserver;
 import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
@@ -123,6 +124,34 @@ final class InMemoryBackend implements ReefBackend {
   public DeadLetterStore deadLetters() {
     ensureOpen();
     return namespace.deadLetters();
+  }
+
+  @Override
+  public boolean isReplyAddressOpen(String address) {
+    Objects.requireNonNull(address, "address must not be null");
+    return broker.isReplyAddressOpen(address);
+  }
+
+  @Override
+  public long backlog(String channel, String agent) {
+    ensureOpen();
+    AgentQueue queue = namespace.queue(channel, agent);
+    if (queue == null) {
+      throw new UnknownDestinationException(channel, agent);
+    }
+    return queue.ready();
+  }
+
+  @Override
+  public List<String> namespaceObjects() {
+    ensureOpen();
+    return namespace.objects();
+  }
+
+  @Override
+  public int deleteNamespace() {
+    ensureOpen();
+    return broker.dropNamespace(namespace.name());
   }
 
   /** {@inheritDoc} Zero once closed: a closed connection has no consumers. */

@@ -188,6 +188,16 @@ public final class InMemoryBroker implements AutoCloseable {
     return CompletableFuture.completedFuture(null);
   }
 
+  boolean isReplyAddressOpen(String address) {
+    return replyEndpoints.containsKey(address);
+  }
+
+  /** Drops a namespace and everything in it; returns how many broker objects it had. */
+  int dropNamespace(String name) {
+    Namespace dropped = namespaces.remove(name);
+    return dropped == null ? 0 : dropped.objects().size();
+  }
+
   void forget(InMemoryReplyEndpoint endpoint) {
     replyEndpoints.remove(endpoint.address(), endpoint);
   }

@@ -6,10 +6,12 @@ import dev.reef.spi.PresenceListener;
 import dev.reef.spi.PresenceMessage;
 import dev.reef.spi.Outbound;
 import dev.reef.spore.Names;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -82,6 +84,25 @@ final class Namespace {
     if (feeds != null) {
       feeds.remove(feed);
     }
+  }
+
+  /** The agent queue of {@code agent} on {@code channel}, or null when it was never declared. */
+  AgentQueue queue(String channel, String agent) {
+    Exchange exchange = exchanges.get(channel);
+    return exchange == null ? null : exchange.queue(agent);
+  }
+
+  /** Its objects, named as on RabbitMQ: an exchange per channel, a queue per channel and agent, the dead letters. */
+  List<String> objects() {
+    List<String> objects = new ArrayList<>();
+    for (Map.Entry<String, Exchange> exchange : new TreeMap<>(exchanges).entrySet()) {
+      objects.add(name + "." + exchange.getKey());
+      for (AgentQueue queue : exchange.getValue().queues()) {
+        objects.add(queue.name());
+      }
+    }
+    objects.add(name + ".dead");
+    return objects;
   }
 
   /** How many messages wait in all queues, for the broker's closing report. */

@@ -84,7 +84,7 @@ class LifecycleTest {
     assertThatThrownBy(() -> backend.openReplyEndpoint(null)).hasMessageContaining("handler");
     assertThatThrownBy(() -> backend.sendReply(null, reply())).hasMessageContaining("replyAddress");
     assertThatThrownBy(() -> backend.sendReply("memory-reply:x", null)).hasMessageContaining("reply");
-    assertThatThrownBy(() -> backend.deadLetters().replay(null, letter -> { })).hasMessageContaining("id");
+    assertThatThrownBy(() -> backend.deadLetters().replay(null, letter -> letter.spore().orElseThrow())).hasMessageContaining("id");
     assertThatThrownBy(() -> backend.openPresence(null)).hasMessageContaining("listener");
   }
 

@@ -115,14 +115,14 @@ class RetryAndDeadLetterTest {
     assertThat(refused).failsWithin(Duration.ofSeconds(1)).withThrowableThat().withMessageContaining("not you");
     assertThat(backend.deadLetters().list()).as("a refused replay changes nothing").hasSize(3);
 
-    backend.deadLetters().replay(letters.get(1).id(), letter -> { }).join();
+    backend.deadLetters().replay(letters.get(1).id(), letter -> letter.spore().orElseThrow()).join();
     Delivery replayed = alice.next();
     assertThat(TestSpores.n(replayed)).isEqualTo(1);
     assertThat(replayed.attempt()).isEqualTo(1);
     assertThat(backend.deadLetters().list()).extracting(DeadLetter::id)
         .containsExactly(letters.get(0).id(), letters.get(2).id());
 
-    assertThatThrownBy(() -> backend.deadLetters().replay(letters.get(1).id(), letter -> { }))
+    assertThatThrownBy(() -> backend.deadLetters().replay(letters.get(1).id(), letter -> letter.spore().orElseThrow()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(letters.get(1).id());
     assertThat(backend.deadLetters().purge()).isEqualTo(2);
     assertThat(backend.deadLetters().list()).isEmpty();
@@ -138,7 +138,7 @@ class RetryAndDeadLetterTest {
     backend.publish(everyone(1)).join();
     alice.next().deadLetter(new DeadLetterReason("failed", 1, "alice"));
 
-    backend.deadLetters().replay(backend.deadLetters().list().get(0).id(), letter -> { }).join();
+    backend.deadLetters().replay(backend.deadLetters().list().get(0).id(), letter -> letter.spore().orElseThrow()).join();
 
     assertThat(alice.next().spore().isBroadcast()).isTrue();
     await().during(Duration.ofMillis(100)).atMost(Duration.ofSeconds(1)).until(() -> bob.count() == 1);
@@ -156,7 +156,7 @@ class RetryAndDeadLetterTest {
       connection.publish(directed("alice", 2)).join(); // fills the queue
       String id = connection.deadLetters().list().get(0).id();
 
-      assertThatThrownBy(() -> connection.deadLetters().replay(id, letter -> { }).join())
+      assertThatThrownBy(() -> connection.deadLetters().replay(id, letter -> letter.spore().orElseThrow()).join())
           .cause().isInstanceOf(QueueFullException.class);
       assertThat(connection.deadLetters().list()).extracting(DeadLetter::id).containsExactly(id);
     }

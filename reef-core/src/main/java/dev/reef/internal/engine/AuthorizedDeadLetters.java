@@ -4,25 +4,33 @@ import dev.reef.AccessRequest;
 import dev.reef.Action;
 import dev.reef.DeadLetter;
 import dev.reef.DeadLetters;
-import dev.reef.spi.DeadLetterStore;
+import dev.reef.ReplayOptions;
+import dev.reef.ReplayRefusedException;
+import dev.reef.ReplayReport;
+import dev.reef.security.SporeSigning;
+import dev.reef.spi.ReefBackend;
+import dev.reef.spore.Spore;
+import dev.reef.spore.SporeType;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
- * A namespace's dead letters as a Reef shows them: every operation is put to the authorizer, and a
- * replay is also checked as the send it amounts to (SPEC §8).
+ * A namespace's dead letters as a Reef shows them: every operation is put to the authorizer, a
+ * replay is also checked as the send it amounts to (SPEC §8), and a replay that cannot succeed is
+ * refused with the reason before anything is sent.
  */
 final class AuthorizedDeadLetters implements DeadLetters {
-  private final Supplier<DeadLetterStore> store;
+  private final ReefBackend backend;
   private final Lifecycle lifecycle;
   private final Access access;
   private final Outbox outbox;
 
-  /** @param store the backend's store, asked for at each call (a backend may make it on first use) */
-  AuthorizedDeadLetters(Supplier<DeadLetterStore> store, Lifecycle lifecycle, Access access, Outbox outbox) {
-    this.store = store;
+  AuthorizedDeadLetters(ReefBackend backend, Lifecycle lifecycle, Access access, Outbox outbox) {
+    this.backend = backend;
     this.lifecycle = lifecycle;
     this.access = access;
     this.outbox = outbox;
@@ -32,24 +40,59 @@ final class AuthorizedDeadLetters implements DeadLetters {
   public List<DeadLetter> list() {
     lifecycle.ensureOpen();
     access.check(AccessRequest.operator(Action.DEAD_LETTER_LIST, null));
-    return store.get().list();
+    return backend.deadLetters().list();
   }
 
   @Override
-  public CompletableFuture<Void> replay(String id) {
+  public CompletableFuture<Void> replay(String id, ReplayOptions options) {
     Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(options, "options");
     lifecycle.ensureOpen();
-    return store.get().replay(id, deadLetter -> {
-      access.check(new AccessRequest(Action.DEAD_LETTER_REPLAY, deadLetter.channel(), null, deadLetter.agent(),
-          deadLetter.spore().orElse(null)));
-      deadLetter.spore().ifPresent(spore -> outbox.admitReplay(deadLetter.channel(), spore));
-    });
+    return backend.deadLetters().replay(id, prepare(options));
+  }
+
+  @Override
+  public CompletableFuture<ReplayReport> replayAll(ReplayOptions options) {
+    Objects.requireNonNull(options, "options");
+    lifecycle.ensureOpen();
+    access.check(AccessRequest.operator(Action.DEAD_LETTER_LIST, null));
+    return backend.deadLetters().replayAll(prepare(options));
   }
 
   @Override
   public int purge() {
     lifecycle.ensureOpen();
     access.check(AccessRequest.operator(Action.DEAD_LETTER_PURGE, null));
-    return store.get().purge();
+    return backend.deadLetters().purge();
+  }
+
+  /** What each replay checks, and the spore it sends back. */
+  private Function<DeadLetter, Spore> prepare(ReplayOptions options) {
+    return letter -> {
+      Spore spore = letter.spore().orElseThrow(() -> new ReplayRefusedException(letter.id(),
+          "it was never a valid spore (" + letter.error() + "); purge it or read its raw payload"));
+      access.check(new AccessRequest(Action.DEAD_LETTER_REPLAY, letter.channel(), null, letter.agent(), spore));
+      if (spore.type() == SporeType.REQUEST && !letter.replyAddress().map(backend::isReplyAddressOpen).orElse(false)) {
+        throw new ReplayRefusedException(letter.id(), "it is a request from '" + spore.fromAgent()
+            + "', which no longer listens for its reply; ask again instead");
+      }
+      Spore sent = spore;
+      Instant now = Instant.now();
+      if (spore.isExpiredAt(now)) {
+        if (!options.refreshExpiry()) {
+          throw new ReplayRefusedException(letter.id(), "it expired at " + spore.expiresAt()
+              + " and would be dropped unhandled; replay it with a refreshed expiry to send it anyway");
+        }
+        if (spore.metadata().has(SporeSigning.METADATA_KEY)) {
+          throw new ReplayRefusedException(letter.id(), "it expired, and it is signed: a new expiry would break"
+              + " its signature");
+        }
+        Duration timeToLive = Duration.between(spore.createdAt(), spore.expiresAt());
+        sent = spore.toBuilder().expiresAt(now.plus(timeToLive.isNegative() || timeToLive.isZero()
+            ? Duration.ofMinutes(1) : timeToLive)).build();
+      }
+      outbox.admitReplay(letter.channel(), sent);
+      return sent;
+    };
   }
 }

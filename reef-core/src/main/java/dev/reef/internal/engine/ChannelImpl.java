@@ -122,6 +122,11 @@ final class ChannelImpl implements Channel {
   }
 
   @Override
+  public long backlog(String agentName) {
+    return observers.backlog(name, agentName);
+  }
+
+  @Override
   public Subscription subscribe(String agentName, SporeHandler handler) {
     return subscribe(agentName, SubscriptionOptions.DEFAULT, handler);
   }

@@ -3,6 +3,7 @@ package dev.reef.internal.engine;
 import dev.reef.AgentDirectory;
 import dev.reef.Channel;
 import dev.reef.DeadLetters;
+import dev.reef.NamespaceAdmin;
 import dev.reef.Reef;
 import dev.reef.ReefException;
 import dev.reef.ReefOptions;
@@ -44,7 +45,7 @@ final class ReefEngine implements Reef {
   private record Parts(ReefOptions options, ReefBackend backend, Vertx vertx, boolean ownsVertx,
       ScheduledExecutorService timer, WorkerLane callbacks, Lifecycle lifecycle, ReefMetrics metrics,
       Outbox outbox, RequestTracker requests, Scatter scatter, Observers observers, AgentStarter agents,
-      Instances instances, DirectoryService directory, DeadLetters deadLetters) {}
+      Instances instances, DirectoryService directory, DeadLetters deadLetters, NamespaceAdmin admin) {}
 
   private final Parts parts;
   private final Map<String, ChannelImpl> channels = new ConcurrentHashMap<>();
@@ -94,7 +95,7 @@ final class ReefEngine implements Reef {
       return new ReefEngine(new Parts(options, backend, vertx, options.vertx().isEmpty(), timer, callbacks, lifecycle,
           metrics, outbox, requests, new Scatter(lifecycle, access, directory, requests, json),
           new Observers(lifecycle, access, backend, directory), agents, instances, directory,
-          new AuthorizedDeadLetters(backend::deadLetters, lifecycle, access, outbox)));
+          new AuthorizedDeadLetters(backend, lifecycle, access, outbox), new Admin(lifecycle, access, backend)));
     } catch (RuntimeException | Error e) {
       if (timer != null) {
         timer.shutdownNow();
@@ -134,6 +135,12 @@ final class ReefEngine implements Reef {
   @Override
   public String namespace() {
     return parts.backend.namespace();
+  }
+
+  @Override
+  public NamespaceAdmin admin() {
+    parts.lifecycle.ensureOpen();
+    return parts.admin;
   }
 
   @Override
