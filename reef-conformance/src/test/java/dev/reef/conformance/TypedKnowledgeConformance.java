@@ -125,6 +125,26 @@ class TypedKnowledgeConformance extends ConformanceTest {
     assertThat(reply.knowledge(Receipt.class)).isEqualTo(new Receipt("o-1", RECEIVED, Optional.of("explicit")));
   }
 
+  @Test
+  void everySporeIsReadWithTheMapperOfTheReefThatGotIt() {
+    Reef plain = connect();
+    Reef snake = connect(builder -> builder.objectMapper(snakeCaseMapper()));
+    Queue<Spore> atSnake = new ConcurrentLinkedQueue<>();
+    channel(plain).subscribe("warehouse", (spore, context) -> receipt("o-1"));
+    channel(snake).subscribe("auditor", (spore, context) -> atSnake.add(spore));
+
+    join(channel(plain).send("shop", "auditor", WITH_NOTE));
+    Spore reply = join(channel(snake).request("auditor", "warehouse", WITH_NOTE, TIMEOUT));
+    List<Spore> gathered = join(channel(snake).scatter("auditor", WITH_NOTE, ScatterTarget.allAgents(), TIMEOUT));
+
+    eventually().until(() -> atSnake.size() == 1);
+    assertThat(atSnake.peek().knowledge().mapping()).as("mapping of a spore a handler got")
+        .isSameAs(snake.json());
+    assertThat(reply.knowledge().mapping()).as("mapping of a reply").isSameAs(snake.json());
+    assertThat(gathered).extracting(spore -> spore.knowledge().mapping()).as("mapping of a scatter's replies")
+        .containsExactly(snake.json());
+  }
+
   private static Receipt receipt(String orderId) {
     return new Receipt(orderId, RECEIVED, Optional.empty());
   }

@@ -9,6 +9,7 @@ import dev.reef.internal.metrics.ReefMetrics;
 import dev.reef.internal.trace.Cause;
 import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
+import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
@@ -51,6 +52,7 @@ final class RequestTracker implements ReplyHandler {
   private final Executor callbacks;
   private final ReefMetrics metrics;
   private final Signatures signatures;
+  private final JsonMapping json;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final BoundedLog dropped = new BoundedLog(LOG, 20);
   private volatile ReplyEndpoint endpoint;
@@ -59,15 +61,17 @@ final class RequestTracker implements ReplyHandler {
    * @param openEndpoint opens this Reef's reply endpoint for a handler (this tracker); called once, at
    *     the first request
    * @param callbacks where futures are completed
+   * @param json the mapping replies are read with, as every spore this Reef gets
    */
   RequestTracker(Outbox outbox, Function<ReplyHandler, ReplyEndpoint> openEndpoint, ScheduledExecutorService timer,
-      Executor callbacks, ReefMetrics metrics, Signatures signatures) {
+      Executor callbacks, ReefMetrics metrics, Signatures signatures, JsonMapping json) {
     this.outbox = outbox;
     this.openEndpoint = openEndpoint;
     this.timer = timer;
     this.callbacks = callbacks;
     this.metrics = metrics;
     this.signatures = signatures;
+    this.json = json;
   }
 
   /**
@@ -133,7 +137,9 @@ final class RequestTracker implements ReplyHandler {
           error.path("message").asText(""));
       completeLater(() -> call.future.completeExceptionally(remote));
     } else {
-      Spore delivered = answer;
+      // Read records with this Reef's mapper, whatever the responder or decoder used (SPEC §3.13).
+      Spore delivered = answer.knowledge() == null || answer.knowledge().mapping() == json ? answer
+          : answer.toBuilder().knowledge(answer.knowledge().withMapping(json)).build();
       completeLater(() -> call.future.complete(delivered));
     }
   }
