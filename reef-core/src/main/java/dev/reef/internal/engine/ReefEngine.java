@@ -84,7 +84,7 @@ final class ReefEngine implements Reef {
       RequestTracker requests = new RequestTracker(outbox, handler -> {
         lifecycle.ensureOpen();
         return backend.openReplyEndpoint(handler);
-      }, timer, callbacks::execute, metrics, signatures, openStreams);
+      }, timer, callbacks::execute, metrics, signatures, openStreams, json);
       Instances instances = new Instances(options.heartbeat());
       DirectoryService directory = new DirectoryService(reefId, hostName(), ProcessHandle.current().pid(),
           options.heartbeat(), timer, instances::describe);
