@@ -52,8 +52,8 @@ class TlsTest {
   }
 
   private Reef reef(String uri) {
-    Reef reef = Reef.builder().backend(AmqpBackend.builder().uri(uri).namespace(namespace)
-        .presenceHeartbeat(Duration.ofSeconds(1)).build()).drainTimeout(Duration.ofSeconds(2)).build();
+    Reef reef = Reef.builder().backend(AmqpBackend.builder().uri(uri).namespace(namespace).build())
+        .heartbeat(Duration.ofSeconds(1)).drainTimeout(Duration.ofSeconds(2)).build();
     reefs.add(reef);
     return reef;
   }
