@@ -18,18 +18,14 @@ import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
 import java.io.IOException;
-import java.net.URI;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
-import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,8 +70,8 @@ public final class AmqpBackend implements ReefBackend {
   }
 
   /** A builder; with nothing set it connects to {@code amqp://localhost} in namespace {@code reef}. */
-  public static Builder builder() {
-    return new Builder();
+  public static AmqpBackendBuilder builder() {
+    return new AmqpBackendBuilder();
   }
 
   /**
@@ -255,85 +251,5 @@ public final class AmqpBackend implements ReefBackend {
   @Override
   public String toString() {
     return "AmqpBackend[" + parts.options().maskedUri() + ", namespace " + namespace() + "]";
-  }
-
-  /**
-   * Builds an {@link AmqpBackend}. Settings set here win over the same settings in the URI's query;
-   * the others keep their {@linkplain AmqpOption#defaultValue() defaults}.
-   */
-  public static final class Builder {
-    private URI uri = URI.create("amqp://localhost");
-    private String namespace = "reef";
-    private final Map<AmqpOption<?>, Object> explicit = new HashMap<>();
-    private SSLContext sslContext;
-
-    private Builder() {}
-
-    /**
-     * The broker, e.g. {@code amqp://user:password@host:5672/vhost?queue_type=quorum}.
-     *
-     * @throws IllegalArgumentException when it is not an AMQP URI, or its query holds an unknown or
-     *     invalid setting; the message never quotes a password
-     */
-    public Builder uri(String uri) {
-      Objects.requireNonNull(uri, "uri");
-      URI parsed;
-      try {
-        parsed = URI.create(uri);
-      } catch (IllegalArgumentException e) {
-        // The message of URI.create quotes the URI, password included: do not repeat it.
-        throw new IllegalArgumentException("invalid AMQP URI: it must look like amqp://user:password@host:5672/vhost");
-      }
-      return uri(parsed);
-    }
-
-    /** The broker URI; see {@link #uri(String)}. */
-    public Builder uri(URI uri) {
-      AmqpOptions.of(uri, namespace); // checks it now, where the mistake is
-      this.uri = uri;
-      return this;
-    }
-
-    /** The namespace prefixing every broker object (default {@code reef}; Praval's is {@code praval}). */
-    public Builder namespace(String namespace) {
-      this.namespace = Names.require("namespace", namespace);
-      return this;
-    }
-
-    /**
-     * Sets {@code option} to {@code value}, winning over the URI's query.
-     *
-     * @throws IllegalArgumentException when the value is invalid for the option
-     */
-    public <T> Builder set(AmqpOption<T> option, T value) {
-      Objects.requireNonNull(option, "option");
-      explicit.put(option, option.check(value));
-      return this;
-    }
-
-    /** For {@code amqps}: the complete TLS context to use (wins over the CA and key store options). */
-    public Builder sslContext(SSLContext context) {
-      this.sslContext = Objects.requireNonNull(context, "sslContext");
-      return this;
-    }
-
-    /**
-     * The settings as they stand, without connecting.
-     *
-     * @throws IllegalArgumentException when they do not fit together (TLS options without amqps)
-     */
-    public AmqpOptions options() {
-      return AmqpOptions.of(uri, namespace, explicit, sslContext);
-    }
-
-    /**
-     * Connects.
-     *
-     * @throws IllegalArgumentException when a setting is invalid
-     * @throws ReefException when the broker cannot be reached or refuses the connection
-     */
-    public AmqpBackend build() {
-      return connect(options());
-    }
   }
 }

@@ -16,7 +16,7 @@ import java.util.function.UnaryOperator;
 /**
  * One setting of the AMQP backend, and the table of them all. Each setting is written here once:
  * its URI query key, how the key's text is read, its default, and what it means. The URI query
- * ({@code amqp://host/vhost?queue_type=quorum}) and {@link AmqpBackend.Builder#set} both go through
+ * ({@code amqp://host/vhost?queue_type=quorum}) and {@link AmqpBackendBuilder#set} both go through
  * this table, so a setting reads and checks the same either way.
  *
  * <pre>{@code

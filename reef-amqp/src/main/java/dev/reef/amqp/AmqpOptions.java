@@ -14,7 +14,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * Everything an {@link AmqpBackend} is made with: the broker URI, the namespace and the value of every
- * {@link AmqpOption}. Immutable; made by {@link AmqpBackend.Builder#options()} or {@link #of}.
+ * {@link AmqpOption}. Immutable; made by {@link AmqpBackendBuilder#options()} or {@link #of}.
  *
  * <p>A setting's value is, in order of precedence: what the builder set, what the URI's query says,
  * the option's default. {@link #toString()} never shows a password.

@@ -155,6 +155,30 @@ class AmqpBackendTest {
   }
 
   @Test
+  void aReplayItsCheckRefusesChangesNothingAndFailsWithWhatTheCheckThrew() throws Exception {
+    Reef reef = namespace.reef();
+    SubscriptionOptions once = SubscriptionOptions.builder()
+        .retry(new RetryPolicy(1, Duration.ofMillis(10), 1.0, Duration.ofMillis(10))).build();
+    reef.channel("main").subscribe("fragile", once, (spore, context) -> {
+      throw new IllegalStateException("never");
+    });
+    reef.channel("main").send("feeder", "fragile", Map.of("n", 1)).join();
+    await().atMost(Duration.ofSeconds(5)).until(() -> reef.deadLetters().list().size() == 1);
+    DeadLetter letter = reef.deadLetters().list().get(0);
+    List<DeadLetter> shown = new ArrayList<>();
+    SecurityException refusal = new SecurityException("not you");
+
+    CompletableFuture<Void> replay = backendOf(reef).deadLetters().replay(letter.id(), found -> {
+      shown.add(found);
+      throw refusal;
+    });
+
+    assertThatThrownBy(() -> replay.get(5, TimeUnit.SECONDS)).hasCause(refusal);
+    assertThat(shown).extracting(DeadLetter::id).containsExactly(letter.id());
+    assertThat(reef.deadLetters().list()).extracting(DeadLetter::id).containsExactly(letter.id());
+  }
+
+  @Test
   void sporesForAnAgentWithNoRunningInstanceWaitInItsQueueUntilOneStarts() {
     Reef reef = namespace.reef();
     Channel channel = reef.channel("main");

@@ -48,8 +48,8 @@ public final class AmqpTestNamespace implements AutoCloseable {
   }
 
   /** A new backend with more settings. */
-  public AmqpBackend backend(Consumer<AmqpBackend.Builder> settings) {
-    AmqpBackend.Builder builder = AmqpBackend.builder().uri(TestBroker.uri()).namespace(namespace);
+  public AmqpBackend backend(Consumer<AmqpBackendBuilder> settings) {
+    AmqpBackendBuilder builder = AmqpBackend.builder().uri(TestBroker.uri()).namespace(namespace);
     settings.accept(builder);
     AmqpBackend backend = builder.build();
     backends.add(backend);
@@ -62,7 +62,7 @@ public final class AmqpTestNamespace implements AutoCloseable {
   }
 
   /** A new Reef on a new backend with more settings. */
-  public Reef reef(Consumer<AmqpBackend.Builder> settings) {
+  public Reef reef(Consumer<AmqpBackendBuilder> settings) {
     AmqpBackend backend = backend(settings);
     Reef reef = Reef.builder().backend(backend).heartbeat(HEARTBEAT).drainTimeout(Duration.ofSeconds(2)).build();
     reefs.add(reef);
