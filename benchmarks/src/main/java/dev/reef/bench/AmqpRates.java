@@ -9,8 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One round of a rate comparison on the broker: a consumer JVM and a producer JVM, for Reef or for
- * PerfTest, started in that order and measured the same way (see {@link Intervals}).
+ * One round of a rate comparison on the broker: a consumer JVM and a producer JVM, for Reef, for its
+ * Spring AMQP peer or for PerfTest, started in that order and measured the same way (see {@link
+ * Intervals}).
  *
  * @param broker the broker and namespace of the run
  * @param jvmFlags flags for every JVM started, the same for both sides
@@ -43,6 +44,31 @@ record AmqpRates(Broker broker, List<String> jvmFlags, Duration timeout, PrintSt
     try (ChildJvm consumer = ChildJvm.start("reef-consumer", ReefConsumerJvm.class, jvmFlags, consumerArgs, echo)) {
       consumer.awaitPrefix("READY", START);
       try (ChildJvm producer = ChildJvm.start("reef-producer", ReefProducerJvm.class, jvmFlags, producerArgs, echo)) {
+        producer.awaitExit(timeout);
+      }
+      consumer.awaitExit(timeout);
+      return Intervals.steadyRate(Intervals.parse(consumer.lines()));
+    }
+  }
+
+  /**
+   * The Spring AMQP peer's round: {@link SpringConsumerJvm} listens on {@code queues}, then, once each
+   * has its consumer, {@link SpringProducerJvm} sends {@code messages} to {@code exchange} with {@code
+   * routingKey}, every queue getting each one.
+   *
+   * @return the consumer's steady receive rate, in deliveries per second
+   */
+  double spring(String exchange, String routingKey, boolean mandatory, List<String> queues, int messages, int window,
+      int prefetch) throws Exception {
+    List<String> consumerArgs = List.of("--uri=" + broker.uri(), "--queues=" + String.join(",", queues),
+        "--prefetch=" + prefetch, "--expect=" + (long) messages * queues.size(), "--timeout-s=" + timeout.toSeconds());
+    List<String> producerArgs = List.of("--uri=" + broker.uri(), "--exchange=" + exchange,
+        "--routing-key=" + routingKey, "--mandatory=" + mandatory, "--messages=" + messages, "--window=" + window);
+    try (ChildJvm consumer = ChildJvm.start("spring-consumer", SpringConsumerJvm.class, jvmFlags, consumerArgs, echo)) {
+      consumer.awaitPrefix("READY", START);
+      broker.awaitConsumers(queues, START);
+      try (ChildJvm producer = ChildJvm.start("spring-producer", SpringProducerJvm.class, jvmFlags, producerArgs,
+          echo)) {
         producer.awaitExit(timeout);
       }
       consumer.awaitExit(timeout);

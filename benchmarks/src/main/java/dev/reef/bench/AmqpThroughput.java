@@ -10,8 +10,9 @@ import java.util.Locale;
 /**
  * Scenario {@code amqp-throughput}: directed spores per second through RabbitMQ, 1 KB of knowledge,
  * persistent, publisher confirms, acknowledged after the handler, from a producer JVM to a consumer
- * JVM; beside RabbitMQ PerfTest doing the same with the same message size, persistence, confirm
- * window, prefetch, acknowledgement mode and queue arguments, in alternating rounds on one broker.
+ * JVM; beside its peer, Spring AMQP ({@link SpringProducerJvm}, {@link SpringConsumerJvm}), and its
+ * limit, RabbitMQ PerfTest, each doing the same with the same message size, persistence, confirm
+ * window, prefetch, acknowledgement mode and queue arguments, in rotating order on one broker.
  *
  * <p>Parameters: {@code messages} (per round and side), {@code rounds}, {@code window} (unconfirmed
  * publishes), {@code prefetch}, {@code headers-side} ({@code true}: also run PerfTest with a spore's
@@ -20,12 +21,13 @@ import java.util.Locale;
  */
 final class AmqpThroughput {
   static final String SCENARIO = "amqp-throughput";
+  private static final List<String> SIDES = List.of("reef", "spring-amqp", "perftest");
 
   private AmqpThroughput() {}
 
   static Result run(Params params, PrintStream out) throws Exception {
     int messages = params.intValue("messages", 150_000, 2_000, 1);
-    int rounds = params.intValue("rounds", 3, 1, 1);
+    int rounds = params.intValue("rounds", 5, 1, 1);
     int window = params.intValue("window", 128, 128, 1);
     int prefetch = params.intValue("prefetch", 128, 128, 1);
     // Also run PerfTest with a spore's headers on each message, to show what the wire format itself costs.
@@ -43,14 +45,17 @@ final class AmqpThroughput {
         prefetch, Payload.BYTES, jvmFlags);
     Machine.describe(out);
     Machine.printLoad(out, "before");
-    List<Double> reefRates = new ArrayList<>();
-    List<Double> referenceRates = new ArrayList<>();
+    Figures figures = new Figures(SIDES);
     try (Broker broker = Broker.connect(uri)) {
       out.println("namespace " + broker.namespace() + " on " + Scenarios.masked(uri));
       String exchange = broker.namespace() + ".perftest";
       String queue = exchange + ".sink";
       broker.declareExchange(exchange, BuiltinExchangeType.TOPIC);
       broker.declareAgentLikeQueue(queue, exchange, "agent.sink.*");
+      String springExchange = broker.namespace() + ".spring";
+      String springQueue = springExchange + ".sink";
+      broker.declareExchange(springExchange, BuiltinExchangeType.TOPIC);
+      broker.declareAgentLikeQueue(springQueue, springExchange, "agent.sink.*");
       AmqpRates rates = new AmqpRates(broker, jvmFlags, Duration.ofMinutes(10), echo);
       List<String> perfConsumer = List.of("--predeclared", "--queue", queue, "--exchange", exchange, "--type", "topic",
           "--qos", Integer.toString(prefetch), "--cmessages", Integer.toString(messages));
@@ -63,17 +68,16 @@ final class AmqpThroughput {
       List<String> perfProducerWithHeaders = new ArrayList<>(perfProducer);
       perfProducerWithHeaders.set(perfProducerWithHeaders.indexOf("priority=5"), "priority=5," + sporeHeaders());
       for (int round = 1; round <= rounds; round++) {
-        double reef = 0;
-        double reference = 0;
-        for (String side : round % 2 == 1 ? List.of("reef", "perftest") : List.of("perftest", "reef")) {
-          if (side.equals("reef")) {
-            reef = rates.reef("bench", List.of("sink"), "sink", messages, window, prefetch);
-          } else {
-            reference = rates.perfTest(perfConsumer, perfProducer, List.of(queue));
-          }
+        for (String side : Scenarios.order(SIDES, round)) {
+          figures.add(side, switch (side) {
+            case "reef" -> rates.reef("bench", List.of("sink"), "sink", messages, window, prefetch);
+            case "spring-amqp" -> rates.spring(springExchange, "agent.sink.knowledge", true, List.of(springQueue),
+                messages, window, prefetch);
+            case "perftest" -> rates.perfTest(perfConsumer, perfProducer, List.of(queue));
+            default -> throw new IllegalStateException("unknown side " + side);
+          });
         }
-        out.printf(Locale.ROOT, "round %d/%d: reef %,.0f msgs/s, perftest %,.0f msgs/s, ratio %.3f%n", round, rounds,
-            reef, reference, reef / reference);
+        out.printf(Locale.ROOT, "round %d/%d: %s%n", round, rounds, figures.lastRates("msgs/s"));
         if (headersSide) {
           double withHeaders = rates.perfTest(perfConsumer, perfProducerWithHeaders, List.of(queue));
           out.printf(Locale.ROOT, "round %d/%d: perftest with a spore's 12 headers on each message %,.0f msgs/s%n",
@@ -84,15 +88,12 @@ final class AmqpThroughput {
           out.printf(Locale.ROOT, "round %d/%d: perftest acking in batches (%s) %,.0f msgs/s%n", round, rounds,
               String.join(" ", perfConsumerMultiAck.subList(perfConsumer.size(), perfConsumerMultiAck.size())), multiAck);
         }
-        reefRates.add(reef);
-        referenceRates.add(reference);
       }
     }
     Machine.printLoad(out, "after");
-    Result result = Result.rate(SCENARIO, Machine.median(reefRates), Machine.median(referenceRates), "msgs/s");
-    out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f msgs/s, perftest %,.0f msgs/s%n", rounds, result.reef(),
-        result.reference());
-    out.println(result.line());
+    Result result = Result.rate(SCENARIO, figures.median("reef"), figures.median("perftest"), "msgs/s")
+        .withPeer(figures.median("spring-amqp"));
+    Scenarios.printMedians(out, figures, rounds, "msgs/s", result);
     return result;
   }
 

@@ -10,21 +10,25 @@ import java.util.Locale;
 /**
  * Scenario {@code broadcast-fanout}: broadcasts of 1 KB of knowledge to {@code agents} agent names
  * (50) on one channel, deliveries per second, from a producer JVM to one consumer JVM running every
- * agent; beside PerfTest with as many queues bound to one fanout exchange, one consumer per queue.
- * Same persistence, confirm window, prefetch, acknowledgement mode and queue arguments.
+ * agent; beside its peer, Spring AMQP publishing to a topic exchange with one queue per listener,
+ * bound as Reef binds an agent's queue, and one listener container per queue in one JVM; and its
+ * limit, PerfTest with as many queues bound to one fanout exchange, one consumer per queue. Same
+ * persistence, confirm window, prefetch, acknowledgement mode and queue arguments, in rotating order.
  *
  * <p>Parameters: {@code agents}, {@code messages} (broadcasts per round and side), {@code rounds},
  * {@code window}, {@code prefetch}, {@code uri}, {@code jvm-flags}, {@code verbose}, {@code smoke}.
  */
 final class BroadcastFanout {
   static final String SCENARIO = "broadcast-fanout";
+  private static final String UNIT = "deliveries/s";
+  private static final List<String> SIDES = List.of("reef", "spring-amqp", "perftest");
 
   private BroadcastFanout() {}
 
   static Result run(Params params, PrintStream out) throws Exception {
     int agents = params.intValue("agents", 50, 5, 1);
     int messages = params.intValue("messages", 4_000, 100, 1);
-    int rounds = params.intValue("rounds", 3, 1, 1);
+    int rounds = params.intValue("rounds", 5, 1, 1);
     int window = params.intValue("window", 128, 128, 1);
     int prefetch = params.intValue("prefetch", 128, 128, 1);
     String uri = Broker.uri(params);
@@ -37,8 +41,7 @@ final class BroadcastFanout {
         messages, (long) messages * agents, rounds, window, prefetch, Payload.BYTES, jvmFlags);
     Machine.describe(out);
     Machine.printLoad(out, "before");
-    List<Double> reefRates = new ArrayList<>();
-    List<Double> referenceRates = new ArrayList<>();
+    Figures figures = new Figures(SIDES);
     try (Broker broker = Broker.connect(uri)) {
       out.println("namespace " + broker.namespace() + " on " + Scenarios.masked(uri));
       List<String> names = new ArrayList<>();
@@ -53,6 +56,16 @@ final class BroadcastFanout {
         broker.declareAgentLikeQueue(queue, exchange, "");
         queues.add(queue);
       }
+      // The peer's queues: one per listener, bound as Reef binds an agent's queue (its own key and broadcasts).
+      String springExchange = broker.namespace() + ".spring-fan";
+      broker.declareExchange(springExchange, BuiltinExchangeType.TOPIC);
+      List<String> springQueues = new ArrayList<>();
+      for (String name : names) {
+        String queue = springExchange + "." + name;
+        broker.declareAgentLikeQueue(queue, springExchange, "agent." + name + ".*");
+        broker.bind(queue, springExchange, "broadcast.*");
+        springQueues.add(queue);
+      }
       AmqpRates rates = new AmqpRates(broker, jvmFlags, Duration.ofMinutes(10), echo);
       List<String> perfConsumer = List.of("--predeclared", "--queue-pattern", exchange + "-%d",
           "--queue-pattern-from", "1", "--queue-pattern-to", Integer.toString(agents), "--consumers",
@@ -63,26 +76,22 @@ final class BroadcastFanout {
           "--flag", "persistent", "--message-properties", "priority=5", "--confirm", Integer.toString(window),
           "--pmessages", Integer.toString(messages));
       for (int round = 1; round <= rounds; round++) {
-        double reef = 0;
-        double reference = 0;
-        for (String side : round % 2 == 1 ? List.of("reef", "perftest") : List.of("perftest", "reef")) {
-          if (side.equals("reef")) {
-            reef = rates.reef("fan", names, "*", messages, window, prefetch);
-          } else {
-            reference = rates.perfTest(perfConsumer, perfProducer, queues);
-          }
+        for (String side : Scenarios.order(SIDES, round)) {
+          figures.add(side, switch (side) {
+            case "reef" -> rates.reef("fan", names, "*", messages, window, prefetch);
+            case "spring-amqp" -> rates.spring(springExchange, "broadcast.knowledge", false, springQueues, messages,
+                window, prefetch);
+            case "perftest" -> rates.perfTest(perfConsumer, perfProducer, queues);
+            default -> throw new IllegalStateException("unknown side " + side);
+          });
         }
-        out.printf(Locale.ROOT, "round %d/%d: reef %,.0f deliveries/s, perftest %,.0f deliveries/s, ratio %.3f%n",
-            round, rounds, reef, reference, reef / reference);
-        reefRates.add(reef);
-        referenceRates.add(reference);
+        out.printf(Locale.ROOT, "round %d/%d: %s%n", round, rounds, figures.lastRates(UNIT));
       }
     }
     Machine.printLoad(out, "after");
-    Result result = Result.rate(SCENARIO, Machine.median(reefRates), Machine.median(referenceRates), "deliveries/s");
-    out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f deliveries/s, perftest %,.0f deliveries/s%n", rounds,
-        result.reef(), result.reference());
-    out.println(result.line());
+    Result result = Result.rate(SCENARIO, figures.median("reef"), figures.median("perftest"), UNIT)
+        .withPeer(figures.median("spring-amqp"));
+    Scenarios.printMedians(out, figures, rounds, UNIT, result);
     return result;
   }
 }

@@ -106,6 +106,11 @@ final class Broker implements AutoCloseable {
     ch.queueBind(queue, exchange, bindingKey);
   }
 
+  /** Binds {@code queue}, declared by this run, to {@code exchange} with one more key. */
+  synchronized void bind(String queue, String exchange, String bindingKey) throws IOException {
+    channel().queueBind(queue, exchange, bindingKey);
+  }
+
   /** Records broker objects Reef declares in this namespace, so that they are deleted too. */
   synchronized void forgetLater(List<String> queueNames, List<String> exchangeNames) {
     queues.addAll(queueNames);

@@ -95,8 +95,9 @@ public final class InMemoryThroughput {
 
     printLoad(out, "after");
     Result result = Result.rate(SCENARIO, median(reefRates), median(referenceRates), "msgs/s");
-    out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f msgs/s, vertx-eventbus %,.0f msgs/s, "
-        + "reef/reference %.3f%n", settings.rounds(), result.reef(), result.reference(), result.ratio());
+    out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f msgs/s, spread %s; vertx-eventbus %,.0f msgs/s, "
+        + "spread %s; reef/reference %.3f%n", settings.rounds(), result.reef(), Rates.spread(reefRates),
+        result.reference(), Rates.spread(referenceRates), result.ratio());
     out.println(result.line());
     return result;
   }

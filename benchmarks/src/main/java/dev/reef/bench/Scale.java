@@ -34,7 +34,7 @@ final class Scale {
 
   static Result run(Params params, PrintStream out) throws Exception {
     int agents = params.intValue("agents", 1_000, 20, 2);
-    int rounds = params.intValue("rounds", 3, 1, 1);
+    int rounds = params.intValue("rounds", 5, 1, 1);
     int jvms = params.intValue("jvms", 10, 2, 1);
     int spores = params.intValue("spores", 20_000, 200, 1);
     int settle = params.intValue("settle-ms", 1_000, 100, 0);
@@ -79,8 +79,8 @@ final class Scale {
           }
         }
       }
-      out.printf(Locale.ROOT, "median: declaring %,d agents: reef %,.0f ms, plain client %,.0f ms%n", agents,
-          reef.millis(), plain.millis());
+      out.printf(Locale.ROOT, "median: declaring %,d agents: reef %,.0f ms, spread %s; plain client %,.0f ms, "
+          + "spread %s%n", agents, reef.millis(), reef.millisSpread(), plain.millis(), plain.millisSpread());
       out.printf(Locale.ROOT, "median: idle JVM with one agent: reef %,.0f KiB, plain client %,.0f KiB resident; "
           + "per added agent: reef %,.1f KiB resident (%,.1f KiB heap), plain client %,.1f KiB resident "
           + "(%,.1f KiB heap)%n", reef.idle(), plain.idle(), reef.perAgent(), reef.perAgentHeap(), plain.perAgent(),
@@ -209,6 +209,10 @@ final class Scale {
 
     double millis() {
       return Machine.median(millis);
+    }
+
+    String millisSpread() {
+      return Rates.spread(millis);
     }
 
     double idle() {

@@ -23,6 +23,48 @@ class PartsTest {
   }
 
   @Test
+  void thePeerLineIsOrientedAsTheResultLine() {
+    Result rate = Result.rate("amqp-throughput", 9_000, 12_000, "msgs/s").withPeer(7_500);
+    assertThat(rate.peerRatio()).isEqualTo(1.2);
+    assertThat(rate.peerLine()).isEqualTo("PEER scenario=amqp-throughput reef=9000 peer=7500 unit=msgs/s ratio=1.200");
+    assertThat(rate.line()).isEqualTo(
+        "RESULT scenario=amqp-throughput reef=9000 reference=12000 unit=msgs/s ratio=0.750");
+    Result time = Result.time("amqp-rpc-latency", 800, 600, "us").withPeer(1_000);
+    assertThat(time.peerRatio()).isEqualTo(1.25);
+    assertThat(time.peerLine()).isEqualTo("PEER scenario=amqp-rpc-latency reef=800 peer=1000 unit=us ratio=1.250");
+    assertThatThrownBy(() -> Result.rate("scale", 1, 2, "ms").peerLine())
+        .isInstanceOf(IllegalStateException.class).hasMessage("scenario scale has no peer");
+  }
+
+  @Test
+  void figuresGiveEachSidesMedianAndSpreadAndTheLastRoundsRatios() {
+    Figures figures = new Figures(List.of("reef", "spring-amqp", "perftest"));
+    double[][] rounds = {{900, 1_000, 1_200}, {1_100, 800, 1_000}, {1_000, 900, 1_100}};
+    for (double[] round : rounds) {
+      figures.add("reef", round[0]);
+      figures.add("spring-amqp", round[1]);
+      figures.add("perftest", round[2]);
+    }
+    assertThat(figures.median("reef")).isEqualTo(1_000.0);
+    assertThat(figures.spread("reef")).isEqualTo("900-1,100 (±10%)");
+    assertThat(figures.lastRates("msgs/s")).isEqualTo("reef 1,000 msgs/s, spring-amqp 900 msgs/s, perftest 1,100 "
+        + "msgs/s; reef/spring-amqp 1.111, reef/perftest 0.909");
+    assertThat(figures.summary("msgs/s")).isEqualTo("reef 1,000 msgs/s, spread 900-1,100 (±10%); spring-amqp 900 "
+        + "msgs/s, spread 800-1,000 (±11%); perftest 1,100 msgs/s, spread 1,000-1,200 (±9%)");
+    assertThatThrownBy(() -> figures.add("vertx", 1)).hasMessageContaining("unknown side 'vertx'");
+  }
+
+  @Test
+  void eachSideGoesFirstInTurn() {
+    List<String> sides = List.of("reef", "spring-amqp", "perftest");
+    assertThat(Scenarios.order(sides, 1)).containsExactly("reef", "spring-amqp", "perftest");
+    assertThat(Scenarios.order(sides, 2)).containsExactly("spring-amqp", "perftest", "reef");
+    assertThat(Scenarios.order(sides, 3)).containsExactly("perftest", "reef", "spring-amqp");
+    assertThat(Scenarios.order(sides, 4)).isEqualTo(Scenarios.order(sides, 1));
+    assertThat(Scenarios.order(List.of("reef", "plain"), 2)).containsExactly("plain", "reef");
+  }
+
+  @Test
   void theSteadyRateLeavesOutTheIdleStartTheWarmUpAndTheLastInterval() {
     List<Intervals.Sample> samples = Intervals.parse(List.of(
         "time 1.000 s, received: 0 msg/s",
