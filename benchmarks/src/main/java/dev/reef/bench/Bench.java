@@ -6,8 +6,10 @@ import java.util.List;
 
 /**
  * The benchmarks' command line: {@code Bench SCENARIO [--name=value ...]}. Each scenario runs Reef
- * and its reference in the same run and ends with the line {@code RESULT scenario=NAME reef=VALUE
- * reference=VALUE unit=UNIT ratio=VALUE}, the ratio oriented so that higher is better for Reef.
+ * and its reference (the limit) in the same run and ends with the line {@code RESULT scenario=NAME
+ * reef=VALUE reference=VALUE unit=UNIT ratio=VALUE}, the ratio oriented so that higher is better for
+ * Reef; the AMQP scenarios also run a peer (Spring AMQP) and print {@code PEER scenario=NAME
+ * reef=VALUE peer=VALUE unit=UNIT ratio=VALUE}, oriented alike, just before it.
  *
  * <pre>
  * java -jar benchmarks/target/reef-benchmarks.jar amqp-throughput --rounds=5
