@@ -81,6 +81,11 @@ final class DeliveryProcessor implements DeliveryHandler {
     accepting = false;
   }
 
+  /** False once the instance stops taking deliveries. */
+  boolean accepting() {
+    return accepting;
+  }
+
   @Override
   public void onDelivery(Delivery arrived) {
     Spore spore = arrived.spore();
