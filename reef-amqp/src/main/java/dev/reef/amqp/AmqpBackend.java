@@ -64,9 +64,12 @@ public final class AmqpBackend implements ReefBackend {
   private final Set<AgentConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<Endpoint> endpoints = ConcurrentHashMap.newKeySet(); // reply queues, observers, presence links
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final HistoryStreams history;
 
   private AmqpBackend(BackendParts parts) {
     this.parts = parts;
+    this.history = new HistoryStreams(parts.options(), parts.publishing(), parts.topology(), parts.codec(),
+        parts.sender());
   }
 
   /** A builder; with nothing set it connects to {@code amqp://localhost} in namespace {@code reef}. */
@@ -115,6 +118,7 @@ public final class AmqpBackend implements ReefBackend {
     Objects.requireNonNull(handler, "handler");
     ensureOpen();
     String queue = parts.topology().agentQueue(spec.channel(), spec.agentName());
+    history.agentQueueDeclared(spec.channel(), spec.agentName()); // after the queue exists: see HistoryStreams
     try {
       AgentConsumer consumer = AgentConsumer.start(parts.consumers(), consumers::remove, parts.consuming(), spec, queue,
           parts.names().expiredQueue(spec.channel(), spec.agentName()), handler);
@@ -142,6 +146,22 @@ public final class AmqpBackend implements ReefBackend {
     Objects.requireNonNull(reply, "reply");
     ensureOpen();
     return parts.sender().sendReply(replyAddress, reply);
+  }
+
+  /** {@inheritDoc} The reply goes to its address and, when the channel keeps history, to its stream as well. */
+  @Override
+  public CompletableFuture<Void> sendReply(String channel, String replyAddress, Spore reply) {
+    Names.require("channel name", channel);
+    CompletableFuture<Void> sent = sendReply(replyAddress, reply);
+    return CompletableFuture.allOf(sent, history.appendReply(channel, reply)).thenCompose(ok -> sent);
+  }
+
+  /** {@inheritDoc} On AMQP, the stream {@code ns.CHANNEL.history} (see {@link HistoryStreams}). */
+  @Override
+  public dev.reef.spi.HistoryLog history(String channel) {
+    Names.require("channel name", channel);
+    ensureOpen();
+    return history.log(channel);
   }
 
   /**
@@ -219,6 +239,7 @@ public final class AmqpBackend implements ReefBackend {
     }
     List.copyOf(consumers).forEach(AgentConsumer::close);
     List.copyOf(endpoints).forEach(Endpoint::close);
+    history.close();
     parts.close();
     LOG.info("disconnected from {} (namespace '{}')", parts.options().maskedUri(), namespace());
   }

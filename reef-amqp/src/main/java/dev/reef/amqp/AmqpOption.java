@@ -146,10 +146,21 @@ public final class AmqpOption<T> {
       ConnectionFactory.DEFAULT_CHANNEL_MAX, AmqpOption::integer, value -> atLeast("channel_max", value, 0),
       "the most channels per connection the client asks for", false);
 
+  /**
+   * {@code stream_addresses}: where channel history (RabbitMQ streams, SPEC §5) is read through the
+   * stream protocol, {@code host[:port],...}; default: the broker's hosts on port 5552. Used only by
+   * channels that keep history.
+   */
+  public static final AmqpOption<List<String>> STREAM_ADDRESSES = new AmqpOption<>("stream_addresses", List.of(),
+      AmqpOption::addresses, AmqpOption::checkAddresses,
+      "where channel history is read through RabbitMQ's stream protocol, host[:port],... (default: the broker's"
+          + " hosts on port 5552)", false);
+
   /** Every setting, in the order of the table. */
   static final List<AmqpOption<?>> ALL = List.of(ADDRESSES, QUEUE_TYPE, MAX_QUEUE_LENGTH, MAX_BODY_BYTES,
       CONFIRM_TIMEOUT, SEND_WAIT, MAX_UNCONFIRMED, RPC_TIMEOUT, RECOVERY_INTERVAL, CONNECTION_NAME, CA_CERTIFICATES,
-      KEY_STORE, KEY_STORE_PASSWORD, VERIFY_HOSTNAME, AMQP_HEARTBEAT, CONNECTION_TIMEOUT, CHANNEL_MAX);
+      KEY_STORE, KEY_STORE_PASSWORD, VERIFY_HOSTNAME, AMQP_HEARTBEAT, CONNECTION_TIMEOUT, CHANNEL_MAX,
+      STREAM_ADDRESSES);
 
   /** Query keys that were settings once, and what to do instead. */
   static final Map<String, String> REMOVED = Map.of("presence_heartbeat_ms",

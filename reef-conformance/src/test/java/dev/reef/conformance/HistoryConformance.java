@@ -193,8 +193,15 @@ class HistoryConformance extends ConformanceTest {
         handled.recorder());
     sending.get(120, TimeUnit.SECONDS);
 
-    Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-        .until(() -> handled.count() >= total);
+    try {
+      Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+          .until(() -> handled.count() >= total);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      Set<String> seen = new HashSet<>();
+      handled.entries().forEach(entry -> seen.add(entry.spore().id()));
+      throw new AssertionError(handled.count() + " of " + total + " handled (" + seen.size() + " distinct); "
+          + sent.stream().filter(id -> !seen.contains(id)).count() + " sent never handled", e);
+    }
     holdsFor(() -> assertThat(handled.count()).isEqualTo(total));
     List<String> ids = handled.entries().stream().map(entry -> entry.spore().id()).toList();
     assertThat(new HashSet<>(ids)).as("no gap: every spore handled").isEqualTo(sent);
