@@ -55,6 +55,8 @@ public final class ReefCli {
     reef.addSubcommand(new SendCommand(environment));
     reef.addSubcommand(new TailCommand(environment));
     reef.addSubcommand(new AgentsCommand(environment));
+    reef.addSubcommand(new HistoryCommand(environment));
+    reef.addSubcommand(new TraceCommand(environment));
     CommandLine dlq = new CommandLine(new DlqCommand());
     dlq.addSubcommand(new DlqCommand.ListCommand(environment));
     dlq.addSubcommand(new DlqCommand.ReplayCommand(environment));

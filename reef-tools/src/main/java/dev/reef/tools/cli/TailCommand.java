@@ -44,6 +44,10 @@ final class TailCommand extends ReefSubcommand {
   @Option(names = "--for", paramLabel = "DURATION", description = "Stop after DURATION.")
   Duration duration;
 
+  @Option(names = "--since", paramLabel = "DURATION", description = "First the spores of the last DURATION, from "
+      + "the channel's history (it must keep one), then live ones: everything published, replies included.")
+  Duration since;
+
   TailCommand(Map<String, String> environment) {
     super(environment);
   }
@@ -67,7 +71,8 @@ final class TailCommand extends ReefSubcommand {
       List<AutoCloseable> observations = new ArrayList<>();
       try {
         for (String channel : followed) {
-          observations.add(reef.reef().channel(channel).observe(printer));
+          observations.add(since == null ? reef.reef().channel(channel).observe(printer)
+              : TailSince.follow(reef.reef().channel(channel), since, printer, this::usage));
         }
         status("following " + followed + " on " + reef.describe()
             + (count != null ? " until " + count + " spore(s)" : "") + "; Ctrl-C to stop");
