@@ -41,6 +41,14 @@ class AmqpScenariosSmokeTest {
     assertThat(lines).anyMatch(line -> line.startsWith("median: idle JVM with one agent: reef "));
   }
 
+  @Test
+  void historyReplay() throws Exception {
+    List<String> lines = run(HistoryReplay.SCENARIO, "spores/s");
+    assertThat(lines).anyMatch(line -> line.startsWith("round 1/1: reef "));
+    assertThat(lines).anyMatch(line -> line.startsWith("channel without history: sends ")
+        && line.endsWith("it declares no stream: true"));
+  }
+
   private static List<String> run(String scenario, String unit) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     Result result = Bench.run(scenario, Params.of(new String[] {"--smoke=true"}, Map.of()),
