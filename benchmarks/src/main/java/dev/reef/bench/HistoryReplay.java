@@ -52,12 +52,15 @@ final class HistoryReplay {
     out.printf(Locale.ROOT, "scenario %s: %,d spores of 1 KB, %d rounds, send-rate checks of %,d spores, %s%n",
         SCENARIO, spores, rounds, sends, Scenarios.masked(uri));
     try (Broker broker = Broker.connect(uri);
-        Reef reef = Reef.builder().uri(uri).namespace(broker.namespace()).build()) {
+        // No length limit: the send-rate checks send faster than one sink drains.
+        Reef reef = Reef.builder().uri(uri + (uri.contains("?") ? "&" : "?") + "max_queue_length=0")
+            .namespace(broker.namespace()).build()) {
       String stream = broker.namespace() + "." + CHANNEL + ".history";
       broker.forgetLater(List.of(stream), List.of(broker.namespace() + "." + CHANNEL));
       broker.reefAgentQueue(OTHER, "sink");
       Channel other = reef.channel(OTHER);
-      other.subscribe("sink", (spore, context) -> null);
+      other.subscribe("sink", dev.reef.SubscriptionOptions.builder().concurrent(2).prefetch(256).build(),
+          (spore, context) -> null);
       List<Double> before = new ArrayList<>();
       for (int i = 0; i < rounds; i++) {
         before.add(sendRate(other, sends));
