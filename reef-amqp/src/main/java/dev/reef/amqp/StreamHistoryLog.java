@@ -102,23 +102,24 @@ final class StreamHistoryLog implements HistoryLog {
     if (streams.messageCount(stream) < 0) {
       throw noHistory();
     }
-    Consumer consumer = streams.environment().consumerBuilder()
-        .stream(stream)
-        .offset(specification(start))
-        .noTrackingStrategy()
-        .flow().strategy(ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(CREDITS)).builder()
-        .messageHandler((context, message) -> {
-          try {
-            HistoryEntry entry = decode(context, message);
-            if (entry != null && start.admits(entry.offset(), entry.storedAt())) {
-              reader.accept(entry); // a chunk starts before the offset or instant asked for: skip its head
-            }
-          } finally {
+    StreamReader decoding = new StreamReader(channel, start, this::decode, reader);
+    try {
+      Consumer consumer = streams.environment().consumerBuilder()
+          .stream(stream)
+          .offset(specification(start))
+          .noTrackingStrategy()
+          .flow().strategy(ConsumerFlowStrategy.creditWhenHalfMessagesProcessed(CREDITS)).builder()
+          .messageHandler((context, message) -> {
+            decoding.arrived(context.offset(), context.timestamp(), message);
             context.processed();
-          }
-        })
-        .build();
-    return consumer::close;
+          })
+          .build();
+      decoding.feedBy(consumer::close);
+    } catch (RuntimeException e) {
+      decoding.close();
+      throw e;
+    }
+    return decoding;
   }
 
   @Override
@@ -148,14 +149,14 @@ final class StreamHistoryLog implements HistoryLog {
     streams.environment().storeOffset(cursor, stream, offset);
   }
 
-  private HistoryEntry decode(MessageHandler.Context context, com.rabbitmq.stream.Message message) {
-    StreamMessages.Read read = messages.read(context.offset(), context.timestamp(), message);
+  private HistoryEntry decode(long offset, long timestamp, com.rabbitmq.stream.Message message) {
+    StreamMessages.Read read = messages.read(offset, timestamp, message);
     if (read instanceof StreamMessages.Read.Entry entry) {
       return entry.entry();
     }
     long skipped = undecodable.incrementAndGet();
-    SKIPPED.warn("history of '{}': offset {} is not a spore, skipped ({} so far): {}", channel, context.offset(),
-        skipped, ((StreamMessages.Read.Malformed) read).reason());
+    SKIPPED.warn("history of '{}': offset {} is not a spore, skipped ({} so far): {}", channel, offset, skipped,
+        ((StreamMessages.Read.Malformed) read).reason());
     return null;
   }
 

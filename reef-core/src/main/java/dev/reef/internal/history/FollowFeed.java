@@ -4,10 +4,6 @@ import dev.reef.HistoryEntry;
 import dev.reef.HistoryStart;
 import dev.reef.Observation;
 import dev.reef.spi.HistoryLog;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.function.Predicate;
@@ -15,23 +11,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A live read of a history: the backend hands entries to a bounded queue (waiting while it is full,
- * so nothing is dropped), and a thread of the follow's own hands those that match to the consumer, in
- * order, so that a slow consumer never holds a backend thread for long.
+ * A live read of a history: each entry that matches goes to the consumer, in order, on the thread the
+ * backend reads with, which is the read's own (SPI: {@link HistoryLog#open}); a slow consumer holds
+ * the backend back rather than losing entries. A consumer that throws ends the follow.
  */
 final class FollowFeed implements Observation {
   private static final Logger LOG = LoggerFactory.getLogger(FollowFeed.class);
-  private static final int BUFFER = 4096;
 
   private final String channel;
-  private final BlockingQueue<HistoryEntry> entries = new ArrayBlockingQueue<>(BUFFER);
-  private final AtomicBoolean closed = new AtomicBoolean();
   private final Predicate<HistoryEntry> accept;
   private final Consumer<HistoryEntry> consumer;
   private final LongConsumer afterEach;
   private final Runnable onClose;
   private final long limit;
-  private final Thread thread;
+  private long handed; // used on the backend's reading thread only
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Observation reading;
 
   /**
@@ -47,37 +41,34 @@ final class FollowFeed implements Observation {
     this.limit = limit;
     this.afterEach = afterEach;
     this.onClose = onClose;
-    this.thread = new Thread(this::run, "reef-history-follow-" + channel);
-    this.thread.setDaemon(true);
   }
 
   /** Starts reading {@code log} from {@code start}; returns this. */
   FollowFeed start(HistoryLog log, HistoryStart start) {
-    reading = log.open(start, entry -> RangeScan.handOver(entries, entry, closed));
-    thread.start();
+    Observation opened = log.open(start, this::take);
+    reading = opened;
+    if (closed.get()) {
+      opened.close(); // the limit was reached, or the consumer threw, before open returned
+    }
     return this;
   }
 
-  private void run() {
-    long handed = 0;
-    try {
-      while (!closed.get()) {
-        HistoryEntry entry = entries.poll(100, TimeUnit.MILLISECONDS);
-        if (entry == null || !accept.test(entry)) {
-          continue;
-        }
-        consumer.accept(entry);
-        afterEach.accept(entry.offset());
-        if (limit > 0 && ++handed >= limit) {
-          break;
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      LOG.warn("a follower of the history of channel '{}' failed; the follow stops: {}", channel, e.toString());
+  private void take(HistoryEntry entry) {
+    if (closed.get() || !accept.test(entry)) {
+      return;
     }
-    close();
+    try {
+      consumer.accept(entry);
+    } catch (RuntimeException e) {
+      LOG.warn("a follower of the history of channel '{}' failed on offset {}; the follow stops: {}", channel,
+          entry.offset(), e.toString());
+      close();
+      return;
+    }
+    afterEach.accept(entry.offset());
+    if (limit > 0 && ++handed >= limit) {
+      close();
+    }
   }
 
   @Override
