@@ -269,27 +269,6 @@ public final class AmqpBackend implements ReefBackend {
     return new ReefClosedException("the AMQP backend for " + parts.options().maskedUri() + " is closed");
   }
 
-  // TEMPORARY stubs until branch amqp2 lands the newest SPI methods (reverted before merging main).
-  @Override
-  public boolean isReplyAddressOpen(String address) {
-    throw new UnsupportedOperationException("pending amqp2");
-  }
-
-  @Override
-  public long backlog(String channel, String agent) {
-    throw new UnsupportedOperationException("pending amqp2");
-  }
-
-  @Override
-  public List<String> namespaceObjects() {
-    throw new UnsupportedOperationException("pending amqp2");
-  }
-
-  @Override
-  public int deleteNamespace() {
-    throw new UnsupportedOperationException("pending amqp2");
-  }
-
   @Override
   public String toString() {
     return "AmqpBackend[" + parts.options().maskedUri() + ", namespace " + namespace() + "]";

@@ -127,17 +127,7 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
     return letters;
   }
 
-  // TEMPORARY stubs until branch amqp2 lands (reverted before merging main).
   @Override
-  public CompletableFuture<Void> replay(String id, java.util.function.Function<DeadLetter, dev.reef.spore.Spore> prepare) {
-    throw new UnsupportedOperationException("pending amqp2");
-  }
-
-  @Override
-  public CompletableFuture<dev.reef.ReplayReport> replayAll(java.util.function.Function<DeadLetter, dev.reef.spore.Spore> prepare) {
-    throw new UnsupportedOperationException("pending amqp2");
-  }
-
   public CompletableFuture<Void> replay(String id, Consumer<DeadLetter> check) {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(check, "check");
