@@ -1,7 +1,6 @@
 package dev.reef.test;
 
 import dev.reef.Reef;
-import dev.reef.agent.AgentRuntime;
 import java.lang.reflect.AnnotatedElement;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -13,8 +12,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /**
- * The JUnit 5 extension behind {@link ReefTest}: resolves {@link Reef}, {@link AgentRuntime} and
- * {@link ReefTestContext} parameters to one {@link ReefTestContext} per test method (per class for
+ * The JUnit 5 extension behind {@link ReefTest}: resolves {@link Reef} and {@link ReefTestContext}
+ * parameters to one {@link ReefTestContext} per test method (per class for
  * {@code @BeforeAll} methods and the constructor of a {@code PER_CLASS} test), and closes it when
  * that method (or class) is done. Register it with {@code @ReefTest}, or with {@code
  * @ExtendWith(ReefExtension.class)} for in-memory Reefs.
@@ -28,7 +27,7 @@ public final class ReefExtension implements ParameterResolver, AfterEachCallback
   @Override
   public boolean supportsParameter(ParameterContext parameter, ExtensionContext context) {
     Class<?> type = parameter.getParameter().getType();
-    return type == Reef.class || type == AgentRuntime.class || type == ReefTestContext.class;
+    return type == Reef.class || type == ReefTestContext.class;
   }
 
   @Override
@@ -40,11 +39,7 @@ public final class ReefExtension implements ParameterResolver, AfterEachCallback
     } catch (RuntimeException e) {
       throw new ParameterResolutionException("cannot give " + parameter.getParameter() + " a Reef: " + e.getMessage(), e);
     }
-    Class<?> type = parameter.getParameter().getType();
-    if (type == ReefTestContext.class) {
-      return test;
-    }
-    return type == AgentRuntime.class ? test.agents() : test.reef();
+    return parameter.getParameter().getType() == ReefTestContext.class ? test : test.reef();
   }
 
   @Override

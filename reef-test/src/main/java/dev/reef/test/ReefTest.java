@@ -9,9 +9,9 @@ import java.lang.annotation.Target;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Gives each test its own Reef: parameters of type {@link dev.reef.Reef}, {@link
- * dev.reef.agent.AgentRuntime} and {@link ReefTestContext} are resolved to one fresh namespace on
- * one fresh broker per test method, closed (and, on a real broker, deleted) after it.
+ * Gives each test its own Reef: parameters of type {@link dev.reef.Reef} and {@link ReefTestContext}
+ * are resolved to one fresh namespace on one fresh broker per test method, closed (and, on a real
+ * broker, deleted) after it.
  *
  * <pre>{@code
  * @ReefTest

@@ -1,7 +1,6 @@
 package dev.reef.test;
 
 import dev.reef.Reef;
-import dev.reef.agent.AgentRuntime;
 import dev.reef.inmemory.InMemoryBroker;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,10 +11,10 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * One test's namespace on one broker: its main {@link #reef()}, an {@link #agents() AgentRuntime} on
- * it, and as many more connections as the test wants ({@link #connect()}, as other JVMs would have).
- * Everything it made is closed after the test, agents first; on a real broker the namespace's queues
- * and exchanges are deleted too. A {@link ReefTest} parameter of this type gets it.
+ * One test's namespace on one broker: its main {@link #reef()}, and as many more connections as the
+ * test wants ({@link #connect()}, as other JVMs would have). Everything it made is closed after the
+ * test, which stops every agent instance on it; on a real broker the namespace's queues and exchanges
+ * are deleted too. A {@link ReefTest} parameter of this type gets it.
  */
 public final class ReefTestContext {
   /** How long closing waits for handlers still running when the test ends. */
@@ -27,7 +26,6 @@ public final class ReefTestContext {
   private final InMemoryBroker broker;   // null on AMQP
   private final Object lock = new Object();
   private final List<Reef> connections = new ArrayList<>(); // guarded by lock; the first is the main Reef
-  private AgentRuntime agents; // guarded by lock
   private boolean closed; // guarded by lock
 
   private ReefTestContext(TestBackend backend, String amqpUri, InMemoryBroker broker) {
@@ -67,16 +65,6 @@ public final class ReefTestContext {
     }
   }
 
-  /** An {@link AgentRuntime} on {@link #reef()}, made on first use and closed before any Reef. */
-  public AgentRuntime agents() {
-    synchronized (lock) {
-      if (agents == null) {
-        agents = AgentRuntime.on(reef());
-      }
-      return agents;
-    }
-  }
-
   /** Another connection to the test's namespace on the same broker, closed after the test. */
   public Reef connect() {
     return connect(UnaryOperator.identity());
@@ -106,25 +94,20 @@ public final class ReefTestContext {
   }
 
   /**
-   * Closes the agents, then every connection but the main one, then deletes the namespace from a real
-   * broker and closes the main connection and the in-memory broker; throws the first failure with the
-   * others suppressed, after trying everything.
+   * Closes every connection but the main one, then deletes the namespace from a real broker and
+   * closes the main connection and the in-memory broker; throws the first failure with the others
+   * suppressed, after trying everything.
    */
   void close() {
     List<Reef> reefs;
-    AgentRuntime runtime;
     synchronized (lock) {
       if (closed) {
         return;
       }
       closed = true;
       reefs = List.copyOf(connections);
-      runtime = agents;
     }
     Closing closing = new Closing();
-    if (runtime != null) {
-      closing.run(runtime::close);
-    }
     for (int i = reefs.size() - 1; i >= 1; i--) {
       closing.run(reefs.get(i)::close);
     }

@@ -3,8 +3,6 @@ package dev.reef.test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reef.Reef;
-import dev.reef.agent.AgentRuntime;
-import dev.reef.agent.AgentSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -36,8 +34,8 @@ class ReefExtensionTest {
   }
 
   @Test
-  void theRuntimeRunsAgentsOnTheTestsReef(Reef reef, AgentRuntime agents) {
-    agents.register(AgentSpec.named("echo").onAny((spore, ctx) -> spore.knowledge()).build()).start("echo", 1);
+  void agentsAnswerOnTheTestsReef(Reef reef) {
+    reef.channel("main").subscribe("echo", (spore, ctx) -> spore.knowledge());
 
     Said reply = reef.channel("main").request("test", "echo", new Said("hi"), Said.class, Duration.ofSeconds(5)).join();
 
