@@ -3,6 +3,7 @@ package dev.reef.spring;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reef.Reef;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,14 +16,15 @@ import org.springframework.context.annotation.Configuration;
 
 /**
  * Configures a {@link Reef} from the {@code reef.*} properties, on the application's {@link
- * MeterRegistry} and Jackson {@link ObjectMapper} when it has them, and runs its agent beans ({@link
+ * MeterRegistry}, {@link ObservationRegistry} and Jackson {@link ObjectMapper} when it has them, and runs its agent beans ({@link
  * ReefAgentsLifecycle}); with Actuator, adds the {@code reef} health indicator. Every bean backs off
  * when the application defines its own.
  */
 @AutoConfiguration(afterName = {
     "org.springframework.boot.autoconfigure.jackson.JacksonAutoConfiguration",
     "org.springframework.boot.actuate.autoconfigure.metrics.CompositeMeterRegistryAutoConfiguration",
-    "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration"})
+    "org.springframework.boot.actuate.autoconfigure.metrics.export.simple.SimpleMetricsExportAutoConfiguration",
+    "org.springframework.boot.actuate.autoconfigure.observation.ObservationAutoConfiguration"})
 @ConditionalOnClass(Reef.class)
 @EnableConfigurationProperties(ReefProperties.class)
 public class ReefAutoConfiguration {
@@ -39,7 +41,8 @@ public class ReefAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   public Reef reef(ReefProperties properties, ObjectProvider<MeterRegistry> meterRegistry,
-      ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<ReefBuilderCustomizer> customizers) {
+      ObjectProvider<ObjectMapper> objectMapper, ObjectProvider<ObservationRegistry> observationRegistry,
+      ObjectProvider<ReefBuilderCustomizer> customizers) {
     Reef.Builder builder = Reef.builder()
         .uri(properties.uri())
         .namespace(properties.namespace())
@@ -48,7 +51,8 @@ public class ReefAutoConfiguration {
     meterRegistry.ifUnique(builder::meterRegistry);
     // The application's mapper, so that its modules and settings apply to knowledge too.
     objectMapper.ifUnique(builder::objectMapper);
-    // Tracing: once Reef.Builder takes an ObservationRegistry, Boot's goes here the same way.
+    // With Actuator (and a tracer bridge), every publish and handler run becomes a span of the application's traces.
+    observationRegistry.ifUnique(builder::observationRegistry);
     customizers.orderedStream().forEach(customizer -> customizer.customize(builder));
     return builder.build();
   }

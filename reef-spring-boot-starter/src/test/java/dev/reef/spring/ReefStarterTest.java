@@ -1,6 +1,7 @@
 package dev.reef.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.reef.Concurrency;
@@ -11,7 +12,12 @@ import dev.reef.spring.TestAgents.Name;
 import dev.reef.spring.TestAgents.Result;
 import dev.reef.spring.TestAgents.Sum;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.micrometer.observation.ObservationRegistry;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.actuate.health.HealthEndpoint;
@@ -38,6 +44,8 @@ class ReefStarterTest {
   ObjectMapper objectMapper;
   @Autowired
   HealthEndpoint health;
+  @Autowired
+  ObservationRegistry observationRegistry;
 
   @Test
   void runsTheAgentBeansAsThePropertiesSay() {
@@ -69,6 +77,28 @@ class ReefStarterTest {
 
     reef.channel("main").request("test", "calculator", new Sum(1, 1), Result.class, WAIT).join();
     assertThat(meterRegistry.find("reef.spores.handled").tag("agent", "calculator").counter()).isNotNull();
+  }
+
+  @Test
+  void observesThroughBootsObservationRegistry() {
+    List<String> observed = new CopyOnWriteArrayList<>();
+    ObservationHandler<Observation.Context> recorder = new ObservationHandler<>() {
+      @Override
+      public void onStop(Observation.Context context) {
+        observed.add(context.getName());
+      }
+
+      @Override
+      public boolean supportsContext(Observation.Context context) {
+        return true;
+      }
+    };
+    observationRegistry.observationConfig().observationHandler(recorder);
+
+    reef.channel("main").request("test", "calculator", new Sum(4, 4), Result.class, WAIT).join();
+
+    // A producer observation for the request's publish, a consumer one for the handler run.
+    await().atMost(WAIT).until(() -> observed.contains("reef.spore.publish") && observed.contains("reef.spore.process"));
   }
 
   @Test

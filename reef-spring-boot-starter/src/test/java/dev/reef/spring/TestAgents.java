@@ -46,8 +46,7 @@ class TestAgents {
   @AgentDefinition(name = "calculator")
   static final class Calculator {
     @OnSpore(types = SporeType.REQUEST)
-    Result add(Spore request) {
-      Sum sum = request.knowledge(Sum.class);
+    Result add(Sum sum) {
       return new Result(sum.a() + sum.b());
     }
   }

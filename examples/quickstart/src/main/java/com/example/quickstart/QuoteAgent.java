@@ -3,14 +3,13 @@ package com.example.quickstart;
 import dev.reef.HandlerContext;
 import dev.reef.agent.AgentDefinition;
 import dev.reef.agent.OnSpore;
-import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.math.BigDecimal;
 import java.util.Map;
 
 /**
- * A typed agent: it reads each request's knowledge as a {@link QuoteRequest} record and answers with
- * a {@link Quote} record. An item it does not sell is refused for good ({@code replyError}): the
+ * A typed agent: its handler takes each request's knowledge as a {@link QuoteRequest} record and
+ * answers with a {@link Quote} record. An item it does not sell is refused for good ({@code replyError}): the
  * caller fails at once, nothing is retried or dead-lettered. A quote above {@value #LARGE} is also
  * broadcast as a {@link LargeOrder} to every other agent on the channel.
  */
@@ -26,8 +25,7 @@ public class QuoteAgent {
   }
 
   @OnSpore(types = SporeType.REQUEST)
-  Quote quote(Spore spore, HandlerContext context) {
-    QuoteRequest request = spore.knowledge(QuoteRequest.class);
+  Quote quote(QuoteRequest request, HandlerContext context) {
     BigDecimal unitPrice = prices.get(request.item());
     if (unitPrice == null || request.quantity() < 1) {
       context.replyError(new IllegalArgumentException("no quote for " + request.quantity() + " x " + request.item()));

@@ -7,10 +7,13 @@ import dev.reef.Channel;
 import dev.reef.Reef;
 import dev.reef.RemoteHandlerException;
 import dev.reef.agent.AgentRuntime;
+import dev.reef.examples.distributed.Calculator.Operation;
+import dev.reef.examples.distributed.Calculator.Result;
 import dev.reef.spore.Spore;
 import dev.reef.test.ReefAssertions;
 import dev.reef.test.ReefTest;
 import dev.reef.test.SporeRecorder;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -36,19 +39,19 @@ class DistributedAgentsTest {
   }
 
   @Test
-  void theCalculatorAnswersAndKeepsIntegersIntegral() {
-    Spore sum = main.request("client", "calculator", Map.of("type", "add", "a", 2, "b", 3), WAIT).join();
+  void theCalculatorAnswersTypedRequestsAndKeepsIntegersIntegral() {
+    Result sum = main.request("client", "calculator", operation("add", 2, 3), Result.class, WAIT).join();
     Spore quotient = main.request("client", "calculator", Map.of("type", "divide", "a", 1, "b", 4), WAIT).join();
 
-    assertThat(sum.knowledge().get("result").isIntegralNumber()).isTrue();
-    assertThat(sum.knowledge().get("result").asLong()).isEqualTo(5);
+    assertThat(sum.operation()).isEqualTo("add");
+    assertThat(sum.result()).isEqualTo(5);
     assertThat(quotient.knowledge().get("result").asDouble()).isEqualTo(0.25);
     ReefAssertions.assertSettledCleanly(reef, WAIT);
   }
 
   @Test
   void aDivisionByZeroFailsTheCallerOnceAndIsDeadLettered() {
-    CompletableFuture<Spore> reply = main.request("client", "calculator", Map.of("type", "divide", "a", 1, "b", 0), WAIT);
+    CompletableFuture<Result> reply = main.request("client", "calculator", operation("divide", 1, 0), Result.class, WAIT);
 
     assertThat(reply).failsWithin(WAIT).withThrowableThat().havingCause()
         .isInstanceOfSatisfying(RemoteHandlerException.class,
@@ -75,5 +78,9 @@ class DistributedAgentsTest {
       assertThat(done).allSatisfy(spore -> assertThat(spore.knowledge().getString("worker")).isEqualTo(Worker.PROCESS));
       ReefAssertions.assertSettledCleanly(reef, WAIT);
     }
+  }
+
+  private static Operation operation(String type, int a, int b) {
+    return new Operation(type, BigDecimal.valueOf(a), BigDecimal.valueOf(b));
   }
 }

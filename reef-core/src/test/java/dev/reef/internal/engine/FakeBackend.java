@@ -110,6 +110,26 @@ public final class FakeBackend implements ReefBackend {
   }
 
   @Override
+  public boolean isReplyAddressOpen(String address) {
+    return REPLY_ADDRESS.equals(address);
+  }
+
+  @Override
+  public long backlog(String channel, String agent) {
+    return 0;
+  }
+
+  @Override
+  public List<String> namespaceObjects() {
+    return List.of();
+  }
+
+  @Override
+  public int deleteNamespace() {
+    return 0;
+  }
+
+  @Override
   public boolean isConnected() {
     return !closed.get();
   }
