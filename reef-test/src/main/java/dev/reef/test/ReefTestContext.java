@@ -94,8 +94,9 @@ public final class ReefTestContext {
   }
 
   /**
-   * Closes every connection but the main one, then deletes the namespace from a real broker and
-   * closes the main connection and the in-memory broker; throws the first failure with the others
+   * Closes every connection, then, on a real broker, deletes the namespace's queues and exchanges
+   * through one more short-lived connection (deleting them under running consumers would have them
+   * cancelled mid-test), and closes the in-memory broker; throws the first failure with the others
    * suppressed, after trying everything.
    */
   void close() {
@@ -108,20 +109,22 @@ public final class ReefTestContext {
       reefs = List.copyOf(connections);
     }
     Closing closing = new Closing();
-    for (int i = reefs.size() - 1; i >= 1; i--) {
+    for (int i = reefs.size() - 1; i >= 0; i--) {
       closing.run(reefs.get(i)::close);
     }
-    if (!reefs.isEmpty()) {
-      Reef main = reefs.get(0);
-      if (backend == TestBackend.AMQP) {
-        closing.run(() -> main.admin().delete());
-      }
-      closing.run(main::close);
+    if (backend == TestBackend.AMQP && !reefs.isEmpty()) {
+      closing.run(this::deleteNamespace);
     }
     if (broker != null) {
       closing.run(broker::close);
     }
     closing.rethrow();
+  }
+
+  private void deleteNamespace() {
+    try (Reef cleaner = Reef.builder().uri(amqpUri).namespace(namespace).build()) {
+      cleaner.admin().delete();
+    }
   }
 
   @Override
