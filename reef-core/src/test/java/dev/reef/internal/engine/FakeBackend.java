@@ -110,6 +110,26 @@ public final class FakeBackend implements ReefBackend {
   }
 
   @Override
+  public boolean isReplyAddressOpen(String address) {
+    return true;
+  }
+
+  @Override
+  public long backlog(String channel, String agent) {
+    return 0;
+  }
+
+  @Override
+  public java.util.List<String> namespaceObjects() {
+    return java.util.List.of();
+  }
+
+  @Override
+  public int deleteNamespace() {
+    return 0;
+  }
+
+  @Override
   public boolean isConnected() {
     return !closed.get();
   }

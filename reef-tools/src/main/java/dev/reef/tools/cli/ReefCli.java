@@ -11,7 +11,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code reef} command: {@code run}, {@code send}, {@code tail}, {@code agents}, {@code dlq}.
+ * The {@code reef} command: {@code run}, {@code send}, {@code tail}, {@code agents}, {@code dlq}, {@code
+ * namespace}, {@code completion} and {@code help}.
  *
  * <pre>{@code
  * reef run com.example.Calculator com.example.Worker=2 --uri amqp://guest:guest@localhost:5672
@@ -56,13 +57,20 @@ public final class ReefCli {
     reef.addSubcommand(new TailCommand(environment));
     reef.addSubcommand(new AgentsCommand(environment));
     CommandLine dlq = new CommandLine(new DlqCommand());
-    dlq.addSubcommand(new DlqCommand.ListCommand(environment));
-    dlq.addSubcommand(new DlqCommand.ReplayCommand(environment));
-    dlq.addSubcommand(new DlqCommand.PurgeCommand(environment));
+    dlq.addSubcommand(new DlqListCommand(environment));
+    dlq.addSubcommand(new DlqShowCommand(environment));
+    dlq.addSubcommand(new DlqReplayCommand(environment));
+    dlq.addSubcommand(new DlqPurgeCommand(environment));
     reef.addSubcommand(dlq);
+    CommandLine namespace = new CommandLine(new NamespaceCommand());
+    namespace.addSubcommand(new NamespaceCommand.ObjectsCommand(environment));
+    namespace.addSubcommand(new NamespaceCommand.DeleteCommand(environment));
+    reef.addSubcommand(namespace);
     for (Object command : extraCommands) {
       reef.addSubcommand(Objects.requireNonNull(command, "extra command"));
     }
+    reef.addSubcommand(new CompletionCommand());
+    reef.addSubcommand("help", new CommandLine.HelpCommand());
     // Set last: these apply to the subcommands added so far.
     ErrorReporting errors = new ErrorReporting();
     reef.registerConverter(Duration.class, new Converters.DurationConverter());
@@ -75,9 +83,10 @@ public final class ReefCli {
   /** {@code reef} itself: only its subcommands do something. */
   @Command(name = "reef", mixinStandardHelpOptions = true, versionProvider = Version.class,
       description = "Reef: run agents, send spores, follow channels, list agents and dead letters.",
-      footer = {"", "Exit codes: 0 done, 1 failed, 2 bad input. Settings: flags > environment (REEF_AMQP_URI, "
-          + "REEF_NAMESPACE, REEF_HTTP_PORT, REEF_PRESENCE_HEARTBEAT, REEF_DRAIN_TIMEOUT, REEF_AGENTS, REEF_CONFIG) "
-          + "> config file > defaults."})
+      footer = {"", "'reef help COMMAND' or 'reef COMMAND --help' shows a command's options.",
+          "Exit codes: 0 done, 1 failed, 2 bad input. Settings: flags > environment (REEF_AMQP_URI, "
+          + "REEF_NAMESPACE, REEF_HTTP_PORT, REEF_HTTP_HOST, REEF_HTTP_TOKEN, REEF_PRESENCE_HEARTBEAT, "
+          + "REEF_DRAIN_TIMEOUT, REEF_AGENTS, REEF_CLASSPATH, REEF_CONFIG) > config file (JSON or YAML) > defaults."})
   static final class TopCommand implements Runnable {
     @Spec
     CommandSpec spec;

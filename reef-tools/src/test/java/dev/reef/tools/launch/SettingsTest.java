@@ -32,7 +32,10 @@ class SettingsTest {
     assertThat(settings.uri()).isEqualTo("amqp://localhost:5672");
     assertThat(settings.namespace()).isEqualTo("reef");
     assertThat(settings.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(settings.httpPort()).isNull();
+    assertThat(settings.http().port()).isNull();
+    assertThat(settings.http().host()).as("loopback unless told otherwise").isEqualTo("127.0.0.1");
+    assertThat(settings.http().knowledgeShown()).isFalse();
+    assertThat(settings.http().token()).isNull();
     assertThat(settings.heartbeat()).isNull();
     assertThat(settings.agents()).isEmpty();
   }
@@ -53,7 +56,7 @@ class SettingsTest {
 
     assertThat(settings.uri()).isEqualTo("amqp://flag:5672");
     assertThat(settings.namespace()).isEqualTo("from-env");
-    assertThat(settings.httpPort()).isEqualTo(8000);
+    assertThat(settings.http().port()).isEqualTo(8000);
     assertThat(settings.heartbeat()).isEqualTo(Duration.ofSeconds(3));
     assertThat(settings.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
@@ -118,9 +121,12 @@ class SettingsTest {
 
   @Test
   void invalidValuesAreRefusedWhateverTheirSource() {
-    assertThatThrownBy(() -> new Settings(null, null, null, 70_000, null, List.of()))
+    assertThatThrownBy(() -> new Settings(null, null, null, new HttpSettings(null, 70_000, null, null), null, List.of()))
         .hasMessageContaining("HTTP port must be 0..65535");
     assertThatThrownBy(() -> new Settings(" ", null, null, null, null, List.of())).hasMessageContaining("blank");
+    assertThatThrownBy(() -> Settings.resolve(Settings.NONE, null, Map.of("REEF_HTTP_SHOW_KNOWLEDGE", "maybe")))
+        .hasMessageContaining("REEF_HTTP_SHOW_KNOWLEDGE");
+    assertThat(new HttpSettings(null, 8080, "s3cret-token", true).toString()).doesNotContain("s3cret");
     assertThatThrownBy(() -> Settings.Agent.parse("com.example.Worker=many")).hasMessageContaining("'many' is not a number");
     assertThatThrownBy(() -> Settings.Agent.parse("com.example.Worker=0")).hasMessageContaining("instances of");
     assertThatThrownBy(() -> Settings.Agent.parse("not a class")).hasMessageContaining("is not a Java class name");
