@@ -5,6 +5,9 @@
 (() => {
   // Lets a test check that the page updated in place rather than being reloaded.
   window.__reefLoadId = Math.random().toString(36).slice(2);
+  // Lets a test see a script error instead of a page that silently stopped updating.
+  window.__reefErrors = [];
+  window.addEventListener('error', (event) => window.__reefErrors.push(String(event.message)));
 
   const MAX_STREAM = 80;
   const SPARK_POINTS = 60;
@@ -13,8 +16,8 @@
   const byId = (id) => document.getElementById(id);
   const number = (value) => Number(value || 0).toLocaleString('en-US');
   const rate = (value) => `${Number(value || 0).toFixed(1)}/s`;
-  // One time format everywhere: ISO-8601 in UTC, to the second (as the server sends, less the millis).
-  const iso = (value) => (value ? new Date(value).toISOString().replace(/\.\d{3}Z$/, 'Z') : '–');
+  // One time format everywhere, as the reef command prints it: ISO-8601 in UTC, to the millisecond.
+  const iso = (value) => (value ? new Date(value).toISOString() : '–');
   const ms = (value) => (value === undefined || value === null ? '–' : Number(value).toFixed(2));
   let selectedDeadLetter = null;
 
@@ -199,8 +202,7 @@
     byId('stat-sent-rate').textContent = rate(sum('sent_per_second'));
     byId('stat-handled-rate').textContent = rate(sum('handled_per_second'));
     byId('stat-retried').textContent = `${number(totals.retried)} retried`;
-    byId('stat-expired').textContent = `${number(totals.expired)} expired`;
-    byId('stat-duplicates').textContent = `${number(totals.duplicates)} duplicates suppressed`;
+    byId('stat-duplicates').textContent = `${number(totals.duplicates)} duplicates suppressed, ${number(totals.expired)} expired`;
 
     const health = snapshot.health;
     setPill('health', health.status === 'UP', health.status === 'UP' ? 'ready'
