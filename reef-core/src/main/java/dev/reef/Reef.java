@@ -5,6 +5,7 @@ import dev.reef.security.SporeSigning;
 import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Names;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -111,6 +112,7 @@ public interface Reef extends AutoCloseable {
     Duration heartbeat = Duration.ofSeconds(5);
     SporeSigning signing;
     JsonMapping json = JsonMapping.defaults();
+    ObservationRegistry observations = ObservationRegistry.NOOP;
 
     Builder() {}
 
@@ -229,6 +231,16 @@ public interface Reef extends AutoCloseable {
      */
     public Builder objectMapper(ObjectMapper mapper) {
       this.json = JsonMapping.of(mapper);
+      return this;
+    }
+
+    /**
+     * Observes every publish and every handler run with Micrometer's Observation API (producer and
+     * consumer observations with OpenTelemetry messaging attributes), so that a tracer bridged to
+     * {@code registry} shows a chain of spores across JVMs as one trace. Default: nothing observed.
+     */
+    public Builder observationRegistry(ObservationRegistry registry) {
+      this.observations = Objects.requireNonNull(registry, "observationRegistry");
       return this;
     }
 

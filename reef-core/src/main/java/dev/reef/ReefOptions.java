@@ -3,6 +3,7 @@ package dev.reef;
 import dev.reef.security.SporeSigning;
 import dev.reef.spore.JsonMapping;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
 import io.vertx.core.Vertx;
 import java.net.URI;
 import java.time.Duration;
@@ -26,6 +27,7 @@ public final class ReefOptions {
   private final Duration heartbeat;
   private final SporeSigning signing;
   private final JsonMapping json;
+  private final ObservationRegistry observations;
 
   ReefOptions(Reef.Builder builder) {
     this.uri = builder.uri;
@@ -41,6 +43,7 @@ public final class ReefOptions {
     this.heartbeat = builder.heartbeat;
     this.signing = builder.signing;
     this.json = builder.json;
+    this.observations = builder.observations;
   }
 
   /** The backend URI ({@code memory:} reads as {@code memory:/}); empty when a backend was given, or none. */
@@ -101,6 +104,11 @@ public final class ReefOptions {
   /** Signing and verification; empty: neither. */
   public Optional<SporeSigning> signing() {
     return Optional.ofNullable(signing);
+  }
+
+  /** Where publishes and handler runs are observed ({@link ObservationRegistry#NOOP}: nowhere). */
+  public ObservationRegistry observationRegistry() {
+    return observations;
   }
 
   /** The JSON mapping of every spore. */

@@ -2,6 +2,7 @@ package dev.reef.agent;
 
 import dev.reef.SporeHandler;
 import dev.reef.SubscriptionOptions;
+import dev.reef.UnprocessableSporeException;
 import dev.reef.spore.Names;
 import dev.reef.spore.SporeType;
 import java.util.ArrayList;
@@ -204,6 +205,25 @@ public record AgentSpec(String name, List<String> channels, SubscriptionOptions 
       Objects.requireNonNull(sporeType, "sporeType");
       return route(new Route("respondsTo('" + knowledgeType + "', " + sporeType.wireValue() + ")",
           Set.of(requireType(knowledgeType)), Set.of(sporeType), handler));
+    }
+
+    /**
+     * Handles spores whose knowledge's {@code type} is {@code knowledgeType}, reading the knowledge
+     * as {@code type}; knowledge that does not fit is dead-lettered at once with the reason.
+     */
+    public <T> Builder respondsTo(String knowledgeType, Class<T> type, KnowledgeHandler<T> handler) {
+      Objects.requireNonNull(type, "type");
+      Objects.requireNonNull(handler, "handler");
+      return respondsTo(knowledgeType, (spore, context) -> {
+        T knowledge;
+        try {
+          knowledge = spore.knowledge(type);
+        } catch (IllegalArgumentException e) {
+          throw new UnprocessableSporeException("spore " + spore.id() + " cannot be read as " + type.getName() + ": "
+              + e.getMessage(), e);
+        }
+        return handler.handle(knowledge, context);
+      });
     }
 
     /** Handles every spore no {@code respondsTo} handler takes, including spores without a {@code type}. */

@@ -60,11 +60,12 @@ final class AnnotatedAgents {
     for (Method method : handlerMethods(type)) {
       OnSpore on = method.getAnnotation(OnSpore.class);
       routes.add(new AgentSpec.Route(describe(method), Set.of(on.respondsTo()), Set.of(on.types()),
-          MethodHandler.of(agent, method)));
+          MethodHandler.of(agent, method, describe(method))));
     }
     if (routes.isEmpty()) {
       throw new IllegalArgumentException("agent class " + type.getName()
-          + " has no handler: annotate a method taking (Spore) or (Spore, HandlerContext) with @OnSpore");
+          + " has no handler: annotate a method with @OnSpore (taking the Spore, the HandlerContext and/or the"
+          + " knowledge as a record)");
     }
     try {
       return new AgentSpec(definition.name(), Arrays.asList(definition.channels()), options(definition), routes);
@@ -99,26 +100,11 @@ final class AnnotatedAgents {
           continue; // overridden by a subclass; the subclass's annotation decides
         }
         if (method.isAnnotationPresent(OnSpore.class)) {
-          checkSignature(method);
           found.add(method);
         }
       }
     }
     return found;
-  }
-
-  private static void checkSignature(Method method) {
-    Class<?>[] parameters = method.getParameterTypes();
-    boolean fits = (parameters.length == 1 || parameters.length == 2)
-        && parameters[0] == Spore.class
-        && (parameters.length == 1 || parameters[1] == HandlerContext.class);
-    if (!fits) {
-      throw new IllegalArgumentException("@OnSpore method " + describe(method)
-          + " must take (Spore) or (Spore, HandlerContext)");
-    }
-    if (Modifier.isStatic(method.getModifiers())) {
-      throw new IllegalArgumentException("@OnSpore method " + describe(method) + " must not be static");
-    }
   }
 
   private static String describe(Method method) {

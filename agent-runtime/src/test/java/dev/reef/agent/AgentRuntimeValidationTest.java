@@ -65,7 +65,7 @@ class AgentRuntimeValidationTest {
   void handlerWithWrongSignature() {
     assertThatThrownBy(() -> runtime.register(new WrongSignature()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("WrongSignature.handle(Spore, String) must take (Spore) or (Spore, HandlerContext)");
+        .hasMessageContaining("WrongSignature.handle(Spore, String) must take the spore, the context and/or the knowledge");
   }
 
   @Test

@@ -58,6 +58,14 @@ class AgentSpecTest {
     void handle(HandlerContext context, Spore spore) {}
   }
 
+  record Order(String id, int quantity) {}
+
+  @AgentDefinition(name = "wrong")
+  static final class TwoKnowledgeTypes {
+    @OnSpore
+    void handle(Order first, Order second) {}
+  }
+
   @AgentDefinition(name = "wrong")
   static final class TooManyParameters {
     @OnSpore
@@ -207,13 +215,18 @@ class AgentSpecTest {
   }
 
   @Test
+  void theSporeAndTheContextMayComeInEitherOrder() {
+    assertThat(AgentSpec.fromAnnotated(new SwappedParameters()).routes()).hasSize(1);
+  }
+
+  @Test
   void handlerWithWrongSignatureIsRejected() {
     assertThatThrownBy(() -> AgentSpec.fromAnnotated(new WrongParameter()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("@OnSpore method WrongParameter.handle(String) must take (Spore) or (Spore, HandlerContext)");
-    assertThatThrownBy(() -> AgentSpec.fromAnnotated(new SwappedParameters()))
+        .hasMessageStartingWith("@OnSpore method WrongParameter.handle(String) must take the spore, the context and/or the knowledge");
+    assertThatThrownBy(() -> AgentSpec.fromAnnotated(new TwoKnowledgeTypes()))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("SwappedParameters.handle(HandlerContext, Spore) must take");
+        .hasMessageContaining("TwoKnowledgeTypes.handle(Order, Order) must take");
     assertThatThrownBy(() -> AgentSpec.fromAnnotated(new TooManyParameters()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("TooManyParameters.handle(Spore, HandlerContext, String) must take");

@@ -16,7 +16,7 @@ import java.util.List;
 public final class Bench {
   /** Every scenario, by the name its RESULT line carries. */
   static final List<String> SCENARIOS = List.of(InMemoryThroughput.SCENARIO, AmqpThroughput.SCENARIO,
-      AmqpRpcLatency.SCENARIO, BroadcastFanout.SCENARIO, Scale.SCENARIO);
+      AmqpRpcLatency.SCENARIO, BroadcastFanout.SCENARIO, Scale.SCENARIO, Streaming.SCENARIO, TypedSend.SCENARIO);
 
   private Bench() {}
 
@@ -39,6 +39,8 @@ public final class Bench {
       case AmqpRpcLatency.SCENARIO -> AmqpRpcLatency.run(params, out);
       case BroadcastFanout.SCENARIO -> BroadcastFanout.run(params, out);
       case Scale.SCENARIO -> Scale.run(params, out);
+      case Streaming.SCENARIO -> Streaming.run(params, out);
+      case TypedSend.SCENARIO -> TypedSend.run(params, out);
       default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; known: " + SCENARIOS);
     };
   }

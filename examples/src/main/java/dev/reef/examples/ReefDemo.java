@@ -4,6 +4,7 @@ import dev.reef.Channel;
 import dev.reef.DeadLetter;
 import dev.reef.Reef;
 import dev.reef.ReefStats;
+import dev.reef.StreamingReply;
 import dev.reef.agent.AgentRuntime;
 import dev.reef.spore.Spore;
 import io.micrometer.core.instrument.Counter;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeoutException;
  *       checks each, and a reporter, which responds to no finding, just counts them as unmatched;
  *   <li>the demo asks the reporter for a report, and the reporter asks the summarizer for a summary:
  *       two requests and replies in a chain;
+ *   <li>the summarizer writes a paragraph and streams it word by word, as a language model streams
+ *       its tokens;
  *   <li>the fact-checker cannot reach one source: after two attempts its spore is dead-lettered; the
  *       demo lists the dead letters and, once the source is back, replays them;
  *   <li>Reef's counters sum it up.
@@ -110,7 +113,16 @@ public final class ReefDemo {
       }
       expect(reportedFindings == Finding.CORAL_REEFS.size(), "the report covers every finding");
 
-      trace.step(4, "Dead letters: what the fact-checker gave up on");
+      trace.step(4, "The summarizer writes its paragraph, streamed word by word");
+      StringBuilder streamed = new StringBuilder();
+      Spore written = write(lab, streamed);
+      int words = written == null ? -1 : written.knowledge().get("words").intValue();
+      String fullText = written == null ? null : written.knowledge().getString("text");
+      trace.say("demo", "received: " + streamed);
+      expect(written != null && streamed.toString().equals(fullText), "the words arrived in order, then the whole text ("
+          + words + " words)");
+
+      trace.step(5, "Dead letters: what the fact-checker gave up on");
       List<DeadLetter> deadLetters = reef.deadLetters().list();
       for (DeadLetter letter : deadLetters) {
         trace.line(String.format("  dead letter %s  agent=%s  attempts=%d  error=%s%n    spore: %s",
@@ -120,7 +132,7 @@ public final class ReefDemo {
       expect(deadLetters.size() == 1 && "fact-checker".equals(deadLetters.get(0).agent())
           && deadLetters.get(0).attempts() == 2, "one spore was dead-lettered by the fact-checker after 2 attempts");
 
-      trace.step(5, "The source is back: replay the dead letters");
+      trace.step(6, "The source is back: replay the dead letters");
       factChecker.sourceIsBack(Finding.FLAKY_SOURCE);
       for (DeadLetter letter : deadLetters) {
         trace.say("demo", "replaying dead letter " + shortId(letter.id()) + " to " + letter.agent());
@@ -132,7 +144,7 @@ public final class ReefDemo {
           "the fact-checker checked every finding " + factChecker.checked());
       expect(deadLettersLeft == 0, "no dead letters are left (" + deadLettersLeft + ")");
 
-      trace.step(6, "Reef stats");
+      trace.step(7, "Reef stats");
       ReefStats stats = reef.stats();
       printStats(stats, unmatched);
       expect(stats.deadLettered() == 1 && stats.retried() == 1 && stats.inFlight() == 0,
@@ -159,6 +171,25 @@ public final class ReefDemo {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       expect(false, "a reply came back from the reporter (interrupted)");
+    }
+    return null;
+  }
+
+  /** Asks the summarizer to write, gathering the streamed words into {@code text}; null when it failed. */
+  private Spore write(Channel lab, StringBuilder text) {
+    trace.say("demo", "asking summarizer to write");
+    StreamingReply reply = lab.requestStream("demo", "summarizer", Map.of("type", "write-request"), REPLY_TIMEOUT,
+        part -> text.append(text.length() == 0 ? "" : " ").append(part.knowledge().getString("word")));
+    try {
+      return reply.reply().get(QUIET_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      expect(false, "the summarizer wrote its text (" + e.getCause() + ")");
+    } catch (TimeoutException e) {
+      reply.cancel();
+      expect(false, "the summarizer wrote its text (it did not finish in time)");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      expect(false, "the summarizer wrote its text (interrupted)");
     }
     return null;
   }

@@ -1,6 +1,7 @@
 package dev.reef.examples;
 
 import dev.reef.HandlerContext;
+import dev.reef.ReplyStream;
 import dev.reef.agent.AgentSpec;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
@@ -30,6 +31,7 @@ final class Summarizer {
         .channel(ReefDemo.CHANNEL)
         .respondsTo("finding", this::store)
         .respondsTo("summary-request", SporeType.REQUEST, this::summarize)
+        .respondsTo("write-request", SporeType.REQUEST, this::write)
         .build();
   }
 
@@ -49,6 +51,28 @@ final class Summarizer {
     String text = findings.size() + " findings from " + sources.size() + " sources about " + keywords;
     trace.say(context, "summarizing for " + spore.fromAgent() + ": " + text);
     return Map.of("type", "summary", "findings", findings.size(), "text", text);
+  }
+
+  /**
+   * Writes a paragraph about the findings and streams it word by word, as a language model streams
+   * its tokens: each word is a part, the whole text the final reply. A caller that cancels stops it.
+   */
+  private Object write(Spore spore, HandlerContext context) throws InterruptedException {
+    String text = "Coral reefs cover less than one percent of the ocean floor yet shelter a quarter of marine"
+        + " species; the " + findings.size() + " findings gathered here agree that warming water is their"
+        + " greatest threat.";
+    ReplyStream stream = context.stream();
+    String[] words = text.split(" ");
+    for (String word : words) {
+      if (stream.isCancelled()) {
+        trace.say(context, "the reader stopped listening after " + stream.partsSent() + " words");
+        return null;
+      }
+      stream.send(Map.of("word", word));
+      Thread.sleep(5); // a model takes its time over each token
+    }
+    trace.say(context, "wrote " + words.length + " words for " + spore.fromAgent());
+    return Map.of("type", "text", "text", text, "words", words.length);
   }
 
   /** How many findings each instance (by subscription id) stored. */

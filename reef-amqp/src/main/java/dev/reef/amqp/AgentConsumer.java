@@ -15,11 +15,12 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +31,31 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Messages that are not spores go to the dead letters with the reason and are acked, so one bad
  * message never blocks the queue; the handler hears of them through {@link
- * DeliveryHandler#onUndecodable}.
+ * DeliveryHandler#onUndecodable}. A message that fails for another reason (a bug in Reef) is logged
+ * as an error and returns to the queue after a pause.
  */
 final class AgentConsumer implements ConsumerHandle {
   private static final Logger LOG = LoggerFactory.getLogger(AgentConsumer.class);
-  /** How long an undecodable message waits before another try when even dead-lettering failed. */
+  private static final RateLimitedLog BUGS = new RateLimitedLog(LOG, 10);
+  /** How long a message that could not be handed on waits before it goes back to the queue. */
   private static final Duration REQUEUE_PAUSE = Duration.ofSeconds(1);
   /** How long closing waits for retries and dead letters on their way, before it requeues them. */
   private static final Duration MOVE_PATIENCE = Duration.ofSeconds(5);
   /** The longest an ack waits for a batch: short enough that a crash right after handling rarely repeats work. */
   private static final long ACK_DELAY_MICROS = 1_000;
 
-  private final AmqpBackend backend;
+  /**
+   * What the consumers of one backend share.
+   *
+   * @param codec reads the messages
+   * @param retries where a failed spore goes to wait for its next attempt
+   * @param deadLetters where spores that failed for good, and messages that are not spores, go
+   * @param timer runs the ack flushes and delayed requeues
+   */
+  record Shared(SporeCodec codec, RetrySender retries, DeadLetterWriter deadLetters, ScheduledExecutorService timer) {}
+
+  private final Shared shared;
+  private final Consumer<AgentConsumer> onClosed;
   private final ConsumerSpec spec;
   private final String queue;
   private final String expiredQueue;
@@ -55,9 +69,10 @@ final class AgentConsumer implements ConsumerHandle {
   private final AckBatcher acks;
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
 
-  private AgentConsumer(AmqpBackend backend, Channel channel, ConsumerSpec spec, String queue, String expiredQueue,
-      DeliveryHandler handler) {
-    this.backend = backend;
+  private AgentConsumer(Shared shared, Consumer<AgentConsumer> onClosed, Channel channel, ConsumerSpec spec,
+      String queue, String expiredQueue, DeliveryHandler handler) {
+    this.shared = shared;
+    this.onClosed = onClosed;
     this.channel = channel;
     this.spec = spec;
     this.queue = queue;
@@ -69,21 +84,23 @@ final class AgentConsumer implements ConsumerHandle {
   /**
    * Opens a channel on {@code connection} and starts consuming {@code queue}, and {@code expiredQueue}
    * where the broker moves the spores that expired in it (the handler drops and counts those).
+   *
+   * @param onClosed told once this consumer has closed
    */
-  static AgentConsumer start(AmqpBackend backend, Connection connection, ConsumerSpec spec, String queue,
-      String expiredQueue, DeliveryHandler handler) throws IOException {
+  static AgentConsumer start(Shared shared, Consumer<AgentConsumer> onClosed, Connection connection, ConsumerSpec spec,
+      String queue, String expiredQueue, DeliveryHandler handler) throws IOException {
     Channel channel = connection.createChannel();
     if (channel == null) {
       throw new IOException("the broker has no channel left for this connection");
     }
-    AgentConsumer consumer = new AgentConsumer(backend, channel, spec, queue, expiredQueue, handler);
+    AgentConsumer consumer = new AgentConsumer(shared, onClosed, channel, spec, queue, expiredQueue, handler);
     try {
       channel.basicQos(spec.prefetch()); // per consumer: the expired queue does not eat the prefetch
       String tag = "reef-" + spec.agentName() + "-" + spec.instanceId();
       consumer.consumerTags.add(channel.basicConsume(queue, false, tag, consumer.new Receiver()));
       consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired", consumer.new Receiver()));
     } catch (IOException | RuntimeException e) {
-      closeQuietly(channel);
+      Quietly.close(channel, "a consumer channel");
       throw e;
     }
     return consumer;
@@ -112,21 +129,24 @@ final class AgentConsumer implements ConsumerHandle {
     }
 
     @Override
-    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-      acks.delivered(envelope.getDeliveryTag());
+    public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+        byte[] body) {
+      long tag = envelope.getDeliveryTag();
+      acks.delivered(tag);
       try {
-        SporeCodec.Decoded decoded = backend.codec().decode(properties, body);
+        SporeCodec.Decoded decoded = shared.codec().decode(properties, body);
         if (decoded instanceof SporeCodec.Decoded.Valid valid) {
-          handler.onDelivery(new AmqpDelivery(AgentConsumer.this, envelope.getDeliveryTag(), envelope.isRedeliver(),
-              valid.spore(), valid.attempt(), valid.replyAddress(), valid.userId()));
+          handler.onDelivery(new AmqpDelivery(AgentConsumer.this, tag, envelope.isRedeliver(), valid.spore(),
+              valid.attempt(), valid.replyAddress(), valid.userId()));
         } else {
-          undecodable(envelope.getDeliveryTag(), properties, body, ((SporeCodec.Decoded.Malformed) decoded).reason());
+          undecodable(tag, properties, body, ((SporeCodec.Decoded.Malformed) decoded).reason());
         }
       } catch (RuntimeException e) {
-        // Never let an exception reach the client: it would close the channel and stall the queue.
-        LOG.error("agent '{}' on '{}': delivery {} failed before reaching the handler; requeued", spec.agentName(),
-            spec.channel(), envelope.getDeliveryTag(), e);
-        requeue(envelope.getDeliveryTag());
+        // A bug, not bad input: say so loudly. Never let it reach the client, which would close the
+        // channel and stall the queue; the message goes back after a pause rather than round and round.
+        BUGS.error("agent '{}' on '{}': delivery {} failed before reaching the handler (a bug in Reef); it goes"
+            + " back to the queue in {} ms", spec.agentName(), spec.channel(), tag, REQUEUE_PAUSE.toMillis(), e);
+        requeueLater(tag);
       }
     }
 
@@ -148,7 +168,7 @@ final class AgentConsumer implements ConsumerHandle {
   private void undecodable(long tag, AMQP.BasicProperties properties, byte[] body, String reason) {
     CompletableFuture<Void> moved;
     try {
-      moved = backend.deadLetterStore().writeUndecodable(spec.channel(), spec.agentName(), properties, body, reason);
+      moved = shared.deadLetters().writeUndecodable(spec.channel(), spec.agentName(), properties, body, reason);
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
     }
@@ -161,7 +181,7 @@ final class AgentConsumer implements ConsumerHandle {
         } else {
           LOG.error("agent '{}' on '{}': could not dead-letter a message that is not a spore ({}): {}; "
               + "it goes back to the queue", spec.agentName(), spec.channel(), reason, error.toString());
-          backend.timer().schedule(() -> requeue(tag), REQUEUE_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+          requeueLater(tag);
         }
       } finally {
         endMove();
@@ -174,7 +194,7 @@ final class AgentConsumer implements ConsumerHandle {
         error);
     CompletableFuture<Void> moved;
     try {
-      moved = backend.retries().schedule(spec.channel(), spec.agentName(), delivery.spore(), delivery.replyAddress(),
+      moved = shared.retries().sendBack(spec.channel(), spec.agentName(), delivery.spore(), delivery.replyAddress(),
           delivery.attempt() + 1, delay);
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
@@ -185,7 +205,7 @@ final class AgentConsumer implements ConsumerHandle {
   void deadLetter(AmqpDelivery delivery, DeadLetterReason reason) {
     CompletableFuture<Void> moved;
     try {
-      moved = backend.deadLetterStore().write(spec.channel(), delivery.spore(), delivery.replyAddress(), reason);
+      moved = shared.deadLetters().write(spec.channel(), delivery.spore(), delivery.replyAddress(), reason);
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
     }
@@ -246,7 +266,7 @@ final class AgentConsumer implements ConsumerHandle {
     }
     if (acks.acked(deliveryTag) && flushScheduled.compareAndSet(false, true)) {
       try {
-        backend.timer().schedule(this::flushAcks, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
+        shared.timer().schedule(this::flushAcks, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
       } catch (RejectedExecutionException e) {
         flushAcks(); // the backend is closing
       }
@@ -267,6 +287,14 @@ final class AgentConsumer implements ConsumerHandle {
     } catch (IOException | AlreadyClosedException e) {
       // The channel is gone, so the broker has requeued the message: it is delivered again.
       LOG.debug("could not ack delivery {} of agent '{}': {}", deliveryTag, spec.agentName(), e.toString());
+    }
+  }
+
+  private void requeueLater(long deliveryTag) {
+    try {
+      shared.timer().schedule(() -> requeue(deliveryTag), REQUEUE_PAUSE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      requeue(deliveryTag); // the backend is closing
     }
   }
 
@@ -304,18 +332,8 @@ final class AgentConsumer implements ConsumerHandle {
     awaitMoves();
     acks.flush(true); // settled spores must not go back to the queue with the channel
     if (closed.compareAndSet(false, true)) {
-      closeQuietly(channel); // the broker requeues what this instance had not settled
-      backend.consumerClosed(this);
-    }
-  }
-
-  private static void closeQuietly(Channel channel) {
-    try {
-      if (channel.isOpen()) {
-        channel.close();
-      }
-    } catch (IOException | TimeoutException | RuntimeException e) {
-      LOG.debug("closing a consumer channel: {}", e.toString());
+      Quietly.close(channel, "a consumer channel"); // the broker requeues what this instance had not settled
+      onClosed.accept(this);
     }
   }
 

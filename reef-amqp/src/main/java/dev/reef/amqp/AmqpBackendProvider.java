@@ -1,5 +1,6 @@
 package dev.reef.amqp;
 
+import dev.reef.spi.BackendContext;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spi.ReefBackendProvider;
 import java.net.URI;
@@ -8,7 +9,8 @@ import java.util.Objects;
 
 /**
  * Makes {@code amqp://} and {@code amqps://} URIs select the RabbitMQ backend, so that {@code
- * Reef.builder().uri("amqp://host")} needs nothing else on the class path than this module.
+ * Reef.builder().uri("amqp://host")} needs nothing else on the class path than this module. The
+ * URI's query takes the settings of {@link AmqpOption}.
  */
 public final class AmqpBackendProvider implements ReefBackendProvider {
 
@@ -23,7 +25,8 @@ public final class AmqpBackendProvider implements ReefBackendProvider {
   }
 
   @Override
-  public ReefBackend create(URI uri, String namespace) {
-    return AmqpBackend.builder().uri(uri).namespace(namespace).build();
+  public ReefBackend create(URI uri, BackendContext context) {
+    Objects.requireNonNull(context, "context");
+    return AmqpBackend.connect(AmqpOptions.of(uri, context.namespace()), context.json());
   }
 }

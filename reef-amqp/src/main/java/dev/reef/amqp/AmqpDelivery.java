@@ -5,6 +5,7 @@ import dev.reef.spi.Delivery;
 import dev.reef.spore.Spore;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One message of an agent queue, decoded, until it is settled once through its consumer. */
@@ -56,8 +57,8 @@ final class AmqpDelivery implements Delivery {
 
   /** The message's {@code user_id}, which the broker checked against its publisher's login. */
   @Override
-  public String verifiedUserId() {
-    return userId;
+  public Optional<String> verifiedUserId() {
+    return Optional.ofNullable(userId);
   }
 
   long deliveryTag() {

@@ -12,7 +12,7 @@ final class BrokerNames {
   /** AMQP's limit on exchange and queue names, in UTF-8 bytes. */
   static final int MAX_NAME_BYTES = 255;
   /** Channel names whose exchange would collide with the namespace's own objects. */
-  static final Set<String> RESERVED_CHANNELS = Set.of("dead", "retry", "reply", "presence");
+  static final Set<String> RESERVED_CHANNELS = Set.of("dead", "retry", "reply", "presence", "history");
 
   private final String namespace;
 

@@ -6,11 +6,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownListener;
+import dev.reef.Observation;
 import dev.reef.SporeObserver;
-import dev.reef.spi.Observation;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -18,7 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
@@ -33,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * because its mandatory publish is unroutable (SPEC §3.6). A queue bound with {@code #} would route
  * every directed publish, so, while anyone watched, a spore to an agent nobody ever subscribed would
  * be "delivered" to the watcher and lost. So the queue is bound with {@code broadcast.#} and with
- * {@code agent.AGENT.#} only for agents known to have a queue on the channel: those presence has
- * heard of (running now, or seen since this connection started), checked again every {@link
+ * {@code agent.AGENT.#} only for agents known to have a queue on the channel: those the directory
+ * has seen there (running now, or seen since this Reef started), asked again every {@link
  * #REBIND_INTERVAL}. Bindings are never removed while the observation lasts: an agent that stopped
  * still has its queue, and spores sent to it still wait there.
  *
@@ -50,8 +48,9 @@ import org.slf4j.LoggerFactory;
  * prefix so that it can never be taken for an agent's queue; it is exclusive to this connection and
  * disappears with it.
  */
-final class ChannelObserver implements Observation {
+final class ChannelObserver implements Observation, Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ChannelObserver.class);
+  private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, 10);
   /** The most spores waiting for a slow observer; older ones are dropped first. */
   static final int MAX_BACKLOG = 10_000;
   /** How often the agents known on the channel are checked for new ones to bind. */
@@ -64,7 +63,7 @@ final class ChannelObserver implements Observation {
   private final String queue;
   private final SporeCodec codec;
   private final SporeObserver observer;
-  private final Supplier<List<AgentPresence>> presence;
+  private final Supplier<Set<String>> knownAgents;
   private final Connection connection;
   private final Channel consuming;
   private final Channel binding; // used by the watcher thread only (and by close)
@@ -76,7 +75,7 @@ final class ChannelObserver implements Observation {
   private boolean lagging; // used by the watcher thread only
 
   private ChannelObserver(Connection connection, Channel consuming, Channel binding, String queue, String exchange,
-      String channelName, SporeCodec codec, SporeObserver observer, Supplier<List<AgentPresence>> presence) {
+      String channelName, SporeCodec codec, SporeObserver observer, Supplier<Set<String>> knownAgents) {
     this.connection = connection;
     this.consuming = consuming;
     this.binding = binding;
@@ -85,7 +84,7 @@ final class ChannelObserver implements Observation {
     this.channelName = channelName;
     this.codec = codec;
     this.observer = observer;
-    this.presence = presence;
+    this.knownAgents = knownAgents;
     this.watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "reef-amqp-observer-" + channelName);
       thread.setDaemon(true);
@@ -101,22 +100,22 @@ final class ChannelObserver implements Observation {
 
   /**
    * Declares the observer's queue on {@code connection}, binds it for broadcasts and for the agents
-   * {@code presence} knows on {@code channelName}, and starts consuming.
+   * {@code knownAgents} names on {@code channelName}, and starts consuming.
    *
    * @param exchange the channel's exchange, declared already
-   * @param presence every agent instance presence knows of, this process's included
+   * @param knownAgents the agent names known to have a queue on the channel, asked again and again
    */
   static ChannelObserver start(Connection connection, BrokerNames names, String exchange, String channelName,
-      SporeCodec codec, SporeObserver observer, Supplier<List<AgentPresence>> presence) throws IOException {
+      SporeCodec codec, SporeObserver observer, Supplier<Set<String>> knownAgents) throws IOException {
     Channel binding = connection.createChannel();
     Channel consuming = binding == null ? null : connection.createChannel();
     if (consuming == null) {
-      closeQuietly(binding);
+      Quietly.close(binding, "an observer channel");
       throw new IOException("the broker has no channel left for this connection");
     }
     String queue = names.replyQueue("observer-" + UUID.randomUUID());
     ChannelObserver observation = new ChannelObserver(connection, consuming, binding, queue, exchange, channelName,
-        codec, observer, presence);
+        codec, observer, knownAgents);
     try {
       binding.queueDeclare(queue, false, true, true, Map.of("x-max-length", MAX_BACKLOG, "x-overflow", "drop-head"));
       binding.queueBind(queue, exchange, "broadcast.#");
@@ -154,9 +153,8 @@ final class ChannelObserver implements Observation {
   }
 
   private void bindNewAgents() throws IOException {
-    for (AgentPresence instance : presence.get()) {
-      String agent = instance.agent();
-      if (instance.channel().equals(channelName) && !boundAgents.contains(agent) && !closed.get()) {
+    for (String agent : knownAgents.get()) {
+      if (!boundAgents.contains(agent) && !closed.get()) {
         binding.queueBind(queue, exchange, "agent." + agent + ".#");
         boundAgents.add(agent);
         LOG.debug("observer of '{}' now sees the spores sent to agent '{}'", channelName, agent);
@@ -203,7 +201,10 @@ final class ChannelObserver implements Observation {
     try {
       decoded = codec.decode(properties, body);
     } catch (RuntimeException e) {
-      decoded = new SporeCodec.Decoded.Malformed(e.toString());
+      long skipped = undecodable.incrementAndGet();
+      FAILURES.error("observer of '{}' could not read a copy (a bug in Reef); skipped ({} so far)", channelName, skipped,
+          e);
+      return;
     }
     if (decoded instanceof SporeCodec.Decoded.Valid valid) {
       try {
@@ -231,6 +232,11 @@ final class ChannelObserver implements Observation {
   }
 
   @Override
+  public boolean isClosed() {
+    return closed.get();
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
@@ -245,18 +251,8 @@ final class ChannelObserver implements Observation {
       LOG.debug("observer of '{}' could not delete its queue {} (it goes with the connection): {}", channelName,
           queue, e.toString());
     }
-    closeQuietly(consuming);
-    closeQuietly(binding);
-  }
-
-  private static void closeQuietly(Channel channel) {
-    if (channel != null && channel.isOpen()) {
-      try {
-        channel.close();
-      } catch (IOException | TimeoutException | RuntimeException e) {
-        LOG.debug("closing an observer channel: {}", e.toString());
-      }
-    }
+    Quietly.close(consuming, "an observer channel");
+    Quietly.close(binding, "an observer channel");
   }
 
   @Override

@@ -2,207 +2,194 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.BlockedListener;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
-import com.rabbitmq.client.ReturnListener;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.QueueFullException;
 import dev.reef.ReefException;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.NavigableMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Publishes with publisher confirms on one channel: a publish's future completes when the broker
  * acks it, and fails when the broker nacks it ({@link QueueFullException}: a queue refused it),
- * returns it as unroutable (the message's own failure), or does not confirm it in time.
+ * returns it as unroutable (the message's own failure), or does not confirm it within the confirm
+ * timeout.
  *
- * <p>Unconfirmed messages are kept until confirmed. When the connection is lost they are parked and
- * published again once the client has recovered connection and topology, so the broker has them at
- * least once; receivers suppress the duplicates (SPEC §3.10, §3.11).
+ * <p><b>Bounds.</b> At most {@code maxUnconfirmed} publishes are outstanding (waiting for a confirm,
+ * or for a connection) at once. A publish waits for room, and for its turn on the channel, only until
+ * its deadline (the backend's {@code send_wait_ms}), then its future fails: the caller is never held
+ * longer. It makes no request to the broker: a channel that must be opened again is opened in the
+ * background. While the broker blocks this connection (a resource alarm), and while the connection
+ * recovers, publishes are parked rather than written; they go out once it is back, or fail at their
+ * confirm timeout. (A write already under way when the broker stops reading waits for TCP buffers.)
  *
- * <p>At most {@code maxOutstanding} publishes wait for a confirm (or for a connection) at once: a
- * further publish waits for room up to the confirm timeout and then fails, so a publisher faster than
- * the broker, or one sending through an outage, is slowed down rather than run out of memory.
+ * <p><b>Recovery.</b> When the connection is lost, unconfirmed publishes are parked and published
+ * again, first and in order, once the client has recovered connection and topology; receivers
+ * suppress the duplicates (SPEC §3.10, §3.11).
  *
- * <p>Broker callbacks (acks, nacks, returns) run on the connection's I/O thread, so futures are
- * completed on {@code completions}: callers' continuations never run on, or block, that thread.
+ * <p><b>Threads.</b> All state is the {@link PublishLedger}'s, under its one lock; broker callbacks
+ * (acks, nacks, returns, blocked) take it briefly on the connection's I/O thread, and nothing holds it
+ * across a write. {@code wire} only keeps each pair (publish sequence number, {@code basicPublish})
+ * together and guards no state. Futures complete on {@code completions}, so callers' continuations
+ * never run on, or block, the I/O thread.
  */
 final class ConfirmingPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfirmingPublisher.class);
+
+  /**
+   * @param confirmTimeout how long a publish waits for its confirm
+   * @param maxUnconfirmed the most outstanding publishes
+   */
+  record Limits(Duration confirmTimeout, int maxUnconfirmed) {}
 
   private final Connection connection;
   private final Executor completions;
   private final Duration confirmTimeout;
   private final Runnable onChannelError;
-  private final int maxOutstanding;
-  private final Semaphore room;
-  private final Object lock = new Object();
-  /** By publish sequence number of the current channel. */
-  private final NavigableMap<Long, Pending> unconfirmed = new ConcurrentSkipListMap<>();
-  private final List<Pending> parked = new ArrayList<>(); // guarded by lock
-  private Channel channel; // guarded by lock
-  private long lastSequence; // guarded by lock
-  private volatile boolean recovering; // written by connection listeners without the lock
-  private boolean closed; // guarded by lock
-
-  private static final class Pending {
-    final OutgoingMessage message;
-    final CompletableFuture<Void> future = new CompletableFuture<>();
-    final long deadlineNanos;
-    final AtomicBoolean holdsRoom = new AtomicBoolean(true);
-    volatile RuntimeException returned;
-
-    Pending(OutgoingMessage message, long deadlineNanos) {
-      this.message = message;
-      this.deadlineNanos = deadlineNanos;
-    }
-  }
+  private final PublishLedger ledger;
+  private final ReentrantLock wire = new ReentrantLock();
+  private final RateLimitedLog strayReturns = new RateLimitedLog(LOG, 10);
 
   /**
-   * @param onChannelError called when the broker closes the publishing channel with a channel-level
-   *     error (e.g. an exchange was deleted under it), so that cached topology is declared again
+   * Opens the publishing channel on {@code connection}.
+   *
+   * @param onChannelError called when the broker closes the channel with a channel-level error (e.g.
+   *     an exchange was deleted under it), so that cached topology is declared again
+   * @throws IOException when the channel cannot be opened
    */
-  ConfirmingPublisher(Connection connection, Executor completions, Duration confirmTimeout, int maxOutstanding,
-      Runnable onChannelError) {
+  ConfirmingPublisher(Connection connection, Executor completions, Limits limits, Runnable onChannelError)
+      throws IOException {
     this.connection = connection;
     this.completions = completions;
-    this.confirmTimeout = confirmTimeout;
+    this.confirmTimeout = limits.confirmTimeout();
     this.onChannelError = onChannelError;
-    this.maxOutstanding = maxOutstanding;
-    this.room = new Semaphore(maxOutstanding);
-    if (connection instanceof Recoverable recoverable) {
-      recoverable.addRecoveryListener(new RecoveryListener() {
-        @Override
-        public void handleRecoveryStarted(Recoverable recovered) {
-          recovering = true;
-        }
-
-        @Override
-        public void handleRecovery(Recoverable recovered) {
-          resendAfterRecovery();
-        }
-      });
-    }
-    connection.addShutdownListener(cause -> {
-      if (!cause.isInitiatedByApplication()) {
-        recovering = true; // the client recovers the connection; park what is sent meanwhile
-      }
-    });
+    this.ledger = new PublishLedger(limits.maxUnconfirmed());
+    ledger.reopened(openChannel());
+    listen();
   }
 
   /**
-   * Publishes {@code message}, first waiting (up to the confirm timeout) for room among the
-   * outstanding publishes; see the class comment for how the future ends.
+   * Publishes {@code message}, waiting for room and for the channel until {@code deadlineNanos}
+   * ({@link System#nanoTime()}) at the latest; see the class comment for how the future ends.
    */
-  CompletableFuture<Void> publish(OutgoingMessage message) {
-    boolean admitted;
+  CompletableFuture<Void> publish(OutgoingMessage message, long deadlineNanos) {
+    PendingPublish pending = new PendingPublish(message,
+        System.nanoTime() + confirmTimeout.toNanos());
+    RuntimeException refused = ledger.admit(pending, deadlineNanos);
+    if (refused != null) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    boolean turn;
     try {
-      admitted = room.tryAcquire(confirmTimeout.toNanos(), TimeUnit.NANOSECONDS);
+      turn = wire.tryLock(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      admitted = false;
+      turn = false;
     }
-    return admitted ? admitted(message) : noRoom(message);
-  }
-
-  /**
-   * Publishes {@code message} only if there is room now, never waiting: for the timer thread's own
-   * messages (presence), which must not stall the expiry of overdue publishes that frees room.
-   */
-  CompletableFuture<Void> publishIfRoom(OutgoingMessage message) {
-    return room.tryAcquire() ? admitted(message) : noRoom(message);
-  }
-
-  private CompletableFuture<Void> noRoom(OutgoingMessage message) {
-    return CompletableFuture.failedFuture(new ReefException("could not send " + message.description() + ": "
-        + maxOutstanding + " earlier publishes are still waiting for the broker's confirm (or for a connection)"));
-  }
-
-  private CompletableFuture<Void> admitted(OutgoingMessage message) {
-    Pending pending = new Pending(message, System.nanoTime() + confirmTimeout.toNanos());
-    pending.future.whenComplete((ok, error) -> {
-      if (pending.holdsRoom.compareAndSet(true, false)) {
-        room.release();
-      }
-    });
-    synchronized (lock) {
-      if (closed) {
-        pending.future.completeExceptionally(
-            new ReefException("the AMQP backend is closed; could not send " + message.description()));
-        return pending.future;
-      }
+    if (!turn) {
+      fail(pending, new ReefException("could not send " + message.description() + ": the publishing channel was"
+          + " busy past the send's deadline"));
+      return pending.future;
+    }
+    try {
       send(pending);
+    } finally {
+      wire.unlock();
     }
     return pending.future;
   }
 
-  /** How many publishes wait for a confirm (or for a connection to be re-sent on). */
+  /** How many publishes are outstanding: waiting for a confirm, for a connection, or for their turn. */
   int outstanding() {
-    synchronized (lock) {
-      return unconfirmed.size() + parked.size();
+    return ledger.outstanding();
+  }
+
+  /** Writes {@code pending}, or leaves it parked. The caller holds {@code wire}. */
+  private void send(PendingPublish pending) {
+    PublishLedger.Placement placement = ledger.place(pending);
+    switch (placement.place()) {
+      case WRITE -> write(placement.channel(), placement.sequence(), pending);
+      case PARKED -> reopenIfWanted();
+      case PARKED_BEHIND_RESENDS -> drainParked();
+      case NONE -> fail(pending, new ReefException("the AMQP backend closed before it could send "
+          + pending.message.description()));
+      default -> throw new IllegalStateException("unknown placement " + placement.place());
     }
   }
 
-  private void send(Pending pending) {
-    if (recovering && connection.isOpen() && channel != null && channel.isOpen() && parked.isEmpty()) {
-      recovering = false; // recovered, and nothing left to re-send
-    }
-    if (recovering || !connection.isOpen()) {
-      parked.add(pending);
-      return;
-    }
-    Channel open;
-    try {
-      open = openChannel();
-    } catch (IOException | RuntimeException e) {
-      fail(pending, new ReefException("could not open a channel to publish " + pending.message.description()
-          + ": " + e.getMessage(), e));
-      return;
-    }
-    long sequence = open.getNextPublishSeqNo();
-    if (sequence <= lastSequence) {
-      // The client recovered the channel (sequence numbers restart): whatever waited for a confirm on
-      // the old channel never will get one; send it again first.
-      parkUnconfirmed();
-      resendParked(open);
-      sequence = open.getNextPublishSeqNo();
-    }
-    lastSequence = sequence;
-    unconfirmed.put(sequence, pending);
+  private void write(Channel channel, long sequence, PendingPublish pending) {
     OutgoingMessage message = pending.message;
     try {
-      open.basicPublish(message.exchange(), message.routingKey(), message.mandatory(), message.properties(),
-          message.body());
+      channel.basicPublish(message.exchange(), message.routingKey(), message.mandatory(),
+          message.propertiesFor(sequence), message.body());
     } catch (IOException | AlreadyClosedException e) {
-      unconfirmed.remove(sequence);
-      if (!connection.isOpen()) {
-        parked.add(pending); // connection lost: re-sent after recovery
-      } else {
+      if (ledger.writeFailed(pending, sequence, connection.isOpen())) {
         fail(pending, new ReefException("could not publish " + message.description() + ": " + e.getMessage(), e));
       }
     }
   }
 
-  private Channel openChannel() throws IOException {
-    if (channel != null && channel.isOpen()) {
-      return channel;
+  /** Sends what is parked, in order, while the connection can take it. The caller holds {@code wire}. */
+  private void drainParked() {
+    PendingPublish next;
+    while ((next = ledger.nextParked()) != null) {
+      send(next);
     }
+    reopenIfWanted();
+  }
+
+  /** Opens a channel in the background when publishes are parked for want of one. */
+  private void reopenIfWanted() {
+    if (ledger.claimReopen()) {
+      run(() -> withTurn("open a publishing channel", () -> {
+        Channel fresh = null;
+        try {
+          fresh = openChannel();
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("could not open a publishing channel: {}; parked publishes wait for the next try or their"
+              + " confirm timeout", Topology.brokerReason(e));
+        }
+        ledger.reopened(fresh);
+        if (fresh != null) {
+          drainParked();
+        }
+      }));
+    }
+  }
+
+  /** Runs {@code work} holding {@code wire}, waiting for it at most the confirm timeout. */
+  private void withTurn(String what, Runnable work) {
+    try {
+      if (!wire.tryLock(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        LOG.warn("could not {}: the publishing channel stayed busy; parked publishes fail at their confirm timeout",
+            what);
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      work.run();
+    } finally {
+      wire.unlock();
+    }
+  }
+
+  private Channel openChannel() throws IOException {
     Channel fresh = connection.createChannel();
     if (fresh == null) {
       throw new IOException("the broker has no channel left for this connection");
@@ -211,199 +198,135 @@ final class ConfirmingPublisher implements AutoCloseable {
     fresh.addConfirmListener(new ConfirmListener() {
       @Override
       public void handleAck(long sequence, boolean multiple) {
-        confirmed(sequence, multiple, null);
+        confirmed(sequence, multiple, false);
       }
 
       @Override
       public void handleNack(long sequence, boolean multiple) {
-        confirmed(sequence, multiple, Boolean.TRUE);
+        confirmed(sequence, multiple, true);
       }
     });
-    fresh.addReturnListener(returnListener());
+    // The broker sends basic.return before the ack of the same publish: the ledger marks it, the ack fails it.
+    fresh.addReturnListener((replyCode, replyText, exchange, routingKey, properties, body) -> {
+      if (!ledger.returned(OutgoingMessage.sequenceOf(properties))) {
+        strayReturns.warn("the broker returned a message no publish waits for: {} {} to '{}' with key '{}'",
+            replyCode, replyText, exchange, routingKey);
+      }
+    });
     fresh.addShutdownListener(cause -> channelClosed(fresh, cause));
-    channel = fresh;
-    lastSequence = 0;
     return fresh;
   }
 
-  private ReturnListener returnListener() {
-    // The broker sends basic.return before the ack of the same publish: mark it, the ack fails it.
-    return (replyCode, replyText, exchange, routingKey, properties, body) -> {
-      String messageId = properties.getMessageId();
-      for (Pending pending : unconfirmed.values()) {
-        OutgoingMessage message = pending.message;
-        if (pending.returned == null && message.mandatory() && message.exchange().equals(exchange)
-            && message.routingKey().equals(routingKey)
-            && java.util.Objects.equals(messageId, message.properties().getMessageId())) {
-          pending.returned = message.ifReturned().get();
-          return;
-        }
-      }
-      LOG.warn("the broker returned a message no publish waits for: {} {} to '{}' with key '{}'", replyCode,
-          replyText, exchange, routingKey);
-    };
+  private void confirmed(long sequence, boolean multiple, boolean nacked) {
+    List<PublishLedger.Outcome> outcomes = ledger.confirmed(sequence, multiple, nacked);
+    if (!outcomes.isEmpty()) {
+      // One hand-off per confirm, however many publishes it confirms (the broker acks in batches).
+      run(() -> outcomes.forEach(outcome -> complete(outcome.pending(), outcome.error())));
+    }
   }
 
-  private void confirmed(long sequence, boolean multiple, Boolean nacked) {
-    List<Pending> done = new ArrayList<>();
-    if (multiple) {
-      Map<Long, Pending> head = unconfirmed.headMap(sequence, true);
-      done.addAll(head.values());
-      head.clear();
-    } else {
-      Pending pending = unconfirmed.remove(sequence);
-      if (pending != null) {
-        done.add(pending);
-      }
-    }
-    if (done.isEmpty()) {
-      return;
-    }
-    // One hand-off per confirm, however many publishes it confirms (the broker acks in batches).
-    run(() -> {
-      for (Pending pending : done) {
-        if (nacked != null) {
-          pending.future.completeExceptionally(new QueueFullException("the broker refused "
-              + pending.message.description()
-              + " (nack): a queue it routes to is full, or the broker could not store it"));
-        } else if (pending.returned != null) {
-          pending.future.completeExceptionally(pending.returned);
-        } else {
-          pending.future.complete(null);
-        }
-      }
-    });
-  }
-
-  private void channelClosed(Channel closedChannel, ShutdownSignalException cause) {
+  private void channelClosed(Channel closed, ShutdownSignalException cause) {
     if (cause.isHardError() || cause.isInitiatedByApplication()) {
       return; // connection lost (recovery re-sends) or our own close
     }
     // A channel-level error: the broker will never confirm what is outstanding on this channel.
-    List<Pending> lost;
-    synchronized (lock) {
-      if (channel != closedChannel) {
-        return;
-      }
-      channel = null;
-      lost = new ArrayList<>(unconfirmed.values());
-      unconfirmed.clear();
-    }
+    List<PendingPublish> lost = ledger.channelLost(closed);
     String reason = cause.getReason() instanceof AMQP.Channel.Close close ? close.getReplyText() : cause.getMessage();
     LOG.warn("the broker closed the publishing channel ({}); {} unconfirmed publish(es) fail", reason, lost.size());
-    for (Pending pending : lost) {
-      fail(pending, new ReefException("the broker closed the channel before confirming "
-          + pending.message.description() + ": " + reason));
-    }
+    run(() -> lost.forEach(pending -> complete(pending, new ReefException("the broker closed the channel before"
+        + " confirming " + pending.message.description() + ": " + reason))));
     onChannelError.run();
   }
 
-  private void resendAfterRecovery() {
-    synchronized (lock) {
-      recovering = false;
-      if (closed) {
-        return;
+  private void listen() {
+    connection.addShutdownListener(cause -> {
+      if (!cause.isInitiatedByApplication()) {
+        ledger.connected(false); // the client recovers the connection; park what is sent meanwhile
       }
-      parkUnconfirmed();
-      if (parked.isEmpty()) {
-        return;
-      }
-      try {
-        resendParked(openChannel());
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("could not re-send {} unconfirmed publish(es) after recovery: {}", parked.size(), e.toString());
-      }
-    }
-  }
+    });
+    if (connection instanceof Recoverable recoverable) {
+      recoverable.addRecoveryListener(new RecoveryListener() {
+        @Override
+        public void handleRecoveryStarted(Recoverable recovering) {
+          ledger.connected(false);
+        }
 
-  private void parkUnconfirmed() {
-    List<Pending> old = new ArrayList<>(unconfirmed.values());
-    unconfirmed.clear();
-    parked.addAll(0, old);
-  }
+        @Override
+        public void handleRecovery(Recoverable recovered) {
+          withTurn("re-send publishes after recovery", () -> {
+            int again = ledger.recovered();
+            if (again > 0) {
+              LOG.info("re-sending {} publish(es) the broker had not confirmed before the connection was recovered",
+                  again);
+            }
+            drainParked();
+          });
+        }
+      });
+    }
+    connection.addBlockedListener(new BlockedListener() {
+      @Override
+      public void handleBlocked(String reason) {
+        ledger.blocked(true);
+      }
 
-  private void resendParked(Channel open) {
-    List<Pending> again = new ArrayList<>(parked);
-    parked.clear();
-    if (!again.isEmpty()) {
-      LOG.info("re-sending {} publish(es) the broker had not confirmed before the connection was recovered",
-          again.size());
-    }
-    lastSequence = open.getNextPublishSeqNo() - 1;
-    for (Pending pending : again) {
-      pending.returned = null;
-      send(pending);
-    }
+      @Override
+      public void handleUnblocked() {
+        ledger.blocked(false);
+        run(() -> withTurn("send publishes held while the broker blocked", ConfirmingPublisher.this::drainParked));
+      }
+    });
   }
 
   /** Fails the publishes whose confirm is overdue. Called periodically. */
   void expireOverdue() {
-    long now = System.nanoTime();
-    List<Pending> overdue = new ArrayList<>();
-    synchronized (lock) {
-      unconfirmed.values().removeIf(pending -> overdue(pending, now, overdue));
-      parked.removeIf(pending -> overdue(pending, now, overdue));
+    PublishLedger.Overdue overdue = ledger.takeOverdue(System.nanoTime());
+    if (overdue.unanswered().isEmpty() && overdue.unsent().isEmpty()) {
+      return;
     }
-    for (Pending pending : overdue) {
-      fail(pending, new ReefException("the broker did not confirm " + pending.message.description() + " within "
-          + confirmTimeout.toMillis() + " ms; it may or may not have been delivered"));
-    }
+    long millis = confirmTimeout.toMillis();
+    run(() -> {
+      overdue.unanswered().forEach(pending -> complete(pending, new ReefException("the broker did not confirm "
+          + pending.message.description() + " within " + millis + " ms; it may or may not have been delivered")));
+      overdue.unsent().forEach(pending -> complete(pending, new ReefException("could not send "
+          + pending.message.description() + " within " + millis + " ms: the connection to the broker was lost, or"
+          + " the broker blocks publishing (a resource alarm)")));
+    });
   }
 
-  private static boolean overdue(Pending pending, long now, List<Pending> overdue) {
-    if (now - pending.deadlineNanos > 0) {
-      overdue.add(pending);
-      return true;
-    }
-    return false;
-  }
-
-  /** Waits up to {@code timeout} for outstanding confirms, then fails what is left. Idempotent. */
+  /** Waits up to two seconds for outstanding confirms, then fails what is left. Idempotent. */
   @Override
   public void close() {
     close(Duration.ofSeconds(2));
   }
 
+  /** Waits up to {@code timeout} for outstanding confirms (without polling), then fails what is left. Idempotent. */
   void close(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (outstanding() > 0 && System.nanoTime() < deadline && connection.isOpen()) {
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
-    }
-    List<Pending> left;
-    synchronized (lock) {
-      closed = true;
-      left = new ArrayList<>(unconfirmed.values());
-      left.addAll(parked);
-      unconfirmed.clear();
-      parked.clear();
-      if (channel != null && channel.isOpen()) {
-        try {
-          channel.close();
-        } catch (IOException | RuntimeException | java.util.concurrent.TimeoutException e) {
-          LOG.debug("closing the publishing channel: {}", e.toString());
-        }
-      }
-    }
-    for (Pending pending : left) {
-      fail(pending, new ReefException("the AMQP backend closed before the broker confirmed "
-          + pending.message.description()));
+    PublishLedger.Closing closing = ledger.close(System.nanoTime() + timeout.toNanos(), connection::isOpen);
+    Quietly.close(closing.channel(), "the publishing channel");
+    closing.left().forEach(pending -> complete(pending, new ReefException("the AMQP backend closed before the broker"
+        + " confirmed " + pending.message.description())));
+  }
+
+  private void fail(PendingPublish pending, RuntimeException error) {
+    if (ledger.settleNow(pending)) {
+      run(() -> complete(pending, error));
     }
   }
 
-  private void fail(Pending pending, RuntimeException error) {
-    run(() -> pending.future.completeExceptionally(error));
+  private static void complete(PendingPublish pending, RuntimeException error) {
+    if (error == null) {
+      pending.future.complete(null);
+    } else {
+      pending.future.completeExceptionally(error);
+    }
   }
 
-  private void run(Runnable completion) {
+  private void run(Runnable task) {
     try {
-      completions.execute(completion);
+      completions.execute(task);
     } catch (RejectedExecutionException e) {
-      completion.run(); // shutting down: complete here rather than never
+      task.run(); // shutting down: do it here rather than never
     }
   }
 }

@@ -1,6 +1,8 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -9,7 +11,7 @@ import java.util.function.Supplier;
  *
  * @param exchange where it goes ({@code ""} for the default exchange)
  * @param routingKey how the exchange routes it
- * @param properties its properties; {@code message_id} identifies a returned message
+ * @param properties its properties
  * @param body its body
  * @param ifReturned for a mandatory publish, the failure when the broker returns it as unroutable;
  *     null publishes without the mandatory flag
@@ -23,6 +25,13 @@ record OutgoingMessage(
     Supplier<? extends RuntimeException> ifReturned,
     String description) {
 
+  /**
+   * The header of a mandatory publish that carries its publish sequence number (the delivery tag of
+   * its confirm): a message the broker returns says which publish it was, as basic.return itself
+   * does not. Receivers ignore it.
+   */
+  static final String SEQUENCE_HEADER = "reef_publish_seq";
+
   OutgoingMessage {
     Objects.requireNonNull(exchange, "exchange");
     Objects.requireNonNull(routingKey, "routingKey");
@@ -33,5 +42,22 @@ record OutgoingMessage(
 
   boolean mandatory() {
     return ifReturned != null;
+  }
+
+  /** The properties to publish with as publish {@code sequence} of its channel. */
+  AMQP.BasicProperties propertiesFor(long sequence) {
+    if (!mandatory()) {
+      return properties;
+    }
+    Map<String, Object> headers = properties.getHeaders() == null ? new HashMap<>()
+        : new HashMap<>(properties.getHeaders());
+    headers.put(SEQUENCE_HEADER, sequence);
+    return properties.builder().headers(headers).build();
+  }
+
+  /** The publish sequence number a returned message carries, or -1. */
+  static long sequenceOf(AMQP.BasicProperties returned) {
+    Map<String, Object> headers = returned == null ? null : returned.getHeaders();
+    return headers != null && headers.get(SEQUENCE_HEADER) instanceof Number number ? number.longValue() : -1;
   }
 }

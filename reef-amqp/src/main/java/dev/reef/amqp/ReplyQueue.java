@@ -8,9 +8,10 @@ import com.rabbitmq.client.Envelope;
 import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,34 +20,46 @@ import org.slf4j.LoggerFactory;
  * connection and deleted with it. Its name is chosen here, not by the server, so that the client
  * declares it again under the same name after a connection recovery and requests already sent
  * still get their replies.
+ *
+ * <p>Replies are auto-acked: a reply lost with the connection is a request that times out, which the
+ * caller sees. A message that is not a spore goes to the dead letters; one that fails for another
+ * reason (a bug in Reef) is dropped, counted and logged as an error, and its request times out.
  */
-final class ReplyQueue implements ReplyEndpoint {
+final class ReplyQueue implements ReplyEndpoint, Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(ReplyQueue.class);
+  private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, 10);
 
   private final String name;
   private final Channel channel;
+  private final SporeCodec codec;
+  private final DeadLetterWriter deadLetters;
+  private final ReplyHandler handler;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final AtomicLong dropped = new AtomicLong();
 
-  private ReplyQueue(String name, Channel channel) {
+  private ReplyQueue(String name, Channel channel, SporeCodec codec, DeadLetterWriter deadLetters,
+      ReplyHandler handler) {
     this.name = name;
     this.channel = channel;
+    this.codec = codec;
+    this.deadLetters = deadLetters;
+    this.handler = handler;
   }
 
-  static ReplyQueue open(Connection connection, BrokerNames names, AmqpBackend backend, ReplyHandler handler)
-      throws IOException {
+  static ReplyQueue open(Connection connection, BrokerNames names, SporeCodec codec, DeadLetterWriter deadLetters,
+      ReplyHandler handler) throws IOException {
     String name = names.replyQueue(UUID.randomUUID().toString());
     Channel channel = connection.createChannel();
     if (channel == null) {
       throw new IOException("the broker has no channel left for this connection");
     }
-    ReplyQueue queue = new ReplyQueue(name, channel);
+    ReplyQueue queue = new ReplyQueue(name, channel, codec, deadLetters, handler);
     try {
       channel.queueDeclare(name, false, true, true, null);
-      // Auto-ack: a reply lost with the connection is a request that times out, which the caller sees.
       channel.basicConsume(name, true, "reef-replies", new DefaultConsumer(channel) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-          queue.deliver(backend, handler, properties, body);
+          queue.deliver(properties, body);
         }
       });
     } catch (IOException | RuntimeException e) {
@@ -56,23 +69,26 @@ final class ReplyQueue implements ReplyEndpoint {
     return queue;
   }
 
-  private void deliver(AmqpBackend backend, ReplyHandler handler, AMQP.BasicProperties properties, byte[] body) {
+  private void deliver(AMQP.BasicProperties properties, byte[] body) {
     try {
-      SporeCodec.Decoded decoded = backend.codec().decode(properties, body);
+      SporeCodec.Decoded decoded = codec.decode(properties, body);
       if (decoded instanceof SporeCodec.Decoded.Valid valid) {
-        handler.onReply(valid.spore());
+        handler.onReply(valid.spore(), Optional.ofNullable(valid.userId()));
         return;
       }
       String reason = ((SporeCodec.Decoded.Malformed) decoded).reason();
       LOG.warn("reply queue {} received a message that is not a spore; dead-lettered: {}", name, reason);
-      backend.deadLetterStore().writeUndecodable("-", name, properties, body, reason).whenComplete((ok, error) -> {
+      deadLetters.writeUndecodable("-", name, properties, body, reason).whenComplete((ok, error) -> {
         if (error != null) {
-          LOG.error("could not dead-letter a message that is not a spore from reply queue {}; dropped: {}", name,
-              error.toString());
+          dropped.incrementAndGet();
+          FAILURES.error("could not dead-letter a message that is not a spore from reply queue {}; dropped ({} so far):"
+              + " {}", name, dropped.get(), error.toString());
         }
       });
     } catch (RuntimeException e) {
-      LOG.error("reply queue {}: a reply failed before reaching its caller; dropped", name, e);
+      dropped.incrementAndGet();
+      FAILURES.error("reply queue {}: a reply failed before reaching its caller (a bug in Reef); dropped ({} so far),"
+          + " its request times out", name, dropped.get(), e);
     }
   }
 
@@ -81,17 +97,27 @@ final class ReplyQueue implements ReplyEndpoint {
     return name;
   }
 
+  /** Replies dropped because they could not be handed on (for tests). */
+  long dropped() {
+    return dropped.get();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return closed.get();
+  }
+
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
       try {
         if (channel.isOpen()) {
           channel.queueDelete(name);
-          channel.close();
         }
-      } catch (IOException | TimeoutException | RuntimeException e) {
-        LOG.debug("closing reply queue {}: {}", name, e.toString());
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("deleting reply queue {}: {}", name, e.toString());
       }
+      Quietly.close(channel, "reply queue " + name);
     }
   }
 }

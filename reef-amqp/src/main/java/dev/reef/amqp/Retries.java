@@ -23,20 +23,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Delays are rounded up to two significant digits (1234 ms waits 1300 ms), so that any retry
  * policy needs few delay queues.
  */
-final class Retries {
+final class Retries implements RetrySender {
   private final Topology topology;
-  private final ConfirmingPublisher publisher;
+  private final MessageSender sender;
   private final SporeCodec codec;
   private final Set<String> delayQueues = ConcurrentHashMap.newKeySet();
 
-  Retries(Topology topology, ConfirmingPublisher publisher, SporeCodec codec) {
+  Retries(Topology topology, MessageSender sender, SporeCodec codec) {
     this.topology = topology;
-    this.publisher = publisher;
+    this.sender = sender;
     this.codec = codec;
   }
 
-  /** Sends {@code spore} back to {@code agent}'s queue on {@code channel} as {@code attempt}, after {@code delay}. */
-  CompletableFuture<Void> schedule(String channel, String agent, Spore spore, String replyAddress, int attempt,
+  @Override
+  public CompletableFuture<Void> sendBack(String channel, String agent, Spore spore, String replyAddress, int attempt,
       Duration delay) {
     String queue = topology.agentQueue(channel, agent);
     SporeCodec.Encoded encoded = codec.encode(spore, replyAddress, attempt, Instant.now());
@@ -44,21 +44,24 @@ final class Retries {
     String description = "retry " + attempt + " of spore " + spore.id() + " for agent '" + agent + "' on channel '"
         + channel + "'";
     if (delayMillis == 0) {
-      return publisher.publish(new OutgoingMessage("", queue, encoded.properties(), encoded.body(),
+      return sender.send(new OutgoingMessage("", queue, encoded.properties(), encoded.body(),
           () -> new ReefException("the queue " + queue + " of agent '" + agent + "' is gone; " + description
               + " could not be sent"), description));
     }
-    String exchange = topology.retryQueue(delayMillis);
-    delayQueues.add(topology.names().retryQueue(delayMillis));
+    delayQueues.add(topology.retryQueue(delayMillis));
     Map<String, Object> headers = new HashMap<>(encoded.properties().getHeaders());
     headers.put(Topology.RETRY_DELAY_HEADER, Long.toString(delayMillis));
     AMQP.BasicProperties properties = encoded.properties().builder().headers(headers).build();
-    return publisher.publish(new OutgoingMessage(exchange, queue, properties, encoded.body(),
+    return sender.send(new OutgoingMessage(topology.names().retryExchange(), queue, properties, encoded.body(),
         () -> new ReefException("the retry queue for " + delayMillis + " ms is gone; " + description
             + " could not be sent"), description));
   }
 
-  /** Spores waiting out a retry delay in the delay queues this connection used. */
+  /**
+   * Spores waiting out a retry delay in the delay queues this connection used.
+   *
+   * @throws ReefException when the broker cannot tell
+   */
   long pending() {
     long total = 0;
     for (String queue : delayQueues) {

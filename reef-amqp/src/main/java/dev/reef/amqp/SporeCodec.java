@@ -1,27 +1,31 @@
 package dev.reef.amqp;
 
+import static dev.reef.amqp.WireFields.abbreviate;
+import static dev.reef.amqp.WireFields.emptyToNull;
+import static dev.reef.amqp.WireFields.integer;
+import static dev.reef.amqp.WireFields.isWireTime;
+import static dev.reef.amqp.WireFields.knowledge;
+import static dev.reef.amqp.WireFields.optional;
+import static dev.reef.amqp.WireFields.required;
+import static dev.reef.amqp.WireFields.strings;
+import static dev.reef.amqp.WireFields.timestamp;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BasicProperties;
 import com.rabbitmq.client.LongString;
-import dev.reef.codec.Timestamps;
+import dev.reef.amqp.WireFields.MalformedException;
 import dev.reef.spore.InvalidSporeException;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import dev.reef.spore.JsonDocument;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import dev.reef.spore.JsonMapping;
+import dev.reef.spore.Timestamps;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +36,10 @@ import java.util.Map;
  *
  * <p>The body is the knowledge as UTF-8 JSON ({@code null} when absent); the spore's fields travel as
  * string headers that Praval 0.8 reads and writes. Decoding is tolerant of what Praval sends (naive
- * timestamps, no Reef headers) and strict about everything else: any problem yields a {@link
- * Decoded.Malformed} with a reason, never an exception.
+ * timestamps, no Reef headers) and strict about everything else ({@link WireFields}): any problem
+ * of the input yields a {@link Decoded.Malformed} with a reason, never an exception; a bug in the
+ * decoder surfaces as one. {@code caused_by} travels as a header; Reef's own headers do not start
+ * with {@code x-}, which RabbitMQ 4 reserves ({@code x-reef-attempt}, written before, is still read).
  *
  * <p>Beyond SPEC §4, the {@code user_id} property carries the publishing connection's login, which
  * RabbitMQ verifies (it refuses a publish whose {@code user_id} is another user's). The decoder hands
@@ -58,8 +64,12 @@ final class SporeCodec {
    * middleware and foreign publishers, which know headers but not Reef's metadata, can follow a chain.
    */
   static final String TRACEPARENT = "traceparent";
+  /** The id of the spore whose handler sent this one (SPEC §3.15); absent when none. */
+  static final String CAUSED_BY = "caused_by";
   /** Reef-internal: the attempt number, written only after a retry (absent means 1). */
-  static final String ATTEMPT = "x-reef-attempt";
+  static final String ATTEMPT = "reef_attempt";
+  /** What {@link #ATTEMPT} was called before RabbitMQ 4 reserved {@code x-} headers; still read. */
+  static final String LEGACY_ATTEMPT = "x-reef-attempt";
 
   static final String WIRE_VERSION = "1.0";
   /** The first instant a wire timestamp can hold: Python's {@code datetime} (Praval) reads years 1 to 9999 only. */
@@ -74,31 +84,30 @@ final class SporeCodec {
   static final String CONTENT_TYPE = "application/json";
   static final int PERSISTENT = 2;
 
-  private static final byte[] NULL_BODY = "null".getBytes(StandardCharsets.US_ASCII);
-  private static final ObjectMapper MAPPER = JsonMapper.builder()
-      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .build();
-  private static final TypeReference<List<String>> STRINGS = new TypeReference<>() {};
+  private static final ObjectMapper MAPPER = JsonMapping.defaults().mapper();
 
   private final int maxBodyBytes;
   private final String userId;
+  private final JsonMapping json;
 
-  /** A codec that writes no {@code user_id}: for tests and tools that only read. */
+  /** A codec that writes no {@code user_id} and reads with the default mapping: for tests and tools that only read. */
   SporeCodec(int maxBodyBytes) {
-    this(maxBodyBytes, null);
+    this(maxBodyBytes, null, JsonMapping.defaults());
   }
 
   /**
    * @param maxBodyBytes the largest body accepted when decoding; larger messages are malformed
    * @param userId the login of the connection that publishes what this codec encodes, written as the
    *     {@code user_id} property, which RabbitMQ checks against that login; null to write none
+   * @param json the mapping decoded knowledge is read with (the Reef's)
    */
-  SporeCodec(int maxBodyBytes, String userId) {
+  SporeCodec(int maxBodyBytes, String userId, JsonMapping json) {
     if (maxBodyBytes < 4) {
       throw new IllegalArgumentException("maxBodyBytes must be at least 4, got " + maxBodyBytes);
     }
     this.maxBodyBytes = maxBodyBytes;
     this.userId = userId == null || userId.isEmpty() ? null : userId;
+    this.json = java.util.Objects.requireNonNull(json, "json");
   }
 
   int maxBodyBytes() {
@@ -147,6 +156,9 @@ final class SporeCodec {
     headers.put(METADATA, escapeLoneSurrogates(spore.metadata().toJson()));
     headers.put(KNOWLEDGE_REFERENCES, escapeLoneSurrogates(json(spore.knowledgeReferences())));
     headers.put(DATA_REFERENCES, escapeLoneSurrogates(json(spore.dataReferences())));
+    if (spore.causedBy() != null) {
+      headers.put(CAUSED_BY, spore.causedBy());
+    }
     String traceparent = spore.metadata().getString(TRACEPARENT);
     if (traceparent != null) {
       headers.put(TRACEPARENT, traceparent);
@@ -177,7 +189,7 @@ final class SporeCodec {
       properties.correlationId(spore.replyTo());
     }
     byte[] body = spore.knowledge() == null
-        ? NULL_BODY
+        ? WireFields.NULL_BODY
         : escapeLoneSurrogates(spore.knowledge().toJson()).getBytes(StandardCharsets.UTF_8);
     return new Encoded(properties.build(), body);
   }
@@ -228,14 +240,19 @@ final class SporeCodec {
     return Math.max(1, left);
   }
 
-  /** Decodes a delivered message. Never throws. */
+  /**
+   * Decodes a delivered message: malformed input (SPEC §4) is a {@link Decoded.Malformed} with the
+   * reason, never an exception.
+   *
+   * @throws RuntimeException only for a bug here, which must surface rather than pass for bad input
+   */
   Decoded decode(BasicProperties properties, byte[] body) {
     try {
       return decodeOrThrow(properties, body);
     } catch (MalformedException e) {
       return new Decoded.Malformed(e.getMessage());
-    } catch (RuntimeException e) {
-      // Spore validation (InvalidSporeException) and anything unforeseen: still just a reason.
+    } catch (InvalidSporeException e) {
+      // The headers parsed, but make no valid spore (a bad agent name, a response without reply_to ...).
       return new Decoded.Malformed("not a valid spore: " + e.getMessage());
     }
   }
@@ -269,7 +286,8 @@ final class SporeCodec {
         .to(emptyToNull(optional(headers, TO_AGENT)))
         .createdAt(timestamp(CREATED_AT, required(headers, CREATED_AT)))
         .replyTo(emptyToNull(optional(headers, REPLY_TO)))
-        .knowledge(knowledge(body));
+        .causedBy(emptyToNull(optional(headers, CAUSED_BY)))
+        .knowledge(knowledge(body, json));
     String expiresAt = emptyToNull(optional(headers, EXPIRES_AT));
     if (expiresAt != null) {
       spore.expiresAt(timestamp(EXPIRES_AT, expiresAt));
@@ -296,11 +314,12 @@ final class SporeCodec {
     spore.knowledgeReferences(strings(headers, KNOWLEDGE_REFERENCES));
     spore.dataReferences(strings(headers, DATA_REFERENCES));
     int attempt = 1;
-    String attemptText = optional(headers, ATTEMPT);
+    String attemptHeader = headers.containsKey(ATTEMPT) ? ATTEMPT : LEGACY_ATTEMPT;
+    String attemptText = optional(headers, attemptHeader);
     if (attemptText != null) {
-      attempt = integer(ATTEMPT, attemptText);
+      attempt = integer(attemptHeader, attemptText);
       if (attempt < 1) {
-        throw new MalformedException("header '" + ATTEMPT + "' must be at least 1, got " + attempt);
+        throw new MalformedException("header '" + attemptHeader + "' must be at least 1, got " + attempt);
       }
     }
     String replyAddress = emptyToNull(properties.getReplyTo());
@@ -321,139 +340,12 @@ final class SporeCodec {
     }
   }
 
-  /**
-   * The knowledge in {@code body}. The common cases take the fast road: {@code null}, and an object,
-   * which {@link JsonDocument#parse} validates without building a tree and keeps as text. Anything
-   * else is read again as a tree, to tell a padded {@code null} from a malformed body and say why.
-   */
-  private static JsonDocument knowledge(byte[] body) throws MalformedException {
-    if (body.length == 0) {
-      throw new MalformedException("body is empty: expected the knowledge as JSON (an object, or null)");
-    }
-    if (Arrays.equals(body, NULL_BODY)) {
-      return null;
-    }
-    String text = utf8(body);
-    try {
-      return JsonDocument.parse(text);
-    } catch (IllegalArgumentException notAnObject) {
-      JsonNode node;
-      try {
-        node = MAPPER.readTree(text);
-      } catch (IOException e) {
-        throw new MalformedException("body is not JSON: " + shortMessage(e));
-      }
-      if (node == null || node.isMissingNode()) {
-        throw new MalformedException("body is not JSON: no value");
-      }
-      if (node.isNull()) {
-        return null;
-      }
-      if (!node.isObject()) {
-        throw new MalformedException("knowledge must be a JSON object or null, got " + kind(node));
-      }
-      throw new MalformedException("body is not JSON: " + abbreviate(notAnObject.getMessage()));
-    }
-  }
-
-  /**
-   * The body as text. The JDK's decoder puts U+FFFD in place of bytes that are not UTF-8; only when
-   * that character shows up is the body checked strictly, so that such a body is malformed rather
-   * than quietly changed.
-   */
-  private static String utf8(byte[] body) throws MalformedException {
-    String text = new String(body, StandardCharsets.UTF_8);
-    if (text.indexOf('\uFFFD') >= 0) {
-      try {
-        StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body));
-      } catch (CharacterCodingException e) {
-        throw new MalformedException("body is not JSON: not valid UTF-8");
-      }
-    }
-    return text;
-  }
-
-  private static List<String> strings(Map<String, Object> headers, String name) throws MalformedException {
-    String text = optional(headers, name);
-    if (text == null || text.isEmpty() || text.equals("[]")) { // "[]": what nearly every spore carries
-      return List.of();
-    }
-    JsonNode node = parseHeader(name, text);
-    if (!node.isArray()) {
-      throw new MalformedException("header '" + name + "' must hold a JSON array of strings, got " + kind(node));
-    }
-    for (JsonNode element : node) {
-      if (!element.isTextual()) {
-        throw new MalformedException("header '" + name + "' must hold a JSON array of strings, found " + element);
-      }
-    }
-    return MAPPER.convertValue(node, STRINGS);
-  }
-
-  private static JsonNode parseHeader(String name, String text) throws MalformedException {
-    try {
-      return MAPPER.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new MalformedException("header '" + name + "' is not JSON: " + shortMessage(e));
-    }
-  }
-
-  private static Instant timestamp(String name, String text) throws MalformedException {
-    Instant instant;
-    try {
-      instant = Timestamps.parse(text);
-    } catch (IllegalArgumentException e) {
-      throw new MalformedException("header '" + name + "': " + e.getMessage());
-    }
-    if (!isWireTime(instant)) {
-      throw new MalformedException("header '" + name + "': " + instant + " is outside the years 1 to 9999");
-    }
-    return instant;
-  }
-
-  private static boolean isWireTime(Instant instant) {
-    return !instant.isBefore(FIRST_WIRE_INSTANT) && instant.isBefore(END_WIRE_INSTANT);
-  }
-
   /** A spore whose time the wire cannot carry fails its send, naming the field, rather than arriving changed. */
   private static void requireWireTime(String field, Instant instant) {
     if (!isWireTime(instant)) {
       throw new InvalidSporeException(field, instant + " is outside the years 1 to 9999 that the AMQP wire format"
           + " (and Praval's Python datetime) can carry");
     }
-  }
-
-  private static int integer(String name, String text) throws MalformedException {
-    try {
-      return Integer.parseInt(text.trim());
-    } catch (NumberFormatException e) {
-      throw new MalformedException("header '" + name + "' must be a decimal integer, got '" + abbreviate(text) + "'");
-    }
-  }
-
-  private static String required(Map<String, Object> headers, String name) throws MalformedException {
-    String value = optional(headers, name);
-    if (value == null || value.isEmpty()) {
-      throw new MalformedException("header '" + name + "' is missing");
-    }
-    return value;
-  }
-
-  /** A string header, or null when absent; any other type is malformed (SPEC §4: all strings). */
-  private static String optional(Map<String, Object> headers, String name) throws MalformedException {
-    Object value = headers.get(name);
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof LongString || value instanceof String) {
-      return value.toString();
-    }
-    if (value instanceof byte[] bytes) {
-      // Some clients send strings as byte arrays ('x' field type); accept valid UTF-8.
-      return new String(bytes, StandardCharsets.UTF_8);
-    }
-    throw new MalformedException("header '" + name + "' must be a string, got "
-        + value.getClass().getSimpleName() + " (" + abbreviate(String.valueOf(value)) + ")");
   }
 
   private static String json(List<String> values) {
@@ -467,37 +359,7 @@ final class SporeCodec {
     }
   }
 
-  private static String kind(JsonNode node) {
-    return switch (node.getNodeType()) {
-      case ARRAY -> "an array";
-      case STRING -> "a string";
-      case NUMBER -> "a number";
-      case BOOLEAN -> "a boolean";
-      default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
-    };
-  }
-
-  private static String shortMessage(IOException e) {
-    String message = e instanceof JsonProcessingException json ? json.getOriginalMessage() : e.getMessage();
-    return abbreviate(String.valueOf(message));
-  }
-
-  private static String abbreviate(String text) {
-    return text.length() <= 120 ? text : text.substring(0, 120) + "...";
-  }
-
   private static String orEmpty(String value) {
     return value == null ? "" : value;
-  }
-
-  private static String emptyToNull(String value) {
-    return value == null || value.isEmpty() ? null : value;
-  }
-
-  /** A decoding problem; its message is the reason given to the dead letters. */
-  private static final class MalformedException extends Exception {
-    MalformedException(String reason) {
-      super(reason, null, false, false);
-    }
   }
 }

@@ -113,6 +113,40 @@ final class Uris {
     return parameters;
   }
 
+  /**
+   * The virtual host {@code uri} names: its path without the leading {@code /}, decoded ({@code %2F}
+   * is {@code /}). An empty path, or a path that is just {@code /} (Praval's default {@code
+   * amqp://guest:guest@localhost:5672/}), means the default virtual host {@code /}, as Python clients
+   * read it.
+   */
+  static String virtualHost(URI uri) {
+    String path = uri.getRawPath();
+    if (path == null || path.isEmpty() || path.equals("/")) {
+      return "/";
+    }
+    return decode(path.substring(1));
+  }
+
+  /** The user the URI names, decoded; {@code guest} when it names none, as the client assumes. */
+  static String user(URI uri) {
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo == null || userInfo.isEmpty()) {
+      return "guest";
+    }
+    int colon = userInfo.indexOf(':');
+    return decode(colon < 0 ? userInfo : userInfo.substring(0, colon));
+  }
+
+  /** The password the URI holds, decoded; {@code guest} when it has no user info, as the client assumes. */
+  static String password(URI uri) {
+    String userInfo = uri.getRawUserInfo();
+    if (userInfo == null || userInfo.isEmpty()) {
+      return "guest";
+    }
+    int colon = userInfo.indexOf(':');
+    return colon < 0 ? "" : decode(userInfo.substring(colon + 1));
+  }
+
   /** {@code uri} without its query and fragment, its other parts exactly as written. */
   static URI withoutQuery(URI uri) {
     String text = uri.toString();

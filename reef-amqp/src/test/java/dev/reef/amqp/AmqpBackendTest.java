@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.reef.AgentInfo;
+import dev.reef.AgentState;
 import dev.reef.Channel;
 import dev.reef.DeadLetter;
 import dev.reef.QueueFullException;
@@ -130,8 +132,8 @@ class AmqpBackendTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> reef.deadLetters().list().size() == 1);
     DeadLetter letter = reef.deadLetters().list().get(0);
-    assertThat(letter.spore()).isEqualTo(spore);
-    assertThat(letter.rawPayload()).isNull();
+    assertThat(letter.spore()).contains(spore);
+    assertThat(letter.rawPayload()).isEmpty();
     assertThat(letter.channel()).isEqualTo("main");
     assertThat(letter.agent()).isEqualTo("fragile");
     assertThat(letter.attempts()).isEqualTo(2);
@@ -150,6 +152,30 @@ class AmqpBackendTest {
     await().atMost(Duration.ofSeconds(5)).until(() -> reef.deadLetters().list().size() == 1);
     assertThat(reef.deadLetters().purge()).isEqualTo(1);
     assertThat(reef.deadLetters().list()).isEmpty();
+  }
+
+  @Test
+  void aReplayItsCheckRefusesChangesNothingAndFailsWithWhatTheCheckThrew() throws Exception {
+    Reef reef = namespace.reef();
+    SubscriptionOptions once = SubscriptionOptions.builder()
+        .retry(new RetryPolicy(1, Duration.ofMillis(10), 1.0, Duration.ofMillis(10))).build();
+    reef.channel("main").subscribe("fragile", once, (spore, context) -> {
+      throw new IllegalStateException("never");
+    });
+    reef.channel("main").send("feeder", "fragile", Map.of("n", 1)).join();
+    await().atMost(Duration.ofSeconds(5)).until(() -> reef.deadLetters().list().size() == 1);
+    DeadLetter letter = reef.deadLetters().list().get(0);
+    List<DeadLetter> shown = new ArrayList<>();
+    SecurityException refusal = new SecurityException("not you");
+
+    CompletableFuture<Void> replay = backendOf(reef).deadLetters().replay(letter.id(), found -> {
+      shown.add(found);
+      throw refusal;
+    });
+
+    assertThatThrownBy(() -> replay.get(5, TimeUnit.SECONDS)).hasCause(refusal);
+    assertThat(shown).extracting(DeadLetter::id).containsExactly(letter.id());
+    assertThat(reef.deadLetters().list()).extracting(DeadLetter::id).containsExactly(letter.id());
   }
 
   @Test
@@ -177,7 +203,7 @@ class AmqpBackendTest {
 
   @Test
   void aFullQueueRefusesTheSpore() {
-    Reef reef = namespace.reef(builder -> builder.maxQueueLength(2));
+    Reef reef = namespace.reef(builder -> builder.set(AmqpOption.MAX_QUEUE_LENGTH, 2));
     Channel channel = reef.channel("main");
     channel.subscribe("slow", (spore, context) -> null).close();
 
@@ -220,12 +246,16 @@ class AmqpBackendTest {
         (spore, context) -> Map.of("by", "adder"));
     workers.channel("main").subscribe("poet", (spore, context) -> Map.of("by", "poet"));
 
-    AmqpBackend coordinatorBackend = backendOf(coordinator);
     await().atMost(Duration.ofSeconds(5)).until(() ->
-        coordinatorBackend.directory().agentsOn("main").containsAll(List.of("adder", "poet")));
-    assertThat(coordinatorBackend.directory().agentsWithCapability("main", "math")).containsExactly("adder");
-    assertThat(coordinatorBackend.presence()).extracting(AgentPresence::agent).contains("adder", "poet");
-    assertThat(coordinatorBackend.presence()).allSatisfy(entry -> assertThat(entry.online()).isTrue());
+        coordinator.directory().onlineAgents("main").containsAll(List.of("adder", "poet")));
+    assertThat(coordinator.directory().onlineAgentsWithCapability("main", "math")).containsExactly("adder");
+    assertThat(coordinator.directory().agents("main")).extracting(AgentInfo::agentName)
+        .containsExactlyInAnyOrder("adder", "poet");
+    assertThat(coordinator.directory().agents("main")).allSatisfy(info -> {
+      assertThat(info.state()).isEqualTo(AgentState.ONLINE);
+      assertThat(info.isLocal()).as("announced by another connection").isFalse();
+      assertThat(info.pid()).as("pid of the announcing process").isPositive();
+    });
 
     List<Spore> answers = coordinator.channel("main")
         .scatter("boss", Map.of("q", "who?"), ScatterTarget.capability("math"), Duration.ofSeconds(3)).join();

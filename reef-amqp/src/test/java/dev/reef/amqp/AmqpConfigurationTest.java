@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -61,14 +62,15 @@ class AmqpConfigurationTest {
     String host = broker.getHost();
     int port = broker.getPort() == -1 ? 5672 : broker.getPort();
     // The client shuffles the list; whichever it tries first, it ends on the live node.
-    AmqpBackend backend = namespace.backend(builder -> builder.addresses(host + ":" + closedPort, host + ":" + port));
+    AmqpBackend backend = namespace.backend(builder -> builder.set(AmqpOption.ADDRESSES,
+        List.of(host + ":" + closedPort, host + ":" + port)));
     assertThat(backend.namespace()).isEqualTo(namespace.namespace());
-    assertThat(backend.presence()).isEmpty();
+    assertThat(backend.isConnected()).isTrue();
   }
 
   @Test
   void quorumQueuesCarrySporesToo() {
-    Reef reef = namespace.reef(builder -> builder.queueType(QueueType.QUORUM));
+    Reef reef = namespace.reef(builder -> builder.set(AmqpOption.QUEUE_TYPE, QueueType.QUORUM));
     Queue<Integer> handled = new ConcurrentLinkedQueue<>();
     reef.channel("replicated").subscribe("keeper", (spore, context) -> {
       handled.add(spore.knowledge().get("n").asInt());
@@ -90,7 +92,7 @@ class AmqpConfigurationTest {
         .hasMessageContaining("unknown query parameter 'bogus'")
         .hasMessageNotContaining("s3cret");
     assertThatThrownBy(() -> AmqpBackend.builder().uri("amqp://agent:s3cret@127.0.0.1:1/")
-        .connectionName("unreachable").build())
+        .set(AmqpOption.CONNECTION_NAME, "unreachable").build())
         .isInstanceOf(ReefException.class)
         .hasMessageContaining("amqp://agent:***@127.0.0.1:1/")
         .hasMessageNotContaining("s3cret");
@@ -104,15 +106,16 @@ class AmqpConfigurationTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown queue type 'stream'");
     assertThatThrownBy(() -> AmqpBackend.builder().uri("amqp://localhost?max_queue_length=many").build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_queue_length");
-    assertThatThrownBy(() -> AmqpBackend.builder().uri("amqp://localhost").caCertificates(Path.of("ca.pem")).build())
+    assertThatThrownBy(() -> AmqpBackend.builder().uri("amqp://localhost")
+        .set(AmqpOption.CA_CERTIFICATES, Path.of("ca.pem")).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("amqps://");
-    assertThatThrownBy(() -> AmqpBackend.builder().uri("amqps://localhost").caCertificates(Path.of("no-such-ca.pem"))
-        .build())
+    assertThatThrownBy(() -> AmqpBackend.builder().uri("amqps://localhost")
+        .set(AmqpOption.CA_CERTIFICATES, Path.of("no-such-ca.pem")).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no-such-ca.pem");
     assertThatThrownBy(() -> AmqpBackend.builder().namespace("bad.name"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("namespace");
-    assertThatThrownBy(() -> AmqpBackend.builder().maxQueueLength(-1))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxQueueLength");
+    assertThatThrownBy(() -> AmqpBackend.builder().set(AmqpOption.MAX_QUEUE_LENGTH, -1))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("max_queue_length");
     Reef reef = namespace.reef();
     assertThatThrownBy(() -> reef.channel("dead").send("a", "b", Map.of()))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("reserved");

@@ -13,9 +13,13 @@ import java.util.function.Consumer;
 
 /**
  * A random namespace on the test broker: every backend and Reef a test makes in it, and, on close,
- * every queue and exchange they declared deleted, so that nothing is left on the broker.
+ * every queue and exchange they declared deleted, so that nothing is left on the broker. Reefs made
+ * here announce themselves every {@link #HEARTBEAT}, so that the directory learns of agents quickly.
  */
-final class AmqpTestNamespace implements AutoCloseable {
+public final class AmqpTestNamespace implements AutoCloseable {
+  /** The presence heartbeat of the Reefs made here. */
+  public static final Duration HEARTBEAT = Duration.ofSeconds(1);
+
   private final String namespace;
   private final List<AmqpBackend> backends = new CopyOnWriteArrayList<>();
   private final List<Reef> reefs = new CopyOnWriteArrayList<>();
@@ -23,26 +27,29 @@ final class AmqpTestNamespace implements AutoCloseable {
   private final Set<String> extraQueues = new LinkedHashSet<>();
   private final Set<String> extraExchanges = new LinkedHashSet<>();
 
-  AmqpTestNamespace() {
+  /** A fresh random namespace. */
+  public AmqpTestNamespace() {
     this("test-" + UUID.randomUUID().toString().substring(0, 8));
   }
 
-  AmqpTestNamespace(String namespace) {
+  /** The namespace {@code namespace} (use a random one). */
+  public AmqpTestNamespace(String namespace) {
     this.namespace = namespace;
   }
 
-  String namespace() {
+  /** The namespace. */
+  public String namespace() {
     return namespace;
   }
 
   /** A new backend (a new pair of connections, as another process would open) in this namespace. */
-  AmqpBackend backend() {
+  public AmqpBackend backend() {
     return backend(builder -> {});
   }
 
-  AmqpBackend backend(Consumer<AmqpBackend.Builder> settings) {
-    AmqpBackend.Builder builder = AmqpBackend.builder().uri(TestBroker.uri()).namespace(namespace)
-        .presenceHeartbeat(Duration.ofSeconds(1));
+  /** A new backend with more settings. */
+  public AmqpBackend backend(Consumer<AmqpBackendBuilder> settings) {
+    AmqpBackendBuilder builder = AmqpBackend.builder().uri(TestBroker.uri()).namespace(namespace);
     settings.accept(builder);
     AmqpBackend backend = builder.build();
     backends.add(backend);
@@ -50,20 +57,21 @@ final class AmqpTestNamespace implements AutoCloseable {
   }
 
   /** A new Reef on a new backend in this namespace. */
-  Reef reef() {
+  public Reef reef() {
     return reef(builder -> {});
   }
 
-  Reef reef(Consumer<AmqpBackend.Builder> settings) {
+  /** A new Reef on a new backend with more settings. */
+  public Reef reef(Consumer<AmqpBackendBuilder> settings) {
     AmqpBackend backend = backend(settings);
-    Reef reef = Reef.builder().backend(backend).drainTimeout(Duration.ofSeconds(2)).build();
+    Reef reef = Reef.builder().backend(backend).heartbeat(HEARTBEAT).drainTimeout(Duration.ofSeconds(2)).build();
     reefs.add(reef);
     backendsOfReefs.put(reef, backend);
     return reef;
   }
 
   /** The backend of a Reef made by {@link #reef()}. */
-  AmqpBackend backendOf(Reef reef) {
+  public AmqpBackend backendOf(Reef reef) {
     AmqpBackend backend = backendsOfReefs.get(reef);
     if (backend == null) {
       throw new IllegalArgumentException("not a Reef of this namespace: " + reef);
@@ -72,7 +80,7 @@ final class AmqpTestNamespace implements AutoCloseable {
   }
 
   /** Also deletes these on close (objects a test declared with a raw client). */
-  void alsoDelete(Set<String> queues, Set<String> exchanges) {
+  public void alsoDelete(Set<String> queues, Set<String> exchanges) {
     extraQueues.addAll(queues);
     extraExchanges.addAll(exchanges);
   }
@@ -85,8 +93,8 @@ final class AmqpTestNamespace implements AutoCloseable {
     Set<String> exchanges = new LinkedHashSet<>(extraExchanges);
     for (AmqpBackend backend : backends) {
       backend.close();
-      queues.addAll(backend.declaredQueues());
-      exchanges.addAll(backend.declaredExchanges());
+      queues.addAll(backend.declared().queues());
+      exchanges.addAll(backend.declared().exchanges());
     }
     TestBroker.delete(queues, exchanges);
   }

@@ -8,7 +8,7 @@ import com.rabbitmq.client.Connection;
 import dev.reef.Channel;
 import dev.reef.Reef;
 import dev.reef.UnknownDestinationException;
-import dev.reef.spi.Observation;
+import dev.reef.Observation;
 import dev.reef.spore.Spore;
 import java.io.IOException;
 import java.time.Duration;
@@ -47,8 +47,7 @@ class ChannelObserverTest {
       return null;
     });
     Reef watcher = namespace.reef();
-    AmqpBackend watching = namespace.backendOf(watcher);
-    await().atMost(Duration.ofSeconds(5)).until(() -> watching.presence().stream().anyMatch(p -> p.agent().equals("worker")));
+    await().atMost(Duration.ofSeconds(5)).until(() -> watcher.directory().onlineAgents("main").contains("worker"));
     Queue<Spore> seen = new ConcurrentLinkedQueue<>();
     try (AutoCloseable tail = watcher.channel("main").observe((channel, spore) -> seen.add(spore))) {
       await().atMost(Duration.ofSeconds(5))
@@ -86,7 +85,7 @@ class ChannelObserverTest {
   }
 
   @Test
-  void anAgentThatAppearsLaterIsObservedOncePresenceHearsOfIt() throws Exception {
+  void anAgentThatAppearsLaterIsObservedOnceTheDirectoryHearsOfIt() throws Exception {
     Reef watcher = namespace.reef();
     Queue<Spore> seen = new ConcurrentLinkedQueue<>();
     try (AutoCloseable tail = watcher.channel("main").observe((channel, spore) -> seen.add(spore))) {
@@ -108,9 +107,8 @@ class ChannelObserverTest {
     agents.channel("main").subscribe("worker", (spore, context) -> null);
     agents.channel("other").subscribe("elsewhere", (spore, context) -> null);
     Reef watcher = namespace.reef();
-    AmqpBackend watching = namespace.backendOf(watcher);
-    await().atMost(Duration.ofSeconds(5)).until(() -> watching.presence().size() == 2);
-    Observation tail = watching.observe("main", (channel, spore) -> {});
+    await().atMost(Duration.ofSeconds(5)).until(() -> watcher.directory().agents().size() == 2);
+    Observation tail = watcher.channel("main").observe((channel, spore) -> {});
     ChannelObserver observer = (ChannelObserver) tail;
     await().atMost(Duration.ofSeconds(5)).until(() -> observer.boundAgents().contains("worker"));
     String queue = observer.queue();

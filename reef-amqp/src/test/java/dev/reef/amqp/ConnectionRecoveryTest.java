@@ -43,9 +43,11 @@ class ConnectionRecoveryTest {
     URI broker = URI.create(TestBroker.uri());
     try (ChaosProxy proxy = new ChaosProxy(broker)) {
       String throughProxy = proxy.uri(broker);
-      Reef receiver = namespace.reef(builder -> builder.uri(throughProxy).recoveryInterval(Duration.ofMillis(200)));
-      Reef sender = namespace.reef(builder -> builder.uri(throughProxy).recoveryInterval(Duration.ofMillis(200))
-          .confirmTimeout(Duration.ofSeconds(20)));
+      Reef receiver = namespace.reef(builder -> builder.uri(throughProxy)
+          .set(AmqpOption.RECOVERY_INTERVAL, Duration.ofMillis(200)));
+      Reef sender = namespace.reef(builder -> builder.uri(throughProxy)
+          .set(AmqpOption.RECOVERY_INTERVAL, Duration.ofMillis(200))
+          .set(AmqpOption.CONFIRM_TIMEOUT, Duration.ofSeconds(20)));
       Set<Integer> handled = ConcurrentHashMap.newKeySet();
       AtomicInteger runs = new AtomicInteger();
       receiver.channel("stream").subscribe("sink", SubscriptionOptions.builder().concurrent(4).prefetch(50).build(),

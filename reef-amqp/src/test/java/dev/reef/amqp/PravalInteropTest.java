@@ -10,7 +10,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import dev.reef.Reef;
-import dev.reef.codec.Timestamps;
+import dev.reef.spore.Timestamps;
 import dev.reef.spore.Spore;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

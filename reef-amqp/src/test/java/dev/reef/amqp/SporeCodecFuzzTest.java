@@ -9,7 +9,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.impl.ContentHeaderPropertyWriter;
 import com.rabbitmq.client.impl.LongStringHelper;
-import dev.reef.codec.Timestamps;
+import dev.reef.spore.Timestamps;
+import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.io.ByteArrayInputStream;
@@ -57,7 +58,7 @@ class SporeCodecFuzzTest {
   private static final int TRIES = 2000;
   private static final int MAX_BODY = 64 * 1024;
   private static final SporeCodec DECODER = new SporeCodec(MAX_BODY);
-  private static final SporeCodec ENCODER = new SporeCodec(MAX_BODY, "fuzz-user");
+  private static final SporeCodec ENCODER = new SporeCodec(MAX_BODY, "fuzz-user", JsonMapping.defaults());
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final List<String> SPORE_HEADERS = List.of(SporeCodec.SPORE_ID, SporeCodec.SPORE_TYPE,
       SporeCodec.FROM_AGENT, SporeCodec.TO_AGENT, SporeCodec.CREATED_AT, SporeCodec.EXPIRES_AT, SporeCodec.PRIORITY,
@@ -358,9 +359,11 @@ class SporeCodecFuzzTest {
           }
           return builder;
         });
-    return Combinators.combine(heads, jsonObject().injectNull(0.2), jsonObject(), references, references)
-        .as((builder, knowledge, metadata, knowledgeReferences, dataReferences) -> builder.knowledge(knowledge)
-            .metadata(metadata).knowledgeReferences(knowledgeReferences).dataReferences(dataReferences).build());
+    Arbitrary<String> causes = Arbitraries.create(() -> UUID.randomUUID().toString()).injectNull(0.5);
+    return Combinators.combine(heads, jsonObject().injectNull(0.2), jsonObject(), references, references, causes)
+        .as((builder, knowledge, metadata, knowledgeReferences, dataReferences, causedBy) -> builder.knowledge(knowledge)
+            .metadata(metadata).knowledgeReferences(knowledgeReferences).dataReferences(dataReferences)
+            .causedBy(causedBy).build());
   }
 
   @Provide

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.AMQP;
 import dev.reef.spore.InvalidSporeException;
+import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** What the wire can carry, and who published it: the codec's edges that the fuzzing found or relies on. */
 class SporeCodecLimitsTest {
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
-  private final SporeCodec codec = new SporeCodec(1024, "agent-user");
+  private final SporeCodec codec = new SporeCodec(1024, "agent-user", JsonMapping.defaults());
 
   private static Spore.Builder knowledge() {
     return Spore.builder(SporeType.KNOWLEDGE).from("alice").to("bob").createdAt(NOW);

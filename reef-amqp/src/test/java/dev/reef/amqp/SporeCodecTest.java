@@ -96,6 +96,53 @@ class SporeCodecTest {
   }
 
   @Test
+  void causedByTravelsAsAHeaderBothWaysAndIsAbsentWhenNone() {
+    Spore cause = fullSpore();
+    Spore effect = Spore.builder(SporeType.KNOWLEDGE).from("answerer").to("asker").createdAt(NOW)
+        .causedBy(cause.id()).build();
+    SporeCodec.Encoded encoded = codec.encode(effect, null, 1, NOW);
+
+    assertThat(encoded.properties().getHeaders()).containsEntry("caused_by", cause.id());
+    SporeCodec.Decoded.Valid valid =
+        (SporeCodec.Decoded.Valid) codec.decode(received(encoded.properties()), encoded.body());
+    assertThat(valid.spore().causedBy()).isEqualTo(cause.id());
+    assertThat(valid.spore()).isEqualTo(effect);
+    assertThat(codec.encode(cause, null, 1, NOW).properties().getHeaders()).doesNotContainKey("caused_by");
+  }
+
+  @Test
+  void reefsOwnHeadersDoNotStartWithXAndTheOldAttemptHeaderIsStillRead() {
+    SporeCodec.Encoded encoded = codec.encode(fullSpore(), null, 4, NOW);
+    assertThat(encoded.properties().getHeaders()).containsEntry("reef_attempt", "4")
+        .allSatisfy((name, value) -> assertThat(name).doesNotStartWith("x-"));
+
+    Map<String, Object> old = new HashMap<>(encoded.properties().getHeaders());
+    old.remove("reef_attempt");
+    old.put("x-reef-attempt", "3");
+    SporeCodec.Decoded decoded = codec.decode(received(encoded.properties().builder().headers(old).build()),
+        encoded.body());
+    assertThat(((SporeCodec.Decoded.Valid) decoded).attempt()).isEqualTo(3);
+  }
+
+  @Test
+  void aBugWhileDecodingSurfacesInsteadOfPassingForMalformedInput() {
+    SporeCodec.Encoded encoded = codec.encode(fullSpore(), null, 1, NOW);
+    AMQP.BasicProperties broken = new AMQP.BasicProperties.Builder().headers(encoded.properties().getHeaders())
+        .build();
+    com.rabbitmq.client.BasicProperties failing = (com.rabbitmq.client.BasicProperties) java.lang.reflect.Proxy
+        .newProxyInstance(getClass().getClassLoader(), new Class<?>[] {com.rabbitmq.client.BasicProperties.class},
+            (proxy, method, arguments) -> {
+              if (method.getName().equals("getReplyTo")) {
+                throw new IllegalStateException("a bug in reading properties");
+              }
+              return method.invoke(broken, arguments);
+            });
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> codec.decode(failing, encoded.body()))
+        .isInstanceOf(IllegalStateException.class).hasMessage("a bug in reading properties");
+  }
+
+  @Test
   void anAlreadyExpiredSporeStillCarriesATinyExpiration() {
     Spore spore = Spore.builder(SporeType.KNOWLEDGE).from("a").to("b").createdAt(NOW.minusSeconds(10))
         .expiresAt(NOW.minusSeconds(5)).build();

@@ -32,6 +32,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
+  public String messagingSystem() {
+    return delegate.messagingSystem();
+  }
+
+  @Override
   public CompletableFuture<Void> publish(Outbound message) {
     return delegate.publish(message);
   }

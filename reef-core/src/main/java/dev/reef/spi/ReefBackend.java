@@ -29,6 +29,11 @@ public interface ReefBackend extends Backend {
   /** The namespace prefixing every broker object of this connection. */
   String namespace();
 
+  /** The messaging system, as OpenTelemetry names it ({@code rabbitmq}); {@code reef} for Reef's own. */
+  default String messagingSystem() {
+    return "reef";
+  }
+
   /**
    * Routes a spore: to the queue of {@link Outbound#targetAgent()} on the channel, or to the queue of
    * every agent name on the channel when it is null.

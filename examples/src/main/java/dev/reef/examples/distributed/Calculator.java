@@ -1,32 +1,47 @@
 package dev.reef.examples.distributed;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.reef.agent.AgentDefinition;
 import dev.reef.agent.OnSpore;
-import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.math.BigDecimal;
 import java.math.MathContext;
-import java.util.Map;
 
 /**
- * Answers arithmetic requests: knowledge {@code {"type": "add", "a": 2, "b": 3}} (or {@code
- * subtract}, {@code multiply}, {@code divide}) gets the reply {@code {"result": 5}}. A request it
- * cannot answer (a missing number, a division by zero) fails the caller's future with the error; it
- * is not retried, because asking again would not help.
+ * Answers arithmetic requests, a typed agent: knowledge {@code {"type": "add", "a": 2, "b": 3}} (or
+ * {@code subtract}, {@code multiply}, {@code divide}) arrives as an {@link Operation} record and the
+ * {@link Result} record {@code {"type": "result", "operation": "add", "result": 5}} is the reply. A
+ * request it cannot answer (a missing number, a division by zero) fails the caller's future with the
+ * error; it is not retried, because asking again would not help.
  */
 @AgentDefinition(name = "calculator", capabilities = "arithmetic", maxAttempts = 1)
 public final class Calculator {
+
+  /**
+   * What the calculator is asked: the operation is the knowledge's {@code type}.
+   *
+   * @param type {@code add}, {@code subtract}, {@code multiply} or {@code divide}
+   * @param a the first operand
+   * @param b the second operand
+   */
+  public record Operation(String type, BigDecimal a, BigDecimal b) {}
+
+  /**
+   * What it answers.
+   *
+   * @param type always {@code result}
+   * @param operation the operation done
+   * @param result the number: integral results as integers (5, not 5.0)
+   */
+  public record Result(String type, String operation, Number result) {}
 
   /** Called by the launcher. */
   public Calculator() {}
 
   @OnSpore(respondsTo = {"add", "subtract", "multiply", "divide"}, types = SporeType.REQUEST)
-  Map<String, Object> calculate(Spore request) {
-    String operation = request.knowledge().getString("type");
-    BigDecimal a = number(request, "a");
-    BigDecimal b = number(request, "b");
-    BigDecimal result = switch (operation) {
+  Result calculate(Operation operation) {
+    BigDecimal a = require(operation.a(), "a");
+    BigDecimal b = require(operation.b(), "b");
+    BigDecimal result = switch (operation.type()) {
       case "add" -> a.add(b);
       case "subtract" -> a.subtract(b);
       case "multiply" -> a.multiply(b);
@@ -37,15 +52,14 @@ public final class Calculator {
         yield a.divide(b, MathContext.DECIMAL64);
       }
     };
-    return Map.of("type", "result", "operation", operation, "result", plain(result));
+    return new Result("result", operation.type(), plain(result));
   }
 
-  private static BigDecimal number(Spore request, String field) {
-    JsonNode value = request.knowledge().get(field);
-    if (value == null || !value.isNumber()) {
-      throw new IllegalArgumentException("the knowledge needs a number '" + field + "', got " + value);
+  private static BigDecimal require(BigDecimal value, String field) {
+    if (value == null) {
+      throw new IllegalArgumentException("the knowledge needs a number '" + field + "'");
     }
-    return value.decimalValue();
+    return value;
   }
 
   /** An integral result as a long (5, not 5.0), any other as a double. */

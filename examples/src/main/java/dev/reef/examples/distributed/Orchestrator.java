@@ -7,6 +7,7 @@ import dev.reef.tools.launch.ReefConnection;
 import dev.reef.tools.launch.Settings;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -143,10 +144,12 @@ public final class Orchestrator implements Callable<Integer> {
       return false;
     }
     try {
-      Spore reply = main.request(NAME, "calculator", Map.of("type", "divide", "a", jobs, "b", processes),
-          Duration.ofSeconds(10)).get(15, TimeUnit.SECONDS);
-      out.println("The calculator says: " + jobs + " jobs / " + processes + " processes = "
-          + reply.knowledge().get("result") + " jobs per process");
+      // Typed on both sides: the calculator's own records, written and read as JSON by Reef.
+      Calculator.Result average = main.request(NAME, "calculator", new Calculator.Operation("divide",
+          BigDecimal.valueOf(jobs), BigDecimal.valueOf(processes)), Calculator.Result.class, Duration.ofSeconds(10))
+          .get(15, TimeUnit.SECONDS);
+      out.println("The calculator says: " + jobs + " jobs / " + processes + " processes = " + average.result()
+          + " jobs per process");
       return true;
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | ReefException e) {
       Throwable cause = e.getCause() != null ? e.getCause() : e;

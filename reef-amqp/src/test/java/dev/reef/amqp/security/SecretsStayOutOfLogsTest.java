@@ -16,6 +16,7 @@ import dev.reef.Reef;
 import dev.reef.RetryPolicy;
 import dev.reef.SubscriptionOptions;
 import dev.reef.amqp.AmqpBackend;
+import dev.reef.amqp.AmqpOption;
 import dev.reef.security.KeyRegistry;
 import dev.reef.security.SporeSigning;
 import java.io.PrintWriter;
@@ -170,8 +171,9 @@ class SecretsStayOutOfLogsTest {
 
   private Reef reef(String uri, SporeSigning signing) {
     Reef.Builder builder = Reef.builder()
-        .backend(AmqpBackend.builder().uri(uri).namespace(namespace).presenceHeartbeat(Duration.ofMillis(500))
-            .connectionName("secrets-test").build())
+        .backend(AmqpBackend.builder().uri(uri).namespace(namespace)
+            .set(AmqpOption.CONNECTION_NAME, "secrets-test").build())
+        .heartbeat(Duration.ofMillis(500))
         .drainTimeout(Duration.ofSeconds(2));
     if (signing != null) {
       builder.signing(signing);

@@ -62,8 +62,8 @@ class SenderAuthenticityTest {
 
   private Reef reef(String user, SporeSigning signing) {
     Reef.Builder builder = Reef.builder()
-        .backend(AmqpBackend.builder().uri(broker.amqpUri(user)).namespace(namespace)
-            .presenceHeartbeat(Duration.ofSeconds(1)).build())
+        .backend(AmqpBackend.builder().uri(broker.amqpUri(user)).namespace(namespace).build())
+        .heartbeat(Duration.ofSeconds(1))
         .drainTimeout(Duration.ofSeconds(2));
     if (signing != null) {
       builder.signing(signing);
@@ -216,7 +216,7 @@ class SenderAuthenticityTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> rejected(bob, "bad_signature") == 1);
     assertThat(bob.deadLetters().list()).singleElement().satisfies(letter -> {
       assertThat(letter.error()).contains("does not match");
-      assertThat(letter.spore().knowledge().get("pay").asText()).isEqualTo("mallory");
+      assertThat(letter.spore().orElseThrow().knowledge().get("pay").asText()).isEqualTo("mallory");
     });
     assertThat(handled).isEmpty();
   }

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,8 +51,8 @@ class TlsTest {
   }
 
   private Reef reef(String uri) {
-    Reef reef = Reef.builder().backend(AmqpBackend.builder().uri(uri).namespace(namespace)
-        .presenceHeartbeat(Duration.ofSeconds(1)).build()).drainTimeout(Duration.ofSeconds(2)).build();
+    Reef reef = Reef.builder().backend(AmqpBackend.builder().uri(uri).namespace(namespace).build())
+        .heartbeat(Duration.ofSeconds(1)).drainTimeout(Duration.ofSeconds(2)).build();
     reefs.add(reef);
     return reef;
   }

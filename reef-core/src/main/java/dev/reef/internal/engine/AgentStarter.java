@@ -8,6 +8,7 @@ import dev.reef.SporeHandler;
 import dev.reef.Subscription;
 import dev.reef.SubscriptionOptions;
 import dev.reef.internal.metrics.ReefMetrics;
+import dev.reef.internal.trace.SporeObservations;
 import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
 import dev.reef.spi.ReefBackend;
@@ -39,7 +40,8 @@ final class AgentStarter {
   /** Everything the instances of one Reef share. */
   record Shared(ReefBackend backend, Vertx vertx, String reefId, Lifecycle lifecycle, Access access,
       Instances instances, DuplicateWindows windows, Signatures signatures, JsonMapping json, ReefMetrics metrics,
-      DeliveryProcessor.ContextFactory contexts, ScheduledExecutorService timer, Duration drainTimeout) {}
+      DeliveryProcessor.ContextFactory contexts, ScheduledExecutorService timer, SporeObservations observations,
+      Duration drainTimeout) {}
 
   private final Shared shared;
   private final Map<String, Integer> poolSizes = new ConcurrentHashMap<>();
@@ -63,7 +65,7 @@ final class AgentStarter {
         warnings);
     DeliveryProcessor processor = new DeliveryProcessor(new DeliveryProcessor.Agent(channel, agentName, instanceId,
         handler, options.handlerTimeout().orElse(null)), lane, window, held, outcomes, shared.signatures(),
-        shared.json(), shared.contexts(), shared.metrics(), shared.timer(), warnings);
+        shared.json(), shared.contexts(), shared.metrics(), shared.timer(), shared.observations(), warnings);
     AgentInstance instance = new AgentInstance(channel.name(), agentName, instanceId, options.capabilities(),
         processor, outcomes, held, lane, shared.access(), shared.instances(), shared.drainTimeout());
     ConsumerHandle consumer;

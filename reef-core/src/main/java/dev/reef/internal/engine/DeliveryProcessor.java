@@ -4,6 +4,8 @@ import dev.reef.Channel;
 import dev.reef.HandlerTimeoutException;
 import dev.reef.SporeHandler;
 import dev.reef.internal.metrics.ReefMetrics;
+import dev.reef.internal.trace.SporeObservations;
+import io.micrometer.observation.Observation;
 import dev.reef.spi.Delivery;
 import dev.reef.spi.DeliveryHandler;
 import dev.reef.spore.JsonMapping;
@@ -34,7 +36,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   /** Makes the context of one delivery. */
   @FunctionalInterface
   interface ContextFactory {
-    HandlerContextImpl create(Agent agent, Delivery delivery, Spore spore);
+    HandlerContextImpl create(Agent agent, Delivery delivery, Spore spore, Observation observation);
   }
 
   private final Agent agent;
@@ -48,6 +50,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   private final ContextFactory contexts;
   private final ReefMetrics metrics;
   private final ScheduledExecutorService timer;
+  private final SporeObservations observations;
   private final ReefMetrics.PerType received;
   private final ReefMetrics.PerTypeTimer latency;
   private final BoundedLog warnings;
@@ -55,7 +58,7 @@ final class DeliveryProcessor implements DeliveryHandler {
 
   DeliveryProcessor(Agent agent, WorkerLane lane, DuplicateWindow duplicates, HeldDeliveries held, Outcomes outcomes,
       Signatures signatures, JsonMapping json, ContextFactory contexts, ReefMetrics metrics,
-      ScheduledExecutorService timer, BoundedLog warnings) {
+      ScheduledExecutorService timer, SporeObservations observations, BoundedLog warnings) {
     this.agent = agent;
     this.channelName = agent.channel().name();
     this.lane = lane;
@@ -67,6 +70,7 @@ final class DeliveryProcessor implements DeliveryHandler {
     this.contexts = contexts;
     this.metrics = metrics;
     this.timer = timer;
+    this.observations = observations;
     this.received = metrics.counters(ReefMetrics.RECEIVED, channelName, agent.agentName());
     this.latency = metrics.timers(ReefMetrics.HANDLER_LATENCY, channelName, agent.agentName());
     this.warnings = warnings;
@@ -147,18 +151,22 @@ final class DeliveryProcessor implements DeliveryHandler {
       outcomes.settle(delivery, delivery::ack);
       return;
     }
-    Run run = new Run(delivery, contexts.create(agent, delivery, spore));
+    Run run = new Run(delivery);
     held.progressed(run.start);
     if (agent.handlerTimeout() != null) {
       run.deadline = timer.schedule(run::timedOut, agent.handlerTimeout().toNanos(), TimeUnit.NANOSECONDS);
     }
     Object result;
+    Observation.Scope scope = run.observation == null ? null : run.observation.openScope();
     try {
       result = invoke(spore, run.context);
     } catch (Throwable error) {
       run.finished(null, error);
       return;
     } finally {
+      if (scope != null) {
+        scope.close();
+      }
       run.leftThread();
     }
     if (result instanceof CompletionStage<?> stage) {
@@ -210,13 +218,25 @@ final class DeliveryProcessor implements DeliveryHandler {
     final HandlerContextImpl context;
     final long start = System.nanoTime();
     final AtomicBoolean ended = new AtomicBoolean();
+    final Observation observation;
     volatile Thread thread = Thread.currentThread();
     volatile CompletionStage<?> stage;
     volatile ScheduledFuture<?> deadline;
 
-    Run(Delivery delivery, HandlerContextImpl context) {
+    Run(Delivery delivery) {
       this.delivery = delivery;
-      this.context = context;
+      this.observation = observations.isOff() ? null
+          : observations.processing(channelName, agent.agentName(), delivery.spore());
+      this.context = contexts.create(agent, delivery, delivery.spore(), observation);
+    }
+
+    void observed(Throwable error) {
+      if (observation != null) {
+        if (error != null) {
+          observation.error(error);
+        }
+        observation.stop();
+      }
     }
 
     void finished(Object result, Throwable error) {
@@ -230,6 +250,7 @@ final class DeliveryProcessor implements DeliveryHandler {
       long end = System.nanoTime();
       held.progressed(end);
       latency.record(delivery.spore().type(), end - start);
+      observed(error == null ? null : Outbox.unwrap(error));
       if (error == null) {
         outcomes.succeeded(delivery, context, result);
         return;
@@ -266,8 +287,10 @@ final class DeliveryProcessor implements DeliveryHandler {
       }
       held.progressed(System.nanoTime());
       latency.record(delivery.spore().type(), System.nanoTime() - start);
-      outcomes.failed(delivery, context, new HandlerTimeoutException(agent.agentName(), delivery.spore().id(),
-          agent.handlerTimeout()));
+      HandlerTimeoutException timeout = new HandlerTimeoutException(agent.agentName(), delivery.spore().id(),
+          agent.handlerTimeout());
+      observed(timeout);
+      outcomes.failed(delivery, context, timeout);
     }
   }
 }

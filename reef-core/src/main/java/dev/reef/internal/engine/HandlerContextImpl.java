@@ -10,6 +10,7 @@ import dev.reef.spi.Delivery;
 import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
+import io.micrometer.observation.Observation;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -36,13 +37,13 @@ final class HandlerContextImpl implements HandlerContext {
   private volatile ReplyStreamImpl stream;
 
   HandlerContextImpl(Channel channel, String agentName, String instanceId, Delivery delivery, Spore spore,
-      Outbox outbox, RequestTracker requests, JsonMapping json, OpenStreams openStreams) {
+      Outbox outbox, RequestTracker requests, JsonMapping json, OpenStreams openStreams, Observation observation) {
     this.channel = channel;
     this.agentName = agentName;
     this.instanceId = instanceId;
     this.delivery = delivery;
     this.spore = spore;
-    this.cause = Cause.of(spore);
+    this.cause = Cause.of(spore, observation);
     this.outbox = outbox;
     this.requests = requests;
     this.json = json;

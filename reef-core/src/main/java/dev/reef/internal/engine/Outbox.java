@@ -4,6 +4,7 @@ import dev.reef.Action;
 import dev.reef.RateLimitExceededException;
 import dev.reef.internal.metrics.ReefMetrics;
 import dev.reef.internal.trace.Cause;
+import dev.reef.internal.trace.SporeObservations;
 import dev.reef.spi.Outbound;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spore.InvalidSporeException;
@@ -31,11 +32,12 @@ final class Outbox {
   private final Signatures signatures;
   private final ReefMetrics metrics;
   private final int maxKnowledgeBytes;
+  private final SporeObservations observations;
   /** Per channel, per sender: its meters, looked up by name instead of built per send. */
   private final Map<String, Map<String, ReefMetrics.SendCounters>> senders = new ConcurrentHashMap<>();
 
   Outbox(ReefBackend backend, Lifecycle lifecycle, Access access, BroadcastRateLimiter broadcasts,
-      Signatures signatures, ReefMetrics metrics, int maxKnowledgeBytes) {
+      Signatures signatures, ReefMetrics metrics, int maxKnowledgeBytes, SporeObservations observations) {
     this.backend = backend;
     this.lifecycle = lifecycle;
     this.access = access;
@@ -43,6 +45,7 @@ final class Outbox {
     this.signatures = signatures;
     this.metrics = metrics;
     this.maxKnowledgeBytes = maxKnowledgeBytes;
+    this.observations = observations;
   }
 
   /**
@@ -54,7 +57,12 @@ final class Outbox {
    */
   CompletableFuture<Void> publish(Action action, String channel, Spore spore, Cause cause, String replyAddress) {
     Spore stamped = admit(action, channel, spore, cause);
-    return counted(channel, stamped, backend.publish(Outbound.of(channel, signatures.sign(stamped), replyAddress)));
+    if (observations.isOff()) {
+      return counted(channel, stamped, backend.publish(Outbound.of(channel, signatures.sign(stamped), replyAddress)));
+    }
+    SporeObservations.Publishing observed = observations.publishing(channel, stamped, parentOf(cause));
+    return observed(observed, () -> counted(channel, observed.spore(),
+        backend.publish(Outbound.of(channel, signatures.sign(observed.spore()), replyAddress))));
   }
 
   /**
@@ -63,10 +71,36 @@ final class Outbox {
    */
   CompletableFuture<Void> reply(String channel, Spore reply, Cause cause, String replyAddress) {
     Spore stamped = admit(Action.REPLY, channel, reply, cause);
-    Spore signed = signatures.sign(stamped);
-    return counted(channel, stamped, replyAddress != null
+    if (observations.isOff()) {
+      return sendReply(channel, stamped, replyAddress);
+    }
+    SporeObservations.Publishing observed = observations.publishing(channel, stamped, parentOf(cause));
+    return observed(observed, () -> sendReply(channel, observed.spore(), replyAddress));
+  }
+
+  private CompletableFuture<Void> sendReply(String channel, Spore reply, String replyAddress) {
+    Spore signed = signatures.sign(reply);
+    return counted(channel, reply, replyAddress != null
         ? backend.sendReply(replyAddress, signed)
         : backend.publish(Outbound.of(channel, signed, null)));
+  }
+
+  private static io.micrometer.observation.Observation parentOf(Cause cause) {
+    Cause because = cause != null ? cause : Cause.current();
+    return because == null ? null : because.observation();
+  }
+
+  /** Runs a publish inside its observation, which stops when the backend has decided (or the publish threw). */
+  private static CompletableFuture<Void> observed(SporeObservations.Publishing observed,
+      java.util.function.Supplier<CompletableFuture<Void>> publish) {
+    CompletableFuture<Void> sent;
+    try (io.micrometer.observation.Observation.Scope scope = observed.observation().openScope()) {
+      sent = publish.get();
+    } catch (RuntimeException e) {
+      observed.stop(e);
+      throw e;
+    }
+    return sent.whenComplete((ok, error) -> observed.stop(error == null ? null : unwrap(error)));
   }
 
   /**

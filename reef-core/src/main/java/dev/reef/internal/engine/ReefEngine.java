@@ -10,6 +10,7 @@ import dev.reef.ReefOptions;
 import dev.reef.ReefStats;
 import dev.reef.internal.directory.DirectoryService;
 import dev.reef.internal.metrics.ReefMetrics;
+import dev.reef.internal.trace.SporeObservations;
 import dev.reef.spi.BackendContext;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spore.JsonMapping;
@@ -73,25 +74,28 @@ final class ReefEngine implements Reef {
       Lifecycle lifecycle = new Lifecycle("this Reef (namespace '" + backend.namespace() + "')");
       Access access = new Access(options.authorizer(), metrics);
       Signatures signatures = new Signatures(options.signing(), metrics);
+      SporeObservations observations = new SporeObservations(options.observationRegistry(), backend.messagingSystem());
       Outbox outbox = new Outbox(backend, lifecycle, access,
           new BroadcastRateLimiter(options.broadcastPermits(), options.broadcastPer().orElse(Duration.ZERO)),
-          signatures, metrics, options.maxKnowledgeBytes());
+          signatures, metrics, options.maxKnowledgeBytes(), observations);
       WorkerLane callbacks = WorkerLane.open(vertx, "reef-callbacks-" + reefId.substring(0, 6), 4, false,
           CALLBACK_LANE_WAIT);
       OpenStreams openStreams = new OpenStreams();
       RequestTracker requests = new RequestTracker(outbox, handler -> {
         lifecycle.ensureOpen();
         return backend.openReplyEndpoint(handler);
-      }, timer, callbacks::execute, metrics, signatures, openStreams);
+      }, timer, callbacks::execute, metrics, signatures, openStreams, json);
       Instances instances = new Instances(options.heartbeat());
       DirectoryService directory = new DirectoryService(reefId, hostName(), ProcessHandle.current().pid(),
           options.heartbeat(), timer, instances::describe);
       instances.announceWith(directory::announce);
       directory.start(backend::openPresence);
-      DeliveryProcessor.ContextFactory contexts = (agent, delivery, spore) -> new HandlerContextImpl(agent.channel(),
-          agent.agentName(), agent.instanceId(), delivery, spore, outbox, requests, json, openStreams);
+      DeliveryProcessor.ContextFactory contexts = (agent, delivery, spore, observation) -> new HandlerContextImpl(
+          agent.channel(), agent.agentName(), agent.instanceId(), delivery, spore, outbox, requests, json, openStreams,
+          observation);
       AgentStarter agents = new AgentStarter(new AgentStarter.Shared(backend, vertx, reefId, lifecycle, access,
-          instances, new DuplicateWindows(), signatures, json, metrics, contexts, timer, options.drainTimeout()));
+          instances, new DuplicateWindows(), signatures, json, metrics, contexts, timer, observations,
+          options.drainTimeout()));
       return new ReefEngine(new Parts(options, backend, vertx, options.vertx().isEmpty(), timer, callbacks, lifecycle,
           metrics, outbox, requests, new Scatter(lifecycle, access, directory, requests, json),
           new Observers(lifecycle, access, backend, directory), agents, instances, directory,

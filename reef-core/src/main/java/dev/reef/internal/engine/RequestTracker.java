@@ -8,6 +8,7 @@ import dev.reef.internal.metrics.ReefMetrics;
 import dev.reef.internal.trace.Cause;
 import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
+import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
@@ -51,6 +52,7 @@ final class RequestTracker implements ReplyHandler {
   private final ReefMetrics metrics;
   private final Signatures signatures;
   private final OpenStreams openStreams;
+  private final JsonMapping json;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final BoundedLog dropped = new BoundedLog(LOG, 20);
   private volatile ReplyEndpoint endpoint;
@@ -60,9 +62,10 @@ final class RequestTracker implements ReplyHandler {
    *     the first request
    * @param callbacks where futures are completed
    * @param openStreams this Reef's handlers' open reply streams, which callers' cancels reach through here
+   * @param json the mapping replies are read with, as every spore this Reef gets
    */
   RequestTracker(Outbox outbox, Function<ReplyHandler, ReplyEndpoint> openEndpoint, ScheduledExecutorService timer,
-      Executor callbacks, ReefMetrics metrics, Signatures signatures, OpenStreams openStreams) {
+      Executor callbacks, ReefMetrics metrics, Signatures signatures, OpenStreams openStreams, JsonMapping json) {
     this.outbox = outbox;
     this.openEndpoint = openEndpoint;
     this.timer = timer;
@@ -70,6 +73,7 @@ final class RequestTracker implements ReplyHandler {
     this.metrics = metrics;
     this.signatures = signatures;
     this.openStreams = openStreams;
+    this.json = json;
   }
 
   /**
@@ -154,6 +158,10 @@ final class RequestTracker implements ReplyHandler {
         return;
       }
       answer = verdict.spore();
+    }
+    if (answer.knowledge() != null && answer.knowledge().mapping() != json) {
+      // Read records with this Reef's mapper, whatever the responder or decoder used (SPEC §3.13).
+      answer = answer.toBuilder().knowledge(answer.knowledge().withMapping(json)).build();
     }
     StreamProtocol.Marker marker = StreamProtocol.of(answer);
     if (marker.cancel()) {

@@ -1,6 +1,7 @@
 package dev.reef.internal.trace;
 
 import dev.reef.spore.Spore;
+import io.micrometer.observation.Observation;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -14,8 +15,10 @@ import java.util.concurrent.Callable;
  *
  * @param sporeId the id of the spore being handled
  * @param trace its trace
+ * @param observation the observation of the handler run, or null when nothing is observed: what a
+ *     send's observation is the child of, even from an asynchronous continuation
  */
-public record Cause(String sporeId, TraceContext trace) {
+public record Cause(String sporeId, TraceContext trace, Observation observation) {
   private static final ThreadLocal<Cause> CURRENT = new ThreadLocal<>();
 
   /** Checks the fields. */
@@ -26,7 +29,12 @@ public record Cause(String sporeId, TraceContext trace) {
 
   /** The cause a handler of {@code spore} gives what it sends. */
   public static Cause of(Spore spore) {
-    return new Cause(spore.id(), TraceContext.of(spore));
+    return new Cause(spore.id(), TraceContext.of(spore), null);
+  }
+
+  /** The cause a handler of {@code spore}, observed by {@code observation}, gives what it sends. */
+  public static Cause of(Spore spore, Observation observation) {
+    return new Cause(spore.id(), TraceContext.of(spore), observation);
   }
 
   /** The cause of the handler running on this thread, or null. */

@@ -111,7 +111,7 @@ public final class FakeBackend implements ReefBackend {
 
   @Override
   public boolean isReplyAddressOpen(String address) {
-    return true;
+    return REPLY_ADDRESS.equals(address);
   }
 
   @Override
@@ -120,8 +120,8 @@ public final class FakeBackend implements ReefBackend {
   }
 
   @Override
-  public java.util.List<String> namespaceObjects() {
-    return java.util.List.of();
+  public List<String> namespaceObjects() {
+    return List.of();
   }
 
   @Override

@@ -1,0 +1,118 @@
+package dev.reef.amqp;
+
+import com.rabbitmq.client.Connection;
+import dev.reef.ReefException;
+import dev.reef.spore.JsonMapping;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The collaborators of one {@link AmqpBackend}, built once from its options, each given only what it
+ * uses, and closed in order. None of them holds the backend.
+ *
+ * <p>Two connections, one to publish and one to consume, so that the broker's flow control on
+ * publishers never holds up acknowledgements. Threads: {@code completions} completes send futures
+ * off the I/O thread; {@code timer} expires overdue confirms, flushes acks and requeues after a
+ * pause; {@code presenceSending} takes presence sends off their callers' threads.
+ */
+record BackendParts(
+    AmqpOptions options,
+    BrokerNames names,
+    Connector connector,
+    Connection publishing,
+    Connection consuming,
+    ExecutorService completions,
+    ScheduledExecutorService timer,
+    ExecutorService presenceSending,
+    SporeCodec codec,
+    Topology topology,
+    ConfirmingPublisher publisher,
+    SporeSender sender,
+    Retries retries,
+    AmqpDeadLetters deadLetters,
+    AgentConsumer.Shared consumers) {
+
+  /** How often overdue confirms are failed: a fraction of any sensible confirm timeout. */
+  private static final Duration EXPIRY_CHECK = Duration.ofMillis(250);
+
+  /**
+   * Connects as {@code options} say and builds every part.
+   *
+   * @param json the mapping decoded knowledge is read with
+   * @throws ReefException when the broker cannot be reached or refuses the connection, naming why
+   */
+  static BackendParts open(AmqpOptions options, JsonMapping json) {
+    Connector connector = new Connector(options);
+    BrokerNames names = new BrokerNames(options.namespace());
+    String namespace = options.namespace();
+    Connection publishing = connector.open("publish");
+    Connection consuming = null;
+    ExecutorService completions = null;
+    ScheduledExecutorService timer = null;
+    ExecutorService presenceSending = null;
+    Topology topology = null;
+    try {
+      consuming = connector.open("consume");
+      completions = Executors.newSingleThreadExecutor(daemon("reef-amqp-completions-" + namespace));
+      timer = Executors.newSingleThreadScheduledExecutor(daemon("reef-amqp-timer-" + namespace));
+      presenceSending = Executors.newSingleThreadExecutor(daemon("reef-amqp-presence-" + namespace));
+      // Every spore carries this connection's login as user_id, which RabbitMQ checks, so receivers
+      // learn who published it from the broker rather than from the sender.
+      SporeCodec codec = new SporeCodec(options.get(AmqpOption.MAX_BODY_BYTES), connector.user(), json);
+      topology = new Topology(publishing, names, new Topology.QueueSettings(options.get(AmqpOption.QUEUE_TYPE),
+          options.get(AmqpOption.MAX_QUEUE_LENGTH)), options.get(AmqpOption.RPC_TIMEOUT));
+      ConfirmingPublisher publisher = new ConfirmingPublisher(publishing, completions, new ConfirmingPublisher.Limits(
+          options.get(AmqpOption.CONFIRM_TIMEOUT), options.get(AmqpOption.MAX_UNCONFIRMED)), topology::forget);
+      SporeSender sender = new SporeSender(topology, publisher, codec, options.get(AmqpOption.SEND_WAIT));
+      Retries retries = new Retries(topology, sender, codec);
+      AmqpDeadLetters deadLetters = new AmqpDeadLetters(publishing, topology, sender, codec, sender::publish);
+      long every = EXPIRY_CHECK.toMillis();
+      timer.scheduleWithFixedDelay(publisher::expireOverdue, every, every, TimeUnit.MILLISECONDS);
+      return new BackendParts(options, names, connector, publishing, consuming, completions, timer, presenceSending,
+          codec, topology, publisher, sender, retries, deadLetters,
+          new AgentConsumer.Shared(codec, retries, deadLetters, timer));
+    } catch (IOException | RuntimeException e) {
+      if (topology != null) {
+        topology.close();
+      }
+      shutdown(completions, timer, presenceSending);
+      Quietly.close(consuming);
+      Quietly.close(publishing);
+      if (e instanceof IOException) {
+        throw new ReefException("could not open a publishing channel on " + connector.describe() + ": "
+            + Topology.brokerReason(e), e);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  /** Closes what the parts hold, after the backend closed its consumers and endpoints. */
+  void close() {
+    publisher.close(Duration.ofSeconds(2));
+    topology.close();
+    Quietly.close(consuming);
+    Quietly.close(publishing);
+    shutdown(completions, timer, presenceSending);
+  }
+
+  private static void shutdown(ExecutorService... executors) {
+    for (ExecutorService executor : executors) {
+      if (executor != null) {
+        executor.shutdown();
+      }
+    }
+  }
+
+  private static ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,181 @@
+package dev.reef.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import dev.reef.QueueFullException;
+import dev.reef.UnknownDestinationException;
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The publisher's state under its one lock, without a broker: room, confirms, returns, overdue, close. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class PublishLedgerTest {
+  private final AtomicLong nextSequence = new AtomicLong(1);
+  private final Channel channel = (Channel) Proxy.newProxyInstance(getClass().getClassLoader(),
+      new Class<?>[] {Channel.class}, (proxy, method, arguments) -> switch (method.getName()) {
+        case "getNextPublishSeqNo" -> nextSequence.get();
+        case "isOpen" -> true;
+        case "hashCode" -> System.identityHashCode(proxy);
+        case "equals" -> proxy == arguments[0];
+        default -> throw new UnsupportedOperationException(method.getName());
+      });
+
+  private static PendingPublish pending(String what, boolean mandatory) {
+    OutgoingMessage message = new OutgoingMessage("ex", "key", new AMQP.BasicProperties(), new byte[0],
+        mandatory ? () -> new UnknownDestinationException("main", what) : null, what);
+    return new PendingPublish(message, System.nanoTime() + Duration.ofSeconds(30).toNanos());
+  }
+
+  private PublishLedger ledgerWithChannel(int room) {
+    PublishLedger ledger = new PublishLedger(room);
+    ledger.reopened(channel);
+    return ledger;
+  }
+
+  /** Admits and places {@code pending} as the channel's next publish; returns its sequence number. */
+  private long write(PublishLedger ledger, PendingPublish pending) {
+    assertThat(ledger.admit(pending, System.nanoTime())).isNull();
+    PublishLedger.Placement placement = ledger.place(pending);
+    assertThat(placement.place()).isEqualTo(PublishLedger.Place.WRITE);
+    nextSequence.incrementAndGet(); // as basicPublish does
+    return placement.sequence();
+  }
+
+  @Test
+  void aFullWindowRefusesAfterTheDeadlineAndAConfirmMakesRoom() throws Exception {
+    PublishLedger ledger = ledgerWithChannel(1);
+    long first = write(ledger, pending("first", false));
+
+    long start = System.nanoTime();
+    RuntimeException refused = ledger.admit(pending("second", false), start + Duration.ofMillis(200).toNanos());
+    long waited = System.nanoTime() - start;
+    assertThat(refused).hasMessageContaining("1 earlier sends still wait");
+    assertThat(Duration.ofNanos(waited)).isBetween(Duration.ofMillis(150), Duration.ofSeconds(3));
+
+    CompletableFuture<RuntimeException> admitted = CompletableFuture.supplyAsync(
+        () -> ledger.admit(pending("third", false), System.nanoTime() + Duration.ofSeconds(10).toNanos()));
+    Thread.sleep(100);
+    assertThat(admitted).as("waiting for room").isNotDone();
+    assertThat(ledger.confirmed(first, false, false)).singleElement().satisfies(outcome ->
+        assertThat(outcome.error()).isNull());
+    assertThat(admitted.get(5, TimeUnit.SECONDS)).as("admitted once the confirm made room").isNull();
+  }
+
+  @Test
+  void aReturnIsFoundByItsSequenceNumberAndFailsThePublishItsAckSettles() {
+    PublishLedger ledger = ledgerWithChannel(10);
+    long toSomeone = write(ledger, pending("someone", true));
+    long toNobody = write(ledger, pending("nobody", true));
+    long broadcast = write(ledger, pending("everyone", false));
+
+    assertThat(ledger.returned(toNobody)).isTrue();
+    assertThat(ledger.returned(broadcast)).as("not mandatory: nothing waits for a return").isFalse();
+    assertThat(ledger.returned(-1)).as("no sequence header").isFalse();
+    List<PublishLedger.Outcome> outcomes = ledger.confirmed(broadcast, true, false);
+
+    assertThat(outcomes).hasSize(3);
+    assertThat(outcomes.get(0).error()).isNull();
+    assertThat(outcomes.get(1).error()).isInstanceOf(UnknownDestinationException.class).hasMessageContaining("nobody");
+    assertThat(outcomes.get(2).error()).isNull();
+    assertThat(ledger.outstanding()).isZero();
+    assertThat(toSomeone).isLessThan(toNobody);
+  }
+
+  @Test
+  void aNackFailsAsAFullQueueAndASettledPublishIsNotSettledAgain() {
+    PublishLedger ledger = ledgerWithChannel(10);
+    long sequence = write(ledger, pending("refused", true));
+
+    assertThat(ledger.confirmed(sequence, false, true)).singleElement().satisfies(outcome ->
+        assertThat(outcome.error()).isInstanceOf(QueueFullException.class));
+    assertThat(ledger.confirmed(sequence, false, false)).as("a second confirm of the same publish").isEmpty();
+    assertThat(ledger.outstanding()).isZero();
+  }
+
+  @Test
+  void whileBlockedPublishesAreParkedThenSentInOrder() {
+    PublishLedger ledger = ledgerWithChannel(10);
+    ledger.blocked(true);
+    PendingPublish first = pending("first", false);
+    PendingPublish second = pending("second", false);
+    for (PendingPublish each : List.of(first, second)) {
+      assertThat(ledger.admit(each, System.nanoTime())).isNull();
+      assertThat(ledger.place(each).place()).isEqualTo(PublishLedger.Place.PARKED);
+    }
+    assertThat(ledger.nextParked()).as("nothing goes while blocked").isNull();
+
+    ledger.blocked(false);
+
+    assertThat(ledger.nextParked()).isSameAs(first);
+    assertThat(ledger.nextParked()).isSameAs(second);
+    assertThat(ledger.nextParked()).isNull();
+    assertThat(ledger.outstanding()).as("parked ones still hold their room").isEqualTo(2);
+  }
+
+  @Test
+  void afterRecoveryWhatWaitedForAConfirmGoesFirstInOrder() {
+    PublishLedger ledger = ledgerWithChannel(10);
+    PendingPublish first = pending("first", false);
+    PendingPublish second = pending("second", false);
+    write(ledger, first);
+    write(ledger, second);
+    ledger.connected(false);
+    PendingPublish meanwhile = pending("meanwhile", false);
+    assertThat(ledger.admit(meanwhile, System.nanoTime())).isNull();
+    assertThat(ledger.place(meanwhile).place()).isEqualTo(PublishLedger.Place.PARKED);
+
+    nextSequence.set(1); // the recovered channel numbers from 1 again
+    assertThat(ledger.recovered()).isEqualTo(3);
+
+    assertThat(ledger.nextParked()).isSameAs(first);
+    assertThat(ledger.nextParked()).isSameAs(second);
+    assertThat(ledger.nextParked()).isSameAs(meanwhile);
+  }
+
+  @Test
+  void overduePublishesAreSettledOnceWhetherWrittenOrParked() {
+    PublishLedger ledger = ledgerWithChannel(10);
+    write(ledger, pending("written", false));
+    ledger.connected(false);
+    PendingPublish parked = pending("parked", false);
+    assertThat(ledger.admit(parked, System.nanoTime())).isNull();
+    ledger.place(parked);
+
+    PublishLedger.Overdue overdue = ledger.takeOverdue(System.nanoTime() + Duration.ofMinutes(1).toNanos());
+
+    assertThat(overdue.unanswered()).extracting(each -> each.message.description()).containsExactly("written");
+    assertThat(overdue.unsent()).containsExactly(parked);
+    assertThat(ledger.takeOverdue(System.nanoTime() + Duration.ofMinutes(1).toNanos()).unanswered()).isEmpty();
+    assertThat(ledger.outstanding()).isZero();
+  }
+
+  @Test
+  void closingWaitsForConfirmsWithoutPollingThenSettlesWhatIsLeft() throws Exception {
+    PublishLedger ledger = ledgerWithChannel(10);
+    long confirmedLater = write(ledger, pending("confirmed later", false));
+    CompletableFuture<PublishLedger.Closing> closing = CompletableFuture.supplyAsync(
+        () -> ledger.close(System.nanoTime() + Duration.ofSeconds(10).toNanos(), () -> true));
+    Thread.sleep(100);
+    assertThat(closing).as("waiting for the outstanding confirm").isNotDone();
+
+    ledger.confirmed(confirmedLater, false, false);
+
+    PublishLedger.Closing closed = closing.get(5, TimeUnit.SECONDS);
+    assertThat(closed.left()).isEmpty();
+    assertThat(closed.channel()).isSameAs(channel);
+    assertThat(ledger.admit(pending("after", false), System.nanoTime())).hasMessageContaining("closed");
+
+    PublishLedger abandoned = ledgerWithChannel(10);
+    write(abandoned, pending("never confirmed", false));
+    assertThat(abandoned.close(System.nanoTime() + Duration.ofMillis(50).toNanos(), () -> true).left())
+        .extracting(each -> each.message.description()).containsExactly("never confirmed");
+  }
+}
