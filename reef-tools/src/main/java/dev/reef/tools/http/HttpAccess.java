@@ -24,7 +24,7 @@ final class HttpAccess {
   static final String ACTION_HEADER = "X-Reef-Action";
 
   /** What the access check decided. */
-  enum Verdict { ALLOWED, ALLOWED_SET_COOKIE, UNAUTHORIZED, FORBIDDEN }
+  enum Verdict { ALLOWED, ALLOWED_SET_COOKIE, UNAUTHORIZED }
 
   private final byte[] token; // null: no token asked
 
@@ -37,9 +37,6 @@ final class HttpAccess {
   }
 
   Verdict check(HttpServerRequest request) {
-    if (request.method() == HttpMethod.POST && request.getHeader(ACTION_HEADER) == null) {
-      return Verdict.FORBIDDEN;
-    }
     String path = request.path();
     if (token == null || ReefHttpServer.LIVENESS_PATH.equals(path) || ReefHttpServer.READINESS_PATH.equals(path)) {
       return Verdict.ALLOWED;
@@ -58,6 +55,11 @@ final class HttpAccess {
       return Verdict.ALLOWED_SET_COOKIE;
     }
     return Verdict.UNAUTHORIZED;
+  }
+
+  /** True when a POST carries the header only this server's own page sends. */
+  static boolean actionAllowed(HttpServerRequest request) {
+    return request.getHeader(ACTION_HEADER) != null;
   }
 
   /** The cookie that lets a browser in after it showed the token once. */

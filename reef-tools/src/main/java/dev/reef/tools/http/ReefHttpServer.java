@@ -166,15 +166,15 @@ public final class ReefHttpServer implements AutoCloseable {
             .end("401: this server asks for a token: 'Authorization: Bearer TOKEN', or open /?token=TOKEN once\n");
         return;
       }
-      case FORBIDDEN -> {
-        response.setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
-            .end("403: a POST needs the header " + HttpAccess.ACTION_HEADER + "\n");
-        return;
-      }
       case ALLOWED_SET_COOKIE -> response.addCookie(access.cookie());
       case ALLOWED -> { }
     }
     if (path.startsWith(DeadLetterApi.PREFIX)) {
+      if (post && !HttpAccess.actionAllowed(request)) {
+        response.setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end("403: a POST needs the header " + HttpAccess.ACTION_HEADER + "\n");
+        return;
+      }
       deadLetters.handle(request);
       return;
     }
