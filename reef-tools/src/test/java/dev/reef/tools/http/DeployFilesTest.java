@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -366,8 +367,25 @@ class DeployFilesTest {
     return words;
   }
 
+  private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+  /** A YAML file as maps, lists and strings (every scalar as its text, as the tools read it). */
   private static Object yaml(String file) throws IOException {
-    return MiniYaml.parse(Files.readString(deploy.resolve(file)), file);
+    return plain(YAML.readTree(deploy.resolve(file).toFile()));
+  }
+
+  private static Object plain(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      node.fields().forEachRemaining(field -> map.put(field.getKey(), plain(field.getValue())));
+      return map;
+    }
+    if (node.isArray()) {
+      List<Object> list = new ArrayList<>();
+      node.forEach(element -> list.add(plain(element)));
+      return list;
+    }
+    return node.isNull() ? null : node.asText();
   }
 
   @SuppressWarnings("unchecked")

@@ -26,6 +26,41 @@ class SettingsTest {
   }
 
   @Test
+  void aYamlConfigFileSaysWhatItsJsonTwinSays(@TempDir Path dir) throws IOException {
+    Path yaml = Files.writeString(dir.resolve("reef.yaml"), """
+        # the same settings as reef.json, in YAML
+        uri: amqp://reef:secret@rabbit:5672/prod
+        namespace: prod
+        http_port: 8080
+        http_host: 0.0.0.0
+        http_show_knowledge: true
+        drain_timeout: 20s
+        agents:
+          - com.example.Calculator
+          - class: com.example.Worker
+            instances: 2
+            concurrency: concurrent
+        """);
+    Path json = Files.writeString(dir.resolve("reef.json"), """
+        {"uri": "amqp://reef:secret@rabbit:5672/prod", "namespace": "prod", "http_port": 8080,
+         "http_host": "0.0.0.0", "http_show_knowledge": true, "drain_timeout": "20s",
+         "agents": ["com.example.Calculator", {"class": "com.example.Worker", "instances": 2,
+                    "concurrency": "concurrent"}]}
+        """);
+
+    Settings fromYaml = Settings.resolve(Settings.NONE, yaml, Map.of());
+
+    assertThat(fromYaml).isEqualTo(Settings.resolve(Settings.NONE, json, Map.of()));
+    assertThat(fromYaml.http()).isEqualTo(new HttpSettings("0.0.0.0", 8080, null, true));
+    assertThat(fromYaml.agents().get(1).instanceCount()).isEqualTo(2);
+    Path bad = Files.writeString(dir.resolve("bad.yml"), "uri: [unclosed\n");
+    assertThatThrownBy(() -> Settings.resolve(Settings.NONE, bad, Map.of())).hasMessageContaining("bad.yml")
+        .hasMessageContaining("not valid YAML");
+    Path typo = Files.writeString(dir.resolve("typo.yaml"), "namespce: prod\n");
+    assertThatThrownBy(() -> Settings.resolve(Settings.NONE, typo, Map.of())).hasMessageContaining("unknown key \"namespce\"");
+  }
+
+  @Test
   void withNothingSetTheDefaultsApply() {
     Settings settings = Settings.resolve(Settings.NONE, null, Map.of());
 
