@@ -61,10 +61,12 @@ public final class ReefCli {
     dlq.addSubcommand(new DlqShowCommand(environment));
     dlq.addSubcommand(new DlqReplayCommand(environment));
     dlq.addSubcommand(new DlqPurgeCommand(environment));
+    dlq.addSubcommand("help", new CommandLine.HelpCommand());
     reef.addSubcommand(dlq);
     CommandLine namespace = new CommandLine(new NamespaceCommand());
     namespace.addSubcommand(new NamespaceCommand.ObjectsCommand(environment));
     namespace.addSubcommand(new NamespaceCommand.DeleteCommand(environment));
+    namespace.addSubcommand("help", new CommandLine.HelpCommand());
     reef.addSubcommand(namespace);
     for (Object command : extraCommands) {
       reef.addSubcommand(Objects.requireNonNull(command, "extra command"));
