@@ -93,6 +93,8 @@ public final class ReefHttpServer implements AutoCloseable {
     this.assets = Assets.load();
     this.health = new HealthCheck(builder.reef, builder.runtime);
     this.dashboard = new Dashboard(builder.reef, builder.runtime, health, vertx, builder.showKnowledge);
+    AgentMeters.register(builder.reef, builder.registry,
+        builder.runtime.agentNames().stream().map(builder.runtime::spec).toList());
     this.host = builder.host;
     this.access = new HttpAccess(builder.token);
     this.deadLetters = new DeadLetterApi(builder.reef, vertx, builder.showKnowledge, dashboard::deadLettersChanged);
