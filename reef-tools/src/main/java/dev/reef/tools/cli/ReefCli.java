@@ -36,7 +36,30 @@ public final class ReefCli {
 
   /** Runs {@code reef} with {@code args} and exits with its exit code. */
   public static void main(String[] args) {
-    System.exit(commandLine(System.getenv()).execute(args));
+    System.exit(forArguments(System.getenv(), args).execute(args));
+  }
+
+  /**
+   * The {@code reef} command for {@code args}: when they name one of the data commands ({@code send},
+   * {@code agents}, ...), a command line holding only that one, since picocli reads the annotations of
+   * every command it holds and a short command should not pay for the others (about a tenth of a
+   * second); for anything else ({@code --help}, {@code help}, {@code completion}, a typo), all of them.
+   */
+  public static CommandLine forArguments(Map<String, String> environment, String[] args) {
+    String first = args.length == 0 ? "" : args[0];
+    Object only = switch (first) {
+      case "run" -> new RunCommand(environment);
+      case "send" -> new SendCommand(environment);
+      case "tail" -> new TailCommand(environment);
+      case "agents" -> new AgentsCommand(environment);
+      default -> null;
+    };
+    if (only == null) {
+      return commandLine(environment);
+    }
+    CommandLine reef = new CommandLine(new TopCommand());
+    reef.addSubcommand(only);
+    return configured(reef);
   }
 
   /** The {@code reef} command reading the process environment. */
@@ -73,7 +96,11 @@ public final class ReefCli {
     }
     reef.addSubcommand(new CompletionCommand());
     reef.addSubcommand("help", new CommandLine.HelpCommand());
-    // Set last: these apply to the subcommands added so far.
+    return configured(reef);
+  }
+
+  /** Error handling and converters, set last: they apply to the subcommands added so far. */
+  private static CommandLine configured(CommandLine reef) {
     ErrorReporting errors = new ErrorReporting();
     reef.registerConverter(Duration.class, new Converters.DurationConverter());
     reef.setParameterExceptionHandler(errors);

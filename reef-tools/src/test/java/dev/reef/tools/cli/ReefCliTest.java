@@ -87,7 +87,7 @@ class ReefCliTest {
   private Result reef(Map<String, String> environment, String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine command = ReefCli.commandLine(environment);
+    CommandLine command = ReefCli.forArguments(environment, args);
     command.setOut(new PrintWriter(out, true));
     command.setErr(new PrintWriter(err, true));
     int exitCode = command.execute(args);
