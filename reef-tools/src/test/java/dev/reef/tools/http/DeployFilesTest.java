@@ -50,18 +50,24 @@ class DeployFilesTest {
   // ---- Dockerfile ----
 
   @Test
-  void theImageRunsTheReefJarAndServesHttpOnTheServersPort() throws IOException {
+  void theImageRunsTheDistributionWithAgentJarsFromItsAgentsFolder() throws IOException {
     Map<String, List<String>> instructions = dockerfile(deploy.resolve("Dockerfile"));
 
     assertThat(instructions.get("FROM")).singleElement().asString().matches("eclipse-temurin:17-jre.*");
-    assertThat(instructions.get("COPY")).contains("examples/target/reef.jar /app/reef.jar");
-    assertThat(Files.readString(root.resolve("examples/pom.xml")))
-        .as("examples builds the jar the image copies").contains("${project.build.directory}/reef.jar");
+    assertThat(instructions.get("ARG")).containsExactly("REEF_VERSION=" + projectVersion());
+    assertThat(instructions.get("COPY")).containsExactly(
+        "reef-tools/target/reef-cli-${REEF_VERSION}/reef-${REEF_VERSION}/ /app/",
+        "examples/target/examples-${REEF_VERSION}.jar /app/agents/examples.jar");
+    assertThat(Files.readString(root.resolve("reef-tools/pom.xml")))
+        .as("reef-tools builds the distribution the image copies")
+        .contains("${project.build.directory}/reef-cli-${project.version}/reef-${project.version}");
+    assertThat(Files.readString(root.resolve("reef-tools/src/dist/bin/reef")))
+        .as("the launcher reads the agents folder and execs the JVM").contains("$home/agents/*", "exec \"$java\"");
     assertThat(instructions.get("EXPOSE")).containsExactly(PORT);
     assertThat(String.join(" ", instructions.get("ENV"))).contains("REEF_HTTP_PORT=" + PORT)
         .as("reachable from outside the container").contains("REEF_HTTP_HOST=0.0.0.0");
     assertThat(instructions.get("USER")).singleElement().asString().isNotIn("root", "0");
-    assertThat(execForm(instructions.get("ENTRYPOINT").get(0))).containsExactly("java", "-jar", "/app/reef.jar");
+    assertThat(execForm(instructions.get("ENTRYPOINT").get(0))).containsExactly("/app/bin/reef");
     assertThat(execForm(instructions.get("CMD").get(0))).containsExactly("run");
     String healthcheck = instructions.get("HEALTHCHECK").get(0);
     assertThat(healthcheck).contains("127.0.0.1/" + PORT, "GET " + ReefHttpServer.READINESS_PATH + " ");
@@ -278,6 +284,13 @@ class DeployFilesTest {
       series.addAll(List.of(base + "_count", base + "_sum", base + "_max", base + "_bucket"));
     }
     return series;
+  }
+
+  private static String projectVersion() throws IOException {
+    Matcher version = Pattern.compile("<artifactId>reef-parent</artifactId>\\s*<version>([^<]+)</version>")
+        .matcher(Files.readString(root.resolve("pom.xml")));
+    assertThat(version.find()).as("the parent pom's version").isTrue();
+    return version.group(1);
   }
 
   private static String agentImage() throws IOException {
