@@ -74,6 +74,7 @@ final class AgentsCommand extends ReefSubcommand {
     Settings settings = settings(connection.flags(), connection);
     try (ReefConnection reef = connect(settings)) {
       DirectorySettling.await(reef.directory(), SETTLE_LIMIT);
+      warnAboutUnknownChannels(reef);
       do {
         print(reef, rows(reef));
         if (watch) {
@@ -82,6 +83,18 @@ final class AgentsCommand extends ReefSubcommand {
       } while (watch);
     }
     return 0;
+  }
+
+  /** A channel no agent runs on is named, with the channels close to it. */
+  private void warnAboutUnknownChannels(ReefConnection reef) {
+    Set<String> known = new TreeSet<>();
+    reef.directory().agents().forEach(agent -> known.add(agent.channel()));
+    for (String channel : channels) {
+      if (!known.contains(channel)) {
+        status("no agent runs on channel '" + channel + "' in namespace '" + reef.reef().namespace() + "'"
+            + Suggestions.didYouMean(channel, known));
+      }
+    }
   }
 
   /** Rows of the instances running (online or silent) on the chosen channels; those that stopped are left out. */

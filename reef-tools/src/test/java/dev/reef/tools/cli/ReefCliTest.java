@@ -303,6 +303,9 @@ class ReefCliTest {
     assertThat(table.out()).startsWith("AGENT").contains("adder").contains("online")
         .contains(" " + ProcessHandle.current().pid() + " ");
     assertThat(json(otherChannel.out()).path("agents").size()).isZero();
+    assertThat(otherChannel.errLines()).containsExactly("reef agents: no agent runs on channel 'other' in namespace 'cli'");
+    assertThat(reef("agents", "--channel", "mian").errLines()).containsExactly(
+        "reef agents: no agent runs on channel 'mian' in namespace 'cli' (did you mean 'main'?)");
     assertThat(deadLetters.exitCode()).isZero();
     JsonNode letter = json(deadLetters.out());
     assertThat(letter.path("agent").asText()).isEqualTo("adder");
