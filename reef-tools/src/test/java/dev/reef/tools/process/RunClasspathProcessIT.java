@@ -116,6 +116,71 @@ class RunClasspathProcessIT {
     assertThat(missing.errLines()).singleElement().asString().contains("nope.jar does not exist");
   }
 
+  /**
+   * Knowledge stays off the dashboard's event stream unless {@code --http-show-knowledge} (issue 16,
+   * acceptance 2): two agent JVMs on the broker, one of each, each sent a request with a secret by
+   * another {@code reef} process.
+   */
+  @Test
+  void knowledgeReachesTheEventStreamOnlyWhenEnabled(@TempDir Path dir) throws Exception {
+    Path jar = buildAgentJar(dir);
+    String namespace = "dist-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    Map<String, String> broker = Map.of("REEF_AMQP_URI", brokerUri(), "REEF_NAMESPACE", namespace);
+    Process hidden = Distribution.start(broker, List.of("run", "--classpath", jar.toString(), "com.acme.MyAgent",
+        "--http-port", "0"));
+    Process shown = Distribution.start(broker, List.of("run", "--classpath", jar.toString(), "com.acme.MyAgent",
+        "--http-port", "0", "--http-show-knowledge"));
+    try {
+      int hiddenPort = Integer.parseInt(awaitReady(hidden).group(3));
+      int shownPort = Integer.parseInt(awaitReady(shown).group(3));
+      HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+      for (int port : new int[] {hiddenPort, shownPort}) { // each page observes the channel before the sends
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() ->
+            get(http, port, "/api/snapshot", null).body().contains("\"observed\":[\"main\"]"));
+      }
+      for (int i = 0; i < 2; i++) { // round-robin: one request reaches each JVM, both observe both
+        Distribution.Result sent = Distribution.run(broker, START, "send", "--to", "acme-greeter", "--wait",
+            "--knowledge", "{\"type\":\"greet\",\"name\":\"s3cret-name\"}");
+        assertThat(sent.exitCode()).as(sent.toString()).isZero();
+        assertThat(sent.out()).contains("hello, s3cret-name");
+      }
+
+      String withoutKnowledge = events(http, hiddenPort);
+      String withKnowledge = events(http, shownPort);
+
+      assertThat(withoutKnowledge).contains("\"to\":\"acme-greeter\"").doesNotContain("s3cret-name");
+      assertThat(withKnowledge).contains("\"to\":\"acme-greeter\"", "s3cret-name");
+    } finally {
+      hidden.destroy();
+      shown.destroy();
+      hidden.waitFor(20, TimeUnit.SECONDS);
+      shown.waitFor(20, TimeUnit.SECONDS);
+      Distribution.run(broker, START, "namespace", "delete", namespace, "--yes");
+    }
+  }
+
+  /** The broker of REEF_AMQP_URI, else the local one. */
+  private static String brokerUri() {
+    String uri = System.getenv("REEF_AMQP_URI");
+    return uri != null && !uri.isBlank() ? uri.trim() : "amqp://guest:guest@localhost:5672";
+  }
+
+  /** The dashboard's event stream until its first spores event (what the page shows of the recent spores). */
+  private static String events(HttpClient http, int port) throws Exception {
+    HttpResponse<java.io.InputStream> response = http.send(HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + port + "/events")).build(), HttpResponse.BodyHandlers.ofInputStream());
+    StringBuilder text = new StringBuilder();
+    try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+      for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+        text.append(line).append('\n');
+        if (line.startsWith("data: {\"spores\"") && line.contains("acme-greeter")) {
+          break;
+        }
+      }
+    }
+    return text.toString();
+  }
+
   /** Compiles {@link #AGENT} against the distribution's jars and packs it as {@code my-agents.jar}. */
   static Path buildAgentJar(Path dir) throws IOException {
     Path sources = Files.createDirectories(dir.resolve("src/com/acme"));
