@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
             + "channels, capabilities.",
         "A new listing shows the processes that answer its hello; with --watch, a process that then misses three "
             + "heartbeats (or is stuck in a handler) is shown as SILENT until it is heard again; one that stops is "
-            + "left out. In memory, only the agents of this JVM's broker exist. Declares nothing on the broker."})
+            + "left out. In memory, only the agents of this JVM's broker exist."})
 final class AgentsCommand extends ReefSubcommand {
   /** How long to wait for every running process to answer the hello of a new connection. */
   private static final Duration SETTLE_LIMIT = Duration.ofSeconds(3);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Mixin;
 /** {@code reef dlq list}. */
 @Command(name = "list", mixinStandardHelpOptions = true, versionProvider = ReefCli.Version.class,
     description = {"Lists the dead letters, oldest first: id (the spore's), type, agent, channel, attempts, when "
-        + "(UTC) and the error.", "With --json, one JSON object per line, with the spore. Declares nothing."})
+        + "(UTC) and the error.", "With --json, one JSON object per line, with the spore."})
 final class DlqListCommand extends ReefSubcommand {
   @Mixin
   ConnectionOptions connection;

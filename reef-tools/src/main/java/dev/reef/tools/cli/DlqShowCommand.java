@@ -10,8 +10,7 @@ import picocli.CommandLine.Parameters;
 
 /** {@code reef dlq show ID}. */
 @Command(name = "show", mixinStandardHelpOptions = true, versionProvider = ReefCli.Version.class,
-    description = {"Shows one dead letter: where and when it failed, the error in full, and its spore.",
-        "Declares nothing."})
+    description = "Shows one dead letter: where and when it failed, the error in full, and its spore.")
 final class DlqShowCommand extends ReefSubcommand {
   @Mixin
   ConnectionOptions connection;
