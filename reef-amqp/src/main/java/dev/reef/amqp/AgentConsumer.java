@@ -205,7 +205,8 @@ final class AgentConsumer implements ConsumerHandle {
   void deadLetter(AmqpDelivery delivery, DeadLetterReason reason) {
     CompletableFuture<Void> moved;
     try {
-      moved = shared.deadLetters().write(spec.channel(), delivery.spore(), delivery.replyAddress(), reason);
+      moved = shared.deadLetters().write(spec.channel(), delivery.spore(), delivery.replyAddress(),
+          delivery.verifiedUserId().orElse(null), reason);
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
     }

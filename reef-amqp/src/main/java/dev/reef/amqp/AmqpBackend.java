@@ -4,6 +4,7 @@ import dev.reef.Observation;
 import dev.reef.ReefClosedException;
 import dev.reef.ReefException;
 import dev.reef.SporeObserver;
+import dev.reef.UnknownDestinationException;
 import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
 import dev.reef.spi.DeadLetterStore;
@@ -18,6 +19,8 @@ import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -203,6 +206,62 @@ public final class AmqpBackend implements ReefBackend {
   public DeadLetterStore deadLetters() {
     ensureOpen();
     return parts.deadLetters();
+  }
+
+  /** {@inheritDoc} A passive declare of the reply queue, within the RPC timeout: only this namespace's reply queues qualify. */
+  @Override
+  public boolean isReplyAddressOpen(String address) {
+    ensureOpen();
+    return parts.names().isReplyQueue(address) && parts.topology().queueExists(address);
+  }
+
+  /** {@inheritDoc} A passive declare of {@code ns.CHANNEL.AGENT}: its ready messages. */
+  @Override
+  public long backlog(String channel, String agent) {
+    Names.require("channel name", channel);
+    Names.require("agent name", agent);
+    ensureOpen();
+    return parts.topology().readyMessages(parts.names().agentQueue(channel, agent))
+        .orElseThrow(() -> new UnknownDestinationException(channel, agent));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>AMQP 0-9-1 cannot list queues: this asks RabbitMQ's management HTTP API ({@link
+   * AmqpOption#MANAGEMENT_URI}) for the queues and exchanges whose names start with {@code ns.}.
+   *
+   * @throws ReefException naming {@link AmqpOption#MANAGEMENT_URI} when the API cannot be reached
+   */
+  @Override
+  public List<String> namespaceObjects() {
+    ensureOpen();
+    ManagementApi api = parts.management();
+    List<String> objects = new ArrayList<>(api.queues(parts.names().prefix()));
+    objects.addAll(api.exchanges(parts.names().prefix()));
+    Collections.sort(objects);
+    return objects;
+  }
+
+  /**
+   * {@inheritDoc} The objects are found as {@link #namespaceObjects()} finds them and deleted over
+   * AMQP. Reply and presence queues of other live connections are exclusive to them: they are not
+   * counted, and go with their connections.
+   */
+  @Override
+  public int deleteNamespace() {
+    ensureOpen();
+    ManagementApi api = parts.management();
+    List<String> queues = api.queues(parts.names().prefix());
+    List<String> exchanges = api.exchanges(parts.names().prefix());
+    int deleted = parts.topology().delete(queues, exchanges);
+    LOG.info("deleted {} broker objects of namespace '{}'", deleted, namespace());
+    return deleted;
+  }
+
+  @Override
+  public String messagingSystem() {
+    return "rabbitmq";
   }
 
   @Override

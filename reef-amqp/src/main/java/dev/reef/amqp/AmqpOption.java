@@ -2,6 +2,7 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -147,6 +148,18 @@ public final class AmqpOption<T> {
       "the most channels per connection the client asks for", false);
 
   /**
+   * {@code management_uri}: RabbitMQ's management HTTP API, which lists and deletes a namespace's
+   * objects ({@link dev.reef.NamespaceAdmin}; AMQP 0-9-1 cannot list queues). Default: {@code
+   * http://HOST:15672} ({@code https://HOST:15671} for {@code amqps}) with the AMQP URI's user and
+   * password; a user given in this URI wins. The user needs the {@code management} (or {@code
+   * monitoring}) tag.
+   */
+  public static final AmqpOption<URI> MANAGEMENT_URI = new AmqpOption<>("management_uri", null,
+      AmqpOption::httpUri, AmqpOption::checkHttpUri,
+      "RabbitMQ's management HTTP API, for listing and deleting a namespace's objects (default: http://HOST:15672"
+          + " with the AMQP credentials)", false);
+
+  /**
    * {@code stream_addresses}: where channel history (RabbitMQ streams, SPEC §5) is read through the
    * stream protocol, {@code host[:port],...}; default: the broker's hosts on port 5552. Used only by
    * channels that keep history.
@@ -157,10 +170,11 @@ public final class AmqpOption<T> {
           + " hosts on port 5552)", false);
 
   /** Every setting, in the order of the table. */
-  static final List<AmqpOption<?>> ALL = List.of(ADDRESSES, QUEUE_TYPE, MAX_QUEUE_LENGTH, MAX_BODY_BYTES,
-      CONFIRM_TIMEOUT, SEND_WAIT, MAX_UNCONFIRMED, RPC_TIMEOUT, RECOVERY_INTERVAL, CONNECTION_NAME, CA_CERTIFICATES,
-      KEY_STORE, KEY_STORE_PASSWORD, VERIFY_HOSTNAME, AMQP_HEARTBEAT, CONNECTION_TIMEOUT, CHANNEL_MAX,
-      STREAM_ADDRESSES);
+  static final List<AmqpOption<?>> ALL = List.of(ADDRESSES, QUEUE_TYPE, MAX_QUEUE_LENGTH,
+      MAX_BODY_BYTES, CONFIRM_TIMEOUT, SEND_WAIT, MAX_UNCONFIRMED, RPC_TIMEOUT, RECOVERY_INTERVAL, CONNECTION_NAME,
+      CA_CERTIFICATES, KEY_STORE, KEY_STORE_PASSWORD, VERIFY_HOSTNAME, AMQP_HEARTBEAT, CONNECTION_TIMEOUT, CHANNEL_MAX,
+      MANAGEMENT_URI, STREAM_ADDRESSES);
+
 
   /** Query keys that were settings once, and what to do instead. */
   static final Map<String, String> REMOVED = Map.of("presence_heartbeat_ms",
@@ -211,9 +225,9 @@ public final class AmqpOption<T> {
     return check.apply(value);
   }
 
-  /** {@code value} as it may be shown: secrets masked. */
+  /** {@code value} as it may be shown: secrets masked, and the password of a URI. */
   String show(Object value) {
-    return secret ? "***" : String.valueOf(value);
+    return secret ? "***" : value instanceof URI uri ? Uris.mask(uri) : String.valueOf(value);
   }
 
   @Override
@@ -237,6 +251,33 @@ public final class AmqpOption<T> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("must be an integer, got '" + text + "'");
     }
+  }
+
+  private static Long longInteger(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be an integer, got '" + text + "'");
+    }
+  }
+
+  private static URI httpUri(String text) {
+    try {
+      return new URI(text.trim());
+    } catch (java.net.URISyntaxException e) {
+      // The reason, not the input: the text may hold a password.
+      throw new IllegalArgumentException("must be an http:// or https:// URI: " + e.getReason());
+    }
+  }
+
+  private static URI checkHttpUri(URI uri) {
+    Objects.requireNonNull(uri, "management_uri");
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+      throw new IllegalArgumentException("management_uri must be an http:// or https:// URI with a host, got "
+          + Uris.mask(uri));
+    }
+    return uri;
   }
 
   private static Duration millis(String text) {
@@ -275,6 +316,14 @@ public final class AmqpOption<T> {
   }
 
   private static Integer atLeast(String key, Integer value, int minimum) {
+    Objects.requireNonNull(value, key);
+    if (value < minimum) {
+      throw new IllegalArgumentException(key + " must be at least " + minimum + ", got " + value);
+    }
+    return value;
+  }
+
+  private static Long atLeast(String key, Long value, long minimum) {
     Objects.requireNonNull(value, key);
     if (value < minimum) {
       throw new IllegalArgumentException(key + " must be at least " + minimum + ", got " + value);

@@ -35,7 +35,8 @@ record BackendParts(
     SporeSender sender,
     Retries retries,
     AmqpDeadLetters deadLetters,
-    AgentConsumer.Shared consumers) {
+    AgentConsumer.Shared consumers,
+    ManagementApi management) {
 
   /** How often overdue confirms are failed: a fraction of any sensible confirm timeout. */
   private static final Duration EXPIRY_CHECK = Duration.ofMillis(250);
@@ -75,7 +76,7 @@ record BackendParts(
       timer.scheduleWithFixedDelay(publisher::expireOverdue, every, every, TimeUnit.MILLISECONDS);
       return new BackendParts(options, names, connector, publishing, consuming, completions, timer, presenceSending,
           codec, topology, publisher, sender, retries, deadLetters,
-          new AgentConsumer.Shared(codec, retries, deadLetters, timer));
+          new AgentConsumer.Shared(codec, retries, deadLetters, timer), ManagementApi.of(options));
     } catch (IOException | RuntimeException e) {
       if (topology != null) {
         topology.close();

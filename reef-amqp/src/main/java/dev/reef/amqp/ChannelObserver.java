@@ -113,7 +113,7 @@ final class ChannelObserver implements Observation, Endpoint {
       Quietly.close(binding, "an observer channel");
       throw new IOException("the broker has no channel left for this connection");
     }
-    String queue = names.replyQueue("observer-" + UUID.randomUUID());
+    String queue = names.observerQueue(UUID.randomUUID());
     ChannelObserver observation = new ChannelObserver(connection, consuming, binding, queue, exchange, channelName,
         codec, observer, knownAgents);
     try {

@@ -11,7 +11,9 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -186,9 +188,53 @@ final class Topology implements AutoCloseable {
    * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
    */
   long messageCount(String queue) {
+    return readyMessages(queue).orElse(0);
+  }
+
+  /**
+   * The number of ready messages in {@code queue}, asked with a passive declare (which creates
+   * nothing); empty when it does not exist.
+   *
+   * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
+   */
+  OptionalLong readyMessages(String queue) {
     try {
-      return call("count the messages of queue " + queue, ch -> (long) ch.queueDeclarePassive(queue).getMessageCount(),
-          deadline());
+      return OptionalLong.of(call("count the messages of queue " + queue,
+          ch -> (long) ch.queueDeclarePassive(queue).getMessageCount(), deadline()));
+    } catch (ReefException e) {
+      if (brokerReason(e).startsWith("404 ")) {
+        return OptionalLong.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * True while {@code queue} exists, asked with a passive declare (which creates nothing); a queue
+   * exclusive to another connection exists (the broker says it is locked).
+   *
+   * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
+   */
+  boolean queueExists(String queue) {
+    try {
+      call("look for queue " + queue, ch -> ch.queueDeclarePassive(queue), deadline());
+      return true;
+    } catch (ReefException e) {
+      String reason = brokerReason(e);
+      if (reason.startsWith("404 ")) {
+        return false;
+      }
+      if (reason.startsWith("405 ")) {
+        return true; // RESOURCE_LOCKED: exclusive to its owner's connection, which is alive
+      }
+      throw e;
+    }
+  }
+
+  /** Empties {@code queue} if it exists; returns how many messages it held. */
+  int purgeIfExists(String queue) {
+    try {
+      return call("purge queue " + queue, ch -> ch.queuePurge(queue).getMessageCount(), deadline());
     } catch (ReefException e) {
       if (brokerReason(e).startsWith("404 ")) {
         return 0;
@@ -197,9 +243,24 @@ final class Topology implements AutoCloseable {
     }
   }
 
-  /** Empties {@code queue}; returns how many messages it held. */
-  int purge(String queue) {
-    return call("purge queue " + queue, ch -> ch.queuePurge(queue).getMessageCount(), deadline());
+  /**
+   * Deletes these queues and exchanges, messages included; returns how many existed. Queues
+   * exclusive to other connections (reply and presence queues) cannot be deleted here, and go with
+   * their connections.
+   */
+  int delete(List<String> queueNames, List<String> exchangeNames) {
+    int deleted = call("delete " + queueNames.size() + " queues and " + exchangeNames.size() + " exchanges", ch -> {
+      int count = 0;
+      for (String queue : queueNames) {
+        count += deleteObject("queue " + queue, () -> channelOnWorker().queueDelete(queue)) ? 1 : 0;
+      }
+      for (String exchange : exchangeNames) {
+        count += deleteObject("exchange " + exchange, () -> channelOnWorker().exchangeDelete(exchange)) ? 1 : 0;
+      }
+      return count;
+    }, deadline(Math.max(1, queueNames.size() + exchangeNames.size())));
+    declarations.clear(); // what this connection declared is gone: the next use declares it again
+    return deleted;
   }
 
   /** Forgets what was declared, so that the next use declares it again (after a channel error). */
@@ -243,6 +304,11 @@ final class Topology implements AutoCloseable {
 
   private long deadline() {
     return System.nanoTime() + rpcTimeout.toNanos();
+  }
+
+  /** A deadline for {@code requests} requests in a row. */
+  private long deadline(int requests) {
+    return System.nanoTime() + rpcTimeout.toNanos() * Math.min(requests, 100);
   }
 
   private interface Declaration {
@@ -324,6 +390,22 @@ final class Topology implements AutoCloseable {
     } catch (IOException | RuntimeException e) {
       channel = null;
       LOG.debug("could not delete {}: {}", what, e.toString());
+    }
+  }
+
+  /** Deletes one object; true when it existed and is gone, false when it did not exist or was locked. */
+  private boolean deleteObject(String what, Deletion deletion) throws IOException {
+    try {
+      deletion.run();
+      return true;
+    } catch (IOException | RuntimeException e) {
+      channel = null; // the refusal closed the channel
+      String reason = brokerReason(e);
+      if (reason.startsWith("404 ") || reason.startsWith("405 ")) {
+        LOG.debug("did not delete {}: {}", what, reason);
+        return false;
+      }
+      throw new IOException("could not delete " + what + ": " + reason, e);
     }
   }
 

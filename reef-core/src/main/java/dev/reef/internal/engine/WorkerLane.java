@@ -17,9 +17,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A Vert.x worker context on a named worker pool, through Vert.x's public API only: a deployment of
  * the worker threading model whose context runs Reef's tasks (SPEC §3.12). An ordered lane runs its
- * tasks one at a time in submission order ({@link Context#runOnContext}), which is how a sequential
- * agent keeps its order; an unordered lane runs them on any free thread of the pool ({@link
- * Context#executeBlocking(java.util.concurrent.Callable, boolean)}).
+ * tasks one at a time in submission order (bursts of them per {@link Context#runOnContext}), which is
+ * how a sequential agent keeps its order; an unordered lane runs them on any free thread of the pool
+ * ({@link Context#executeBlocking(java.util.concurrent.Callable, boolean)}).
  *
  * <p>Deliveries arrive on backend threads that have no Vert.x context; going through this one
  * context keeps Vert.x from making a context per task.
@@ -32,6 +32,7 @@ final class WorkerLane {
   private final Context context;
   private final boolean ordered;
   private final String name;
+  private final SerialExecutor inOrder; // for an ordered lane: bursts of tasks per context dispatch
 
   private WorkerLane(Vertx vertx, String deploymentId, Context context, boolean ordered, String name) {
     this.vertx = vertx;
@@ -39,6 +40,7 @@ final class WorkerLane {
     this.context = context;
     this.ordered = ordered;
     this.name = name;
+    this.inOrder = new SerialExecutor(task -> context.runOnContext(ignored -> task.run()));
   }
 
   /**
@@ -83,7 +85,7 @@ final class WorkerLane {
   /** Runs {@code task} on the pool. A task handles its own failures; one that throws anyway is logged. */
   void execute(Runnable task) {
     if (ordered) {
-      context.runOnContext(ignored -> runLogged(task));
+      inOrder.execute(() -> runLogged(task));
     } else {
       context.executeBlocking(() -> {
         runLogged(task);

@@ -6,6 +6,7 @@ import dev.reef.Channel;
 import dev.reef.Reef;
 import dev.reef.ReplyStream;
 import dev.reef.StreamingReply;
+import dev.reef.spore.JsonDocument;
 import dev.reef.spore.Spore;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +24,7 @@ class QuickStartTest {
   @Test
   void theQuickStartRunsAsWritten() {
     List<String> words = new CopyOnWriteArrayList<>();
-    List<String> logged = new CopyOnWriteArrayList<>();
+    List<JsonDocument> logged = new CopyOnWriteArrayList<>();
     try (Reef reef = Reef.builder().build()) {
       Channel main = reef.channel("main");
 
@@ -53,13 +54,13 @@ class QuickStartTest {
 
       Channel news = reef.channel("news");
       news.subscribe("logger", (spore, ctx) -> {
-        logged.add(spore.knowledge().toJson());
+        logged.add(spore.knowledge());
         return null;
       });
       news.broadcast("client", Map.of("type", "finding", "text", "spores travel")).join();
       assertThat(reef.awaitQuiescence(Duration.ofSeconds(5))).isTrue();
       assertThat(reef.stats().failed()).as("handler failures").isZero();
     }
-    assertThat(logged).containsExactly("{\"type\":\"finding\",\"text\":\"spores travel\"}");
+    assertThat(logged).containsExactly(JsonDocument.of(Map.of("type", "finding", "text", "spores travel")));
   }
 }
