@@ -39,7 +39,8 @@ class AmqpOptionsTest {
         Map.entry("heartbeat=15", 15),
         Map.entry("connection_timeout=2000", 2000),
         Map.entry("channel_max=64", 64),
-        Map.entry("management_uri=http://rabbit:15673", URI.create("http://rabbit:15673")));
+        Map.entry("management_uri=http://rabbit:15673", URI.create("http://rabbit:15673")),
+        Map.entry("stream_addresses=a:5552,b", List.of("a:5552", "b")));
     Set<String> covered = new HashSet<>();
     for (Map.Entry<String, Object> sample : samples.entrySet()) {
       String key = sample.getKey().substring(0, sample.getKey().indexOf('='));
