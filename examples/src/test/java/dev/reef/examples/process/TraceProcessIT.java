@@ -72,7 +72,7 @@ class TraceProcessIT {
     planner.awaitStderr(line -> line.startsWith("reef run: ready: planner x1"), START);
     calculator.awaitStderr(line -> line.startsWith("reef run: ready: calculator x1"), START);
 
-    ReefProcess send = run("send", "--to", "router", "--knowledge", "{\"type\":\"route\",\"a\":2,\"b\":3}");
+    ReefProcess send = run("send", "--json", "--to", "router", "--knowledge", "{\"type\":\"route\",\"a\":2,\"b\":3}");
     assertThat(send.exitCode()).as(send.describe()).isZero();
     String first = JSON.readTree(send.stdout().get(0)).path("id").asText();
 

@@ -66,8 +66,8 @@ final class HistoryCommand extends ReefSubcommand {
   @Option(names = "--for", paramLabel = "DURATION", description = "With --follow: stop after DURATION.")
   Duration duration;
 
-  @Option(names = "--json", description = "One JSON line per spore, with channel, offset and stored_at.")
-  boolean json;
+  @Mixin
+  OutputOptions output;
 
   @Option(names = "--keep", paramLabel = "MAX_AGE", description = "Turn history on with this maximum age first.")
   Duration keep;
@@ -167,6 +167,6 @@ final class HistoryCommand extends ReefSubcommand {
   }
 
   private void print(PrintWriter out, HistoryEntry entry) {
-    out.println(json ? HistoryLines.json(channel, entry).toString() : HistoryLines.text(entry));
+    out.println(output.json() ? HistoryLines.json(channel, entry).toString() : HistoryLines.text(entry));
   }
 }

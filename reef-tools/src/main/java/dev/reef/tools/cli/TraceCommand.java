@@ -37,8 +37,8 @@ final class TraceCommand extends ReefSubcommand {
       + " (default main).")
   String channel = "main";
 
-  @Option(names = "--json", description = "The tree as one JSON object (each node with its \"effects\").")
-  boolean json;
+  @Mixin
+  OutputOptions output;
 
   TraceCommand(Map<String, String> environment) {
     super(environment);
@@ -74,7 +74,7 @@ final class TraceCommand extends ReefSubcommand {
         children.computeIfAbsent(effect.spore().causedBy(), id -> new ArrayList<>()).add(effect);
       }
       PrintWriter out = out();
-      if (json) {
+      if (output.json()) {
         out.println(node(root, children));
       } else {
         if (root.spore().causedBy() != null) {
