@@ -124,7 +124,7 @@ final class DeliveryProcessor implements DeliveryHandler {
       // (a re-sent publish) is caught when the worker claims its id, which every delivery does.
       metrics.count(ReefMetrics.DUPLICATES, channelName, agent.agentName(), spore);
       outcomes.settle(taken, taken::ack);
-    } else {
+    } else if (!outcomes.deliveredTooOften(taken)) {
       lane.execute(() -> process(taken));
     }
   }
