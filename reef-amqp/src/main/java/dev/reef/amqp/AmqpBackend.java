@@ -18,6 +18,8 @@ import dev.reef.spi.ReplyHandler;
 import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -53,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * default virtual host {@code /}. Its query takes the settings of {@link AmqpOption}.
  *
  * <p>Connections recover automatically (channels, topology, consumers); publishes the broker had not
- * confirmed are sent again after a recovery, and receivers suppress the duplicates. A send never
+ * confirmed are sent again after a recovery, and receivers suppress the duplicates. A reply whose
+ * requester is reconnecting waits for its reply queue to come back, up to {@link
+ * AmqpOption#REPLY_WAIT}. A send never
  * keeps its caller longer than {@link AmqpOption#SEND_WAIT}. Every spore published carries the
  * connection's user as the AMQP {@code user_id} property, which RabbitMQ checks against the login;
  * receivers see it as {@link dev.reef.HandlerContext#verifiedUserId()}.
@@ -62,6 +66,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class AmqpBackend implements ReefBackend {
   private static final Logger LOG = LoggerFactory.getLogger(AmqpBackend.class);
+
+  /** The longest an observer's check for its channel's exchange waits for the broker. */
+  private static final java.time.Duration REBIND_CHECK = java.time.Duration.ofSeconds(5);
 
   private final BackendParts parts;
   private final Set<AgentConsumer> consumers = ConcurrentHashMap.newKeySet();
@@ -86,13 +93,16 @@ public final class AmqpBackend implements ReefBackend {
    * @throws ReefException when the broker cannot be reached or refuses the connection, naming why
    */
   public static AmqpBackend connect(AmqpOptions options) {
-    return connect(options, JsonMapping.defaults());
+    return connect(options, JsonMapping.defaults(), Metrics.globalRegistry);
   }
 
-  /** Connects, reading knowledge with {@code json} (the Reef's mapping). */
-  static AmqpBackend connect(AmqpOptions options, JsonMapping json) {
+  /**
+   * Connects, reading knowledge with {@code json} (the Reef's mapping) and registering the backend's
+   * own meters in {@code meters} (made with {@link #builder()}: Micrometer's global registry).
+   */
+  static AmqpBackend connect(AmqpOptions options, JsonMapping json, MeterRegistry meters) {
     Objects.requireNonNull(options, "options");
-    AmqpBackend backend = new AmqpBackend(BackendParts.open(options, json));
+    AmqpBackend backend = new AmqpBackend(BackendParts.open(options, json, meters));
     LOG.info("connected to {} in namespace '{}' ({} queues)", backend.parts.connector().describe(),
         options.namespace(), options.get(AmqpOption.QUEUE_TYPE));
     return backend;
@@ -180,10 +190,11 @@ public final class AmqpBackend implements ReefBackend {
     Objects.requireNonNull(observer, "observer");
     Objects.requireNonNull(knownAgents, "knownAgents");
     ensureOpen();
-    String exchange = parts.topology().channelExchange(channel);
+    String exchange = parts.names().channelExchange(channel);
+    Topology topology = parts.topology();
     try {
       return kept(ChannelObserver.start(parts.consuming(), parts.names(), exchange, channel, parts.codec(), observer,
-          knownAgents));
+          knownAgents, () -> topology.exchangeExists(exchange, System.nanoTime() + REBIND_CHECK.toNanos())));
     } catch (IOException | RuntimeException e) {
       throw new ReefException("could not observe channel '" + channel + "': " + Topology.brokerReason(e), e);
     }

@@ -48,20 +48,23 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
   private final MessageSender sender;
   private final SporeCodec codec;
   private final Function<Outbound, CompletableFuture<Void>> resend;
+  private final DeadLetterSeal seal;
   private final Object readLock = new Object();
 
   /**
    * @param connection where listing and replay open their channels
    * @param resend publishes a replayed spore as a first attempt
+   * @param seal seals what is written, and checks what is read
    */
   AmqpDeadLetters(Connection connection, Topology topology, MessageSender sender, SporeCodec codec,
-      Function<Outbound, CompletableFuture<Void>> resend) {
+      Function<Outbound, CompletableFuture<Void>> resend, DeadLetterSeal seal) {
     this.connection = connection;
     this.topology = topology;
     this.names = topology.names();
     this.sender = sender;
     this.codec = codec;
     this.resend = resend;
+    this.seal = seal;
   }
 
   @Override
@@ -73,7 +76,7 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
     AMQP.BasicProperties properties = encoded.properties().builder()
         .expiration(null) // a dead letter waits for a person, however stale its spore
         .build();
-    return send(channel, withHeaders(properties, headers), encoded.body(),
+    return send(channel, sealed(properties, headers, encoded.body()), encoded.body(),
         "dead letter of spore " + spore.id());
   }
 
@@ -97,13 +100,13 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
         .userId(codec.userId()) // the writer is this connection; the original's publisher is in a header
         .deliveryMode(SporeCodec.PERSISTENT)
         .build();
-    return send(channel, withHeaders(properties, headers), kept,
+    return send(channel, sealed(properties, headers, kept), kept,
         "dead letter of a message that is not a spore (" + reason + ")");
   }
 
-  /** {@code properties} with {@code headers}. */
-  private static AMQP.BasicProperties withHeaders(AMQP.BasicProperties properties, Map<String, Object> headers) {
-    return properties.builder().headers(headers).build();
+  /** {@code properties} with {@code headers}, sealed with the rest of the message. */
+  private AMQP.BasicProperties sealed(AMQP.BasicProperties properties, Map<String, Object> headers, byte[] body) {
+    return properties.builder().headers(seal.seal(headers, properties, body)).build();
   }
 
   private CompletableFuture<Void> send(String channel, AMQP.BasicProperties properties, byte[] body, String what) {
@@ -240,6 +243,11 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
   private DeadLetterScan scan() {
     return DeadLetterScan.begin(connection, names.dead(), response -> {
       DeadLetterFormat.Entry entry = DeadLetterFormat.read(response.getProps(), response.getBody(), codec);
+      DeadLetter.Integrity integrity = seal.check(response.getProps(), response.getBody());
+      entry.letter().integrity(integrity);
+      if (integrity != DeadLetter.Integrity.VERIFIED) {
+        entry.letter().publisher(null); // a claim of whoever wrote the letter, not what the broker verified
+      }
       return entry;
     });
   }

@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One pass over the dead-letter queue, oldest first, on a channel of its own: each message is taken
@@ -22,6 +24,7 @@ import java.util.function.Function;
  * (a broadcast dead-lettered by two agents), the agent is appended: {@code ID@AGENT}.
  */
 final class DeadLetterScan implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(DeadLetterScan.class);
   /** One dead letter of the pass, and the delivery tag that removes it. */
   record Found(long tag, DeadLetter letter, String baseId) {
 
@@ -104,9 +107,22 @@ final class DeadLetterScan implements AutoCloseable {
     channel.basicAck(tag, false);
   }
 
-  /** Ends the pass: every message not removed goes back to the queue, in its place. */
+  /**
+   * Ends the pass: every message not removed goes back to the queue, in its place. They are given
+   * back explicitly, and a question to the queue on the same channel waits until the queue has them
+   * (it answers in order), so that the next pass finds them all: closing the channel alone gives them
+   * back some time after it returns.
+   */
   @Override
   public void close() {
+    try {
+      if (channel.isOpen()) {
+        channel.basicNack(0, true, true); // every message of this channel not yet acknowledged
+        channel.queueDeclarePassive(queue);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.debug("giving back the dead letters read: {}", e.toString()); // closing gives them back anyway
+    }
     Quietly.close(channel, "a dead-letter channel");
   }
 

@@ -97,6 +97,11 @@ final class RecordingBackend extends ForwardingBackend {
     }
 
     @Override
+    public int deliveryCount() {
+      return delegate.deliveryCount();
+    }
+
+    @Override
     public Optional<String> verifiedUserId() {
       return delegate.verifiedUserId();
     }
