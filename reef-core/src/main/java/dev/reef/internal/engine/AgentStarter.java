@@ -37,6 +37,8 @@ final class AgentStarter {
   /** How long a subscribe waits for the directory to have the news, so that other Reefs learn of it promptly. */
   private static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(2);
   private static final Duration LANE_WAIT = Duration.ofSeconds(10);
+  /** Agent names whose queues would take the place of Reef's own objects of a channel. */
+  static final java.util.Set<String> RESERVED_AGENT_NAMES = java.util.Set.of("history");
 
   /** Everything the instances of one Reef share. */
   record Shared(ReefBackend backend, Vertx vertx, String reefId, Lifecycle lifecycle, Access access,
@@ -53,6 +55,10 @@ final class AgentStarter {
 
   Subscription start(Channel channel, String agentName, SubscriptionOptions options, SporeHandler handler) {
     Names.require("agent name", agentName);
+    if (RESERVED_AGENT_NAMES.contains(agentName)) {
+      throw new IllegalArgumentException("agent name '" + agentName + "' is reserved: a channel's history is kept under"
+          + " CHANNEL.history beside its agents' queues (SPEC §5)");
+    }
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler must not be null");
     shared.lifecycle().ensureNotClosing();
