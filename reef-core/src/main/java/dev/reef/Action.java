@@ -28,5 +28,9 @@ public enum Action {
   /** Deleting the dead letters of a namespace. */
   DEAD_LETTER_PURGE,
   /** Deleting every broker object of a namespace. */
-  NAMESPACE_DELETE
+  NAMESPACE_DELETE,
+  /** Reading a channel's history: bounded reads, follows, cursors and causal look-ups (SPEC §3.16). */
+  HISTORY_READ,
+  /** Turning on a channel's history, with its retention (an operator's action, like deleting a namespace). */
+  HISTORY_KEEP
 }

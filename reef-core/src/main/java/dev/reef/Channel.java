@@ -89,6 +89,12 @@ public interface Channel {
    */
   long backlog(String agentName);
 
+  /**
+   * The channel's history (SPEC §3.16): keep it, read it, follow it, walk its causal chains. Kept or
+   * not, the object is cheap; reading a channel that keeps no history fails.
+   */
+  ChannelHistory history();
+
   /** Starts an instance of {@code agentName} with {@link SubscriptionOptions#DEFAULT}. */
   Subscription subscribe(String agentName, SporeHandler handler);
 

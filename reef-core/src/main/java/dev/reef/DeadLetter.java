@@ -10,6 +10,23 @@ import java.util.Optional;
  * #builder()}; immutable.
  */
 public final class DeadLetter {
+
+  /** Whether a dead letter is what a Reef of its namespace wrote (SPEC §8). */
+  public enum Integrity {
+    /**
+     * Written by a Reef of the namespace and unchanged since: its integrity check holds, or the
+     * backend keeps dead letters where nothing else can write (in memory).
+     */
+    VERIFIED,
+    /**
+     * Nothing shows who wrote it: it carries no integrity check that this Reef can verify (no shared
+     * dead-letter key here, or none when it was written), and its writer is not vouched for otherwise.
+     */
+    UNVERIFIED,
+    /** Its integrity check fails: it was changed after it was written, or forged without the key. */
+    TAMPERED
+  }
+
   private final String id;
   private final Spore spore;
   private final String rawPayload;
@@ -20,6 +37,7 @@ public final class DeadLetter {
   private final Instant deadLetteredAt;
   private final String replyAddress;
   private final String publisher;
+  private final Integrity integrity;
 
   private DeadLetter(Builder builder) {
     this.id = Objects.requireNonNull(builder.id, "id");
@@ -32,6 +50,7 @@ public final class DeadLetter {
     this.deadLetteredAt = Objects.requireNonNull(builder.deadLetteredAt, "deadLetteredAt");
     this.replyAddress = builder.replyAddress;
     this.publisher = builder.publisher;
+    this.integrity = Objects.requireNonNull(builder.integrity, "integrity");
     if (spore == null && rawPayload == null) {
       throw new IllegalArgumentException("a dead letter holds a spore or, when it could not be decoded, its raw payload");
     }
@@ -95,12 +114,21 @@ public final class DeadLetter {
     return Optional.ofNullable(publisher);
   }
 
+  /**
+   * Whether this dead letter is what a Reef of the namespace wrote. A replay refuses anything but
+   * {@link Integrity#VERIFIED} unless forced ({@link ReplayOptions#force(boolean)}).
+   */
+  public Integrity integrity() {
+    return integrity;
+  }
+
   @Override
   public boolean equals(Object other) {
     return other instanceof DeadLetter that && id.equals(that.id) && Objects.equals(spore, that.spore)
         && Objects.equals(rawPayload, that.rawPayload) && channel.equals(that.channel) && agent.equals(that.agent)
         && error.equals(that.error) && attempts == that.attempts && deadLetteredAt.equals(that.deadLetteredAt)
-        && Objects.equals(replyAddress, that.replyAddress) && Objects.equals(publisher, that.publisher);
+        && Objects.equals(replyAddress, that.replyAddress) && Objects.equals(publisher, that.publisher)
+        && integrity == that.integrity;
   }
 
   @Override
@@ -111,7 +139,7 @@ public final class DeadLetter {
   @Override
   public String toString() {
     return "DeadLetter[" + id + " on '" + channel + "' for '" + agent + "' after " + attempts + " attempt(s): "
-        + error + "]";
+        + error + (integrity == Integrity.VERIFIED ? "" : ", " + integrity) + "]";
   }
 
   /** Builds a {@link DeadLetter}. */
@@ -126,6 +154,7 @@ public final class DeadLetter {
     private Instant deadLetteredAt;
     private String replyAddress;
     private String publisher;
+    private Integrity integrity = Integrity.UNVERIFIED; // a backend says when it can vouch for one
 
     private Builder() {}
 
@@ -189,6 +218,16 @@ public final class DeadLetter {
     /** The verified user who published the spore originally. */
     public Builder publisher(String publisher) {
       this.publisher = publisher;
+      return this;
+    }
+
+    /**
+     * Whether the dead letter is what a Reef of the namespace wrote; default {@link
+     * Integrity#VERIFIED}, for backends that keep dead letters where nothing else can write. A
+     * backend whose dead letters others can write (a shared broker) sets what its check found.
+     */
+    public Builder integrity(Integrity integrity) {
+      this.integrity = Objects.requireNonNull(integrity, "integrity");
       return this;
     }
 

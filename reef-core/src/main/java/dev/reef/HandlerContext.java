@@ -30,9 +30,10 @@ public interface HandlerContext {
    * The user the transport verified as the publisher of the spore being handled; empty when it
    * authenticates none (in-memory). AMQP: the broker login of the connection that published it,
    * carried in the {@code user_id} property that RabbitMQ checks. Unlike {@code from_agent}, which
-   * any sender can write, a sender cannot forge it. A retried or replayed spore was re-published by
-   * the Reef that retried or replayed it, and carries that Reef's user; to prove which agent made a
-   * spore wherever it travels, sign it ({@link dev.reef.security.SporeSigning}).
+   * any sender can write, a sender cannot forge it. A retried (or redelivered) spore keeps its first
+   * publisher's user; a replayed dead letter was re-sent by the Reef that replayed it, and carries
+   * that Reef's user. To prove which agent made a spore wherever it travels, sign it ({@link
+   * dev.reef.security.SporeSigning}).
    */
   java.util.Optional<String> verifiedUserId();
 

@@ -2,6 +2,7 @@ package dev.reef;
 
 import dev.reef.spore.Names;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +24,7 @@ public final class SubscriptionOptions {
   private final int duplicateWindow;
   private final boolean virtualThreads;
   private final Duration handlerTimeout;
+  private final Instant catchUpFrom;
 
   private SubscriptionOptions(Builder builder) {
     this.concurrency = Objects.requireNonNull(builder.concurrency, "concurrency");
@@ -44,6 +46,7 @@ public final class SubscriptionOptions {
       throw new IllegalArgumentException("handlerTimeout must be positive, got " + builder.handlerTimeout);
     }
     this.handlerTimeout = builder.handlerTimeout;
+    this.catchUpFrom = builder.catchUpFrom;
     builder.capabilities.forEach(capability -> Names.require("capability", capability));
     this.capabilities = Set.copyOf(builder.capabilities);
   }
@@ -96,6 +99,16 @@ public final class SubscriptionOptions {
     return Optional.ofNullable(handlerTimeout);
   }
 
+  /**
+   * When set, the instance first handles the spores of the channel's history meant for it (sent to
+   * its agent name, or broadcast by another agent) stored from this instant on, then live spores; a
+   * spore both in the history and in the agent's queue is handled once (SPEC §3.16). Live spores wait
+   * in the queue meanwhile. The channel must keep its history.
+   */
+  public Optional<Instant> catchUpFrom() {
+    return Optional.ofNullable(catchUpFrom);
+  }
+
   /** A builder starting from the defaults. */
   public static Builder builder() {
     return new Builder();
@@ -112,6 +125,7 @@ public final class SubscriptionOptions {
     builder.duplicateWindow = duplicateWindow;
     builder.virtualThreads = virtualThreads;
     builder.handlerTimeout = handlerTimeout;
+    builder.catchUpFrom = catchUpFrom;
     return builder;
   }
 
@@ -125,6 +139,7 @@ public final class SubscriptionOptions {
     private int duplicateWindow = 10_000;
     private boolean virtualThreads;
     private Duration handlerTimeout;
+    private Instant catchUpFrom;
 
     private Builder() {}
 
@@ -186,6 +201,12 @@ public final class SubscriptionOptions {
       return this;
     }
 
+    /** Catches up on the channel's history from {@code instant} before live spores; null: no catch-up (the default). */
+    public Builder catchUpFrom(Instant instant) {
+      this.catchUpFrom = instant;
+      return this;
+    }
+
     /** Builds and checks the options. */
     public SubscriptionOptions build() {
       return new SubscriptionOptions(this);
@@ -197,13 +218,13 @@ public final class SubscriptionOptions {
     return other instanceof SubscriptionOptions that && concurrency == that.concurrency && poolSize == that.poolSize
         && prefetch == that.prefetch && retry.equals(that.retry) && capabilities.equals(that.capabilities)
         && duplicateWindow == that.duplicateWindow && virtualThreads == that.virtualThreads
-        && Objects.equals(handlerTimeout, that.handlerTimeout);
+        && Objects.equals(handlerTimeout, that.handlerTimeout) && Objects.equals(catchUpFrom, that.catchUpFrom);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(concurrency, poolSize, prefetch, retry, capabilities, duplicateWindow, virtualThreads,
-        handlerTimeout);
+        handlerTimeout, catchUpFrom);
   }
 
   @Override
@@ -211,6 +232,7 @@ public final class SubscriptionOptions {
     return "SubscriptionOptions[" + concurrency + ", pool " + poolSize + ", prefetch " + prefetch + ", " + retry
         + ", capabilities " + capabilities + ", duplicate window " + duplicateWindow
         + (virtualThreads ? ", virtual threads" : "")
-        + (handlerTimeout != null ? ", handler timeout " + handlerTimeout : "") + "]";
+        + (handlerTimeout != null ? ", handler timeout " + handlerTimeout : "")
+        + (catchUpFrom != null ? ", catch up from " + catchUpFrom : "") + "]";
   }
 }

@@ -2,6 +2,8 @@ package dev.reef.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static dev.reef.test.SporeMatch.from;
+import static dev.reef.test.SporeMatch.knowledgeType;
 import static org.awaitility.Awaitility.await;
 
 import dev.reef.Channel;
@@ -12,6 +14,9 @@ import dev.reef.Subscription;
 import dev.reef.SubscriptionOptions;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
+import dev.reef.test.ReefAssertions;
+import dev.reef.test.ReefTest;
+import dev.reef.test.SporeRecorder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,11 +28,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Agents running on the in-memory backend: routing, replies, chains, instances, drain and quiescence. */
+@ReefTest
 class AgentRuntimeTest {
   private static final Duration WAIT = Duration.ofSeconds(5);
 
@@ -36,16 +41,10 @@ class AgentRuntimeTest {
   private Channel lab;
 
   @BeforeEach
-  void setUp() {
-    reef = Reef.builder().uri("memory:").drainTimeout(WAIT).build();
+  void setUp(Reef testReef) { // closed after each test, stopping every agent instance on it
+    reef = testReef;
     runtime = AgentRuntime.on(reef);
     lab = reef.channel("lab");
-  }
-
-  @AfterEach
-  void tearDown() {
-    runtime.close();
-    reef.close();
   }
 
   /** An annotated agent: one request handler, one knowledge handler. */
@@ -126,8 +125,7 @@ class AgentRuntimeTest {
     assertThat(findings).containsExactlyInAnyOrder("f1", "f2");
     assertThat(alerts).containsExactly("a1");
     assertThat(unmatched("lab", "router")).isEqualTo(3.0);
-    assertThat(reef.stats().deadLettered()).isZero();
-    assertThat(reef.deadLetters().list()).isEmpty();
+    ReefAssertions.assertNoDeadLetters(reef);
   }
 
   @Test
@@ -196,8 +194,6 @@ class AgentRuntimeTest {
 
   @Test
   void handlersSendAndBroadcastThroughTheirContext() {
-    Queue<String> sink = new ConcurrentLinkedQueue<>();
-    Queue<String> listener = new ConcurrentLinkedQueue<>();
     Queue<String> hubSaw = new ConcurrentLinkedQueue<>();
     runtime.register(AgentSpec.named("hub").channel("lab")
         .respondsTo("relay", (spore, ctx) -> {
@@ -207,23 +203,19 @@ class AgentRuntimeTest {
         })
         .onAny((spore, ctx) -> hubSaw.add(spore.knowledge().getString("type")))
         .build());
-    runtime.register(AgentSpec.named("sink").channel("lab")
-        .onAny((spore, ctx) -> sink.add(spore.type().wireValue() + ":" + spore.knowledge().getString("type")
-            + " from " + spore.fromAgent()))
-        .build());
-    runtime.register(AgentSpec.named("listener").channel("lab")
-        .respondsTo("news", (spore, ctx) -> listener.add(spore.knowledge().getString("from")))
-        .build());
-    runtime.start("sink", 1);
-    runtime.start("listener", 1);
-    runtime.start("hub", 1);
+    try (SporeRecorder sink = SporeRecorder.asAgent(lab, "sink");
+        SporeRecorder listener = SporeRecorder.asAgent(lab, "listener")) {
+      runtime.start("hub", 1);
 
-    lab.send("tester", "hub", Map.of("type", "relay")).join();
+      lab.send("tester", "hub", Map.of("type", "relay")).join();
 
-    assertThat(runtime.awaitQuiescence(WAIT)).isTrue();
-    assertThat(sink).containsExactlyInAnyOrder("knowledge:direct from hub", "broadcast:news from hub");
-    assertThat(listener).containsExactly("hub");
-    assertThat(hubSaw).as("a broadcast never reaches its sender").isEmpty();
+      assertThat(runtime.awaitQuiescence(WAIT)).isTrue();
+      assertThat(sink.await(from("hub"), 2, WAIT)).extracting(spore -> spore.type() + ":" + spore.knowledge().getString("type"))
+          .containsExactlyInAnyOrder("KNOWLEDGE:direct", "BROADCAST:news");
+      assertThat(listener.await(knowledgeType("news").and(from("hub")), WAIT).isBroadcast()).isTrue();
+      listener.assertNone(knowledgeType("direct"), Duration.ofMillis(100));
+      assertThat(hubSaw).as("a broadcast never reaches its sender").isEmpty();
+    }
   }
 
   @Test

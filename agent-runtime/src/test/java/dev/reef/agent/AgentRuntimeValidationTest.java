@@ -6,26 +6,21 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.reef.Reef;
 import dev.reef.ReefClosedException;
 import dev.reef.spore.Spore;
+import dev.reef.test.ReefTest;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Every misuse of {@link AgentRuntime} fails at once with an exception naming what is wrong. */
+@ReefTest
 class AgentRuntimeValidationTest {
   private Reef reef;
   private AgentRuntime runtime;
 
   @BeforeEach
-  void setUp() {
-    reef = Reef.builder().uri("memory:").build();
+  void setUp(Reef testReef) {
+    reef = testReef;
     runtime = AgentRuntime.on(reef);
-  }
-
-  @AfterEach
-  void tearDown() {
-    runtime.close();
-    reef.close();
   }
 
   static final class Plain {

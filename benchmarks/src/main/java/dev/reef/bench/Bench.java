@@ -18,7 +18,8 @@ import java.util.List;
 public final class Bench {
   /** Every scenario, by the name its RESULT line carries. */
   static final List<String> SCENARIOS = List.of(InMemoryThroughput.SCENARIO, AmqpThroughput.SCENARIO,
-      AmqpRpcLatency.SCENARIO, BroadcastFanout.SCENARIO, Scale.SCENARIO, Streaming.SCENARIO, TypedSend.SCENARIO);
+      AmqpRpcLatency.SCENARIO, BroadcastFanout.SCENARIO, Scale.SCENARIO, Streaming.SCENARIO, TypedSend.SCENARIO,
+      HistoryReplay.SCENARIO);
 
   private Bench() {}
 
@@ -43,6 +44,7 @@ public final class Bench {
       case Scale.SCENARIO -> Scale.run(params, out);
       case Streaming.SCENARIO -> Streaming.run(params, out);
       case TypedSend.SCENARIO -> TypedSend.run(params, out);
+      case HistoryReplay.SCENARIO -> HistoryReplay.run(params, out);
       default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; known: " + SCENARIOS);
     };
   }

@@ -50,6 +50,14 @@ class AmqpScenariosSmokeTest {
     assertThat(lines).anyMatch(line -> line.startsWith("median: declaring ") && line.contains("spread "));
   }
 
+  @Test
+  void historyReplay() throws Exception {
+    List<String> lines = run(HistoryReplay.SCENARIO, "spores/s", false);
+    assertThat(lines).anyMatch(line -> line.startsWith("round 1/1: reef "));
+    assertThat(lines).anyMatch(line -> line.startsWith("channel without history: sends ")
+        && line.endsWith("it declares no stream: true"));
+  }
+
   private static List<String> runWithPeer(String scenario, String unit) throws Exception {
     return run(scenario, unit, true);
   }

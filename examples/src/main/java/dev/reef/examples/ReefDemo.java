@@ -67,12 +67,21 @@ public final class ReefDemo {
 
   /** Runs the whole demo on a fresh in-memory Reef, writing the trace to {@code out}. */
   public static DemoOutcome run(PrintStream out) {
-    return new ReefDemo(out).run();
+    try (Reef reef = Reef.builder().uri("memory:").build()) {
+      return run(out, reef);
+    }
   }
 
-  private DemoOutcome run() {
-    try (Reef reef = Reef.builder().uri("memory:").build();
-        AgentRuntime runtime = AgentRuntime.on(reef)) {
+  /**
+   * Runs the whole demo on {@code reef}, which must be a namespace of its own (the demo counts its
+   * dead letters and meters), and leaves it open.
+   */
+  public static DemoOutcome run(PrintStream out, Reef reef) {
+    return new ReefDemo(out).run(reef);
+  }
+
+  private DemoOutcome run(Reef reef) {
+    try (AgentRuntime runtime = AgentRuntime.on(reef)) {
       Channel lab = reef.channel(CHANNEL);
       Summarizer summarizer = new Summarizer(trace);
       FactChecker factChecker = new FactChecker(trace, Finding.FLAKY_SOURCE);
@@ -156,7 +165,7 @@ public final class ReefDemo {
           : "Demo FAILED: " + problems.size() + " expectation(s) did not hold: " + problems);
       return new DemoOutcome(stored, perInstance, unmatched, reportedFindings, summary, deadLetters.size(),
           deadLettersLeft, factChecker.checked(), stats, problems);
-    } // closing the runtime stops every instance, letting in-flight handlers finish; then the Reef closes
+    } // closing the runtime stops every instance, letting in-flight handlers finish
   }
 
   private Spore ask(Channel lab) {

@@ -51,8 +51,10 @@ final class AgentConsumer implements ConsumerHandle {
    * @param retries where a failed spore goes to wait for its next attempt
    * @param deadLetters where spores that failed for good, and messages that are not spores, go
    * @param timer runs the ack flushes and delayed requeues
+   * @param quorum true when agent queues are quorum queues, which count deliveries themselves
    */
-  record Shared(SporeCodec codec, RetrySender retries, DeadLetterWriter deadLetters, ScheduledExecutorService timer) {}
+  record Shared(SporeCodec codec, RetrySender retries, DeadLetterWriter deadLetters, ScheduledExecutorService timer,
+      boolean quorum) {}
 
   private final Shared shared;
   private final Consumer<AgentConsumer> onClosed;
@@ -97,8 +99,9 @@ final class AgentConsumer implements ConsumerHandle {
     try {
       channel.basicQos(spec.prefetch()); // per consumer: the expired queue does not eat the prefetch
       String tag = "reef-" + spec.agentName() + "-" + spec.instanceId();
-      consumer.consumerTags.add(channel.basicConsume(queue, false, tag, consumer.new Receiver()));
-      consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired", consumer.new Receiver()));
+      consumer.consumerTags.add(channel.basicConsume(queue, false, tag, consumer.new Receiver(true)));
+      consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired",
+          consumer.new Receiver(false)));
     } catch (IOException | RuntimeException e) {
       Quietly.close(channel, "a consumer channel");
       throw e;
@@ -124,8 +127,11 @@ final class AgentConsumer implements ConsumerHandle {
 
   /** Receives the broker's deliveries on the client's consumer threads. */
   private final class Receiver extends DefaultConsumer {
-    Receiver() {
+    private final boolean agentQueue; // false: the queue of spores that expired there, which are only counted
+
+    Receiver(boolean agentQueue) {
       super(channel);
+      this.agentQueue = agentQueue;
     }
 
     @Override
@@ -136,8 +142,16 @@ final class AgentConsumer implements ConsumerHandle {
       try {
         SporeCodec.Decoded decoded = shared.codec().decode(properties, body);
         if (decoded instanceof SporeCodec.Decoded.Valid valid) {
-          handler.onDelivery(new AmqpDelivery(AgentConsumer.this, tag, envelope.isRedeliver(), valid.spore(),
-              valid.attempt(), valid.replyAddress(), valid.userId()));
+          Republished republished = Republished.of(properties, shared.codec().userId());
+          int attempt = republished.attempt(valid.attempt());
+          if (agentQueue && !shared.quorum() && envelope.isRedeliver()) {
+            sendAgain(tag, valid, republished, attempt, republished.deliveries(envelope, false) + 1);
+            return;
+          }
+          int deliveries = agentQueue ? republished.deliveries(envelope, shared.quorum()) : 1;
+          boolean redelivered = envelope.isRedeliver() || deliveries > 1; // a copy counted once more is one too
+          handler.onDelivery(new AmqpDelivery(AgentConsumer.this, tag, redelivered, valid.spore(),
+              new AmqpDelivery.Counts(attempt, deliveries), valid.replyAddress(), republished.publisher()));
         } else {
           undecodable(tag, properties, body, ((SporeCodec.Decoded.Malformed) decoded).reason());
         }
@@ -189,13 +203,43 @@ final class AgentConsumer implements ConsumerHandle {
     });
   }
 
+  /**
+   * A classic queue redelivered a message (its last holder crashed, hung until its connection went,
+   * or stopped without settling it): it goes back to the end of the queue counted once more, and is
+   * handled when it comes round (see {@link Republished}).
+   */
+  private void sendAgain(long tag, SporeCodec.Decoded.Valid valid, Republished republished, int attempt,
+      int deliveries) {
+    CompletableFuture<Void> moved;
+    try {
+      moved = shared.retries().sendAgain(spec.channel(), spec.agentName(), valid.spore(), valid.replyAddress(),
+          republished.publisher(), attempt, deliveries);
+    } catch (RuntimeException e) {
+      moved = CompletableFuture.failedFuture(e);
+    }
+    startMove();
+    moved.whenComplete((ok, error) -> {
+      try {
+        if (error == null) {
+          ack(tag);
+        } else {
+          LOG.error("agent '{}' on '{}': could not count a redelivery of spore {} ({}); it goes back to the queue",
+              spec.agentName(), spec.channel(), valid.spore().id(), error.toString());
+          requeueLater(tag);
+        }
+      } finally {
+        endMove();
+      }
+    });
+  }
+
   void retry(AmqpDelivery delivery, Duration delay, String error) {
     LOG.debug("agent '{}' retries spore {} in {} ms: {}", spec.agentName(), delivery.spore().id(), delay.toMillis(),
         error);
     CompletableFuture<Void> moved;
     try {
       moved = shared.retries().sendBack(spec.channel(), spec.agentName(), delivery.spore(), delivery.replyAddress(),
-          delivery.attempt() + 1, delay);
+          delivery.verifiedUserId().orElse(null), delivery.attempt() + 1, delay);
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
     }
@@ -205,7 +249,8 @@ final class AgentConsumer implements ConsumerHandle {
   void deadLetter(AmqpDelivery delivery, DeadLetterReason reason) {
     CompletableFuture<Void> moved;
     try {
-      moved = shared.deadLetters().write(spec.channel(), delivery.spore(), delivery.replyAddress(), reason);
+      moved = shared.deadLetters().write(spec.channel(), delivery.spore(), delivery.replyAddress(),
+          delivery.verifiedUserId().orElse(null), reason);
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
     }

@@ -4,6 +4,7 @@ import dev.reef.Observation;
 import dev.reef.ReefClosedException;
 import dev.reef.ReefException;
 import dev.reef.SporeObserver;
+import dev.reef.UnknownDestinationException;
 import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
 import dev.reef.spi.DeadLetterStore;
@@ -17,7 +18,11 @@ import dev.reef.spi.ReplyHandler;
 import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -50,7 +55,9 @@ import org.slf4j.LoggerFactory;
  * default virtual host {@code /}. Its query takes the settings of {@link AmqpOption}.
  *
  * <p>Connections recover automatically (channels, topology, consumers); publishes the broker had not
- * confirmed are sent again after a recovery, and receivers suppress the duplicates. A send never
+ * confirmed are sent again after a recovery, and receivers suppress the duplicates. A reply whose
+ * requester is reconnecting waits for its reply queue to come back, up to {@link
+ * AmqpOption#REPLY_WAIT}. A send never
  * keeps its caller longer than {@link AmqpOption#SEND_WAIT}. Every spore published carries the
  * connection's user as the AMQP {@code user_id} property, which RabbitMQ checks against the login;
  * receivers see it as {@link dev.reef.HandlerContext#verifiedUserId()}.
@@ -60,13 +67,19 @@ import org.slf4j.LoggerFactory;
 public final class AmqpBackend implements ReefBackend {
   private static final Logger LOG = LoggerFactory.getLogger(AmqpBackend.class);
 
+  /** The longest an observer's check for its channel's exchange waits for the broker. */
+  private static final java.time.Duration REBIND_CHECK = java.time.Duration.ofSeconds(5);
+
   private final BackendParts parts;
   private final Set<AgentConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<Endpoint> endpoints = ConcurrentHashMap.newKeySet(); // reply queues, observers, presence links
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final HistoryStreams history;
 
   private AmqpBackend(BackendParts parts) {
     this.parts = parts;
+    this.history = new HistoryStreams(parts.options(), parts.publishing(), parts.topology(), parts.codec(),
+        parts.sender());
   }
 
   /** A builder; with nothing set it connects to {@code amqp://localhost} in namespace {@code reef}. */
@@ -80,13 +93,16 @@ public final class AmqpBackend implements ReefBackend {
    * @throws ReefException when the broker cannot be reached or refuses the connection, naming why
    */
   public static AmqpBackend connect(AmqpOptions options) {
-    return connect(options, JsonMapping.defaults());
+    return connect(options, JsonMapping.defaults(), Metrics.globalRegistry);
   }
 
-  /** Connects, reading knowledge with {@code json} (the Reef's mapping). */
-  static AmqpBackend connect(AmqpOptions options, JsonMapping json) {
+  /**
+   * Connects, reading knowledge with {@code json} (the Reef's mapping) and registering the backend's
+   * own meters in {@code meters} (made with {@link #builder()}: Micrometer's global registry).
+   */
+  static AmqpBackend connect(AmqpOptions options, JsonMapping json, MeterRegistry meters) {
     Objects.requireNonNull(options, "options");
-    AmqpBackend backend = new AmqpBackend(BackendParts.open(options, json));
+    AmqpBackend backend = new AmqpBackend(BackendParts.open(options, json, meters));
     LOG.info("connected to {} in namespace '{}' ({} queues)", backend.parts.connector().describe(),
         options.namespace(), options.get(AmqpOption.QUEUE_TYPE));
     return backend;
@@ -115,6 +131,7 @@ public final class AmqpBackend implements ReefBackend {
     Objects.requireNonNull(handler, "handler");
     ensureOpen();
     String queue = parts.topology().agentQueue(spec.channel(), spec.agentName());
+    history.agentQueueDeclared(spec.channel(), spec.agentName()); // after the queue exists: see HistoryStreams
     try {
       AgentConsumer consumer = AgentConsumer.start(parts.consumers(), consumers::remove, parts.consuming(), spec, queue,
           parts.names().expiredQueue(spec.channel(), spec.agentName()), handler);
@@ -144,6 +161,22 @@ public final class AmqpBackend implements ReefBackend {
     return parts.sender().sendReply(replyAddress, reply);
   }
 
+  /** {@inheritDoc} The reply goes to its address and, when the channel keeps history, to its stream as well. */
+  @Override
+  public CompletableFuture<Void> sendReply(String channel, String replyAddress, Spore reply) {
+    Names.require("channel name", channel);
+    CompletableFuture<Void> sent = sendReply(replyAddress, reply);
+    return CompletableFuture.allOf(sent, history.appendReply(channel, reply)).thenCompose(ok -> sent);
+  }
+
+  /** {@inheritDoc} On AMQP, the stream {@code ns.CHANNEL.history} (see {@link HistoryStreams}). */
+  @Override
+  public dev.reef.spi.HistoryLog history(String channel) {
+    Names.require("channel name", channel);
+    ensureOpen();
+    return history.log(channel);
+  }
+
   /**
    * {@inheritDoc}
    *
@@ -157,10 +190,11 @@ public final class AmqpBackend implements ReefBackend {
     Objects.requireNonNull(observer, "observer");
     Objects.requireNonNull(knownAgents, "knownAgents");
     ensureOpen();
-    String exchange = parts.topology().channelExchange(channel);
+    String exchange = parts.names().channelExchange(channel);
+    Topology topology = parts.topology();
     try {
       return kept(ChannelObserver.start(parts.consuming(), parts.names(), exchange, channel, parts.codec(), observer,
-          knownAgents));
+          knownAgents, () -> topology.exchangeExists(exchange, System.nanoTime() + REBIND_CHECK.toNanos())));
     } catch (IOException | RuntimeException e) {
       throw new ReefException("could not observe channel '" + channel + "': " + Topology.brokerReason(e), e);
     }
@@ -183,6 +217,62 @@ public final class AmqpBackend implements ReefBackend {
   public DeadLetterStore deadLetters() {
     ensureOpen();
     return parts.deadLetters();
+  }
+
+  /** {@inheritDoc} A passive declare of the reply queue, within the RPC timeout: only this namespace's reply queues qualify. */
+  @Override
+  public boolean isReplyAddressOpen(String address) {
+    ensureOpen();
+    return parts.names().isReplyQueue(address) && parts.topology().queueExists(address);
+  }
+
+  /** {@inheritDoc} A passive declare of {@code ns.CHANNEL.AGENT}: its ready messages. */
+  @Override
+  public long backlog(String channel, String agent) {
+    Names.require("channel name", channel);
+    Names.require("agent name", agent);
+    ensureOpen();
+    return parts.topology().readyMessages(parts.names().agentQueue(channel, agent))
+        .orElseThrow(() -> new UnknownDestinationException(channel, agent));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>AMQP 0-9-1 cannot list queues: this asks RabbitMQ's management HTTP API ({@link
+   * AmqpOption#MANAGEMENT_URI}) for the queues and exchanges whose names start with {@code ns.}.
+   *
+   * @throws ReefException naming {@link AmqpOption#MANAGEMENT_URI} when the API cannot be reached
+   */
+  @Override
+  public List<String> namespaceObjects() {
+    ensureOpen();
+    ManagementApi api = parts.management();
+    List<String> objects = new ArrayList<>(api.queues(parts.names().prefix()));
+    objects.addAll(api.exchanges(parts.names().prefix()));
+    Collections.sort(objects);
+    return objects;
+  }
+
+  /**
+   * {@inheritDoc} The objects are found as {@link #namespaceObjects()} finds them and deleted over
+   * AMQP. Reply and presence queues of other live connections are exclusive to them: they are not
+   * counted, and go with their connections.
+   */
+  @Override
+  public int deleteNamespace() {
+    ensureOpen();
+    ManagementApi api = parts.management();
+    List<String> queues = api.queues(parts.names().prefix());
+    List<String> exchanges = api.exchanges(parts.names().prefix());
+    int deleted = parts.topology().delete(queues, exchanges);
+    LOG.info("deleted {} broker objects of namespace '{}'", deleted, namespace());
+    return deleted;
+  }
+
+  @Override
+  public String messagingSystem() {
+    return "rabbitmq";
   }
 
   @Override
@@ -219,6 +309,7 @@ public final class AmqpBackend implements ReefBackend {
     }
     List.copyOf(consumers).forEach(AgentConsumer::close);
     List.copyOf(endpoints).forEach(Endpoint::close);
+    history.close();
     parts.close();
     LOG.info("disconnected from {} (namespace '{}')", parts.options().maskedUri(), namespace());
   }

@@ -27,6 +27,6 @@ public final class AmqpBackendProvider implements ReefBackendProvider {
   @Override
   public ReefBackend create(URI uri, BackendContext context) {
     Objects.requireNonNull(context, "context");
-    return AmqpBackend.connect(AmqpOptions.of(uri, context.namespace()), context.json());
+    return AmqpBackend.connect(AmqpOptions.of(uri, context.namespace()), context.json(), context.meters());
   }
 }

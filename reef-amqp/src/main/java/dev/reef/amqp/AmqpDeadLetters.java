@@ -1,11 +1,11 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.GetResponse;
 import dev.reef.DeadLetter;
 import dev.reef.ReefException;
+import dev.reef.ReplayRefusedException;
+import dev.reef.ReplayReport;
 import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.DeadLetterStore;
 import dev.reef.spi.Outbound;
@@ -16,13 +16,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletionException;
 import java.util.function.Function;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,10 +30,12 @@ import org.slf4j.LoggerFactory;
  * The dead letters of a namespace: the durable queue {@code ns.dead}, fed by the fanout exchange of
  * the same name (SPEC §3.9, §5), in the format of {@link DeadLetterFormat}.
  *
- * <p>Listing reads the queue with {@code basic.get} on a channel of its own and closes that channel,
- * which puts every message back in place: nothing is consumed and the queue stays the single source
- * of truth, readable by any tool. It costs one round trip per dead letter, which is fine for a queue
- * that someone is meant to look at and empty.
+ * <p>Reading goes through a {@link DeadLetterScan}: {@code basic.get} on a channel of its own, every
+ * message held until the channel closes and puts it back in place. So nothing is consumed by
+ * listing, a replay removes exactly the letter it sent back (once the broker confirmed the spore),
+ * and the queue stays the single source of truth, readable by any tool. It costs one round trip per
+ * dead letter, which is fine for a queue that someone is meant to look at and empty. Reading a
+ * namespace that never had a dead letter declares nothing.
  */
 final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
   private static final Logger LOG = LoggerFactory.getLogger(AmqpDeadLetters.class);
@@ -42,34 +44,40 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
 
   private final Connection connection;
   private final Topology topology;
+  private final BrokerNames names;
   private final MessageSender sender;
   private final SporeCodec codec;
   private final Function<Outbound, CompletableFuture<Void>> resend;
+  private final DeadLetterSeal seal;
   private final Object readLock = new Object();
 
   /**
    * @param connection where listing and replay open their channels
    * @param resend publishes a replayed spore as a first attempt
+   * @param seal seals what is written, and checks what is read
    */
   AmqpDeadLetters(Connection connection, Topology topology, MessageSender sender, SporeCodec codec,
-      Function<Outbound, CompletableFuture<Void>> resend) {
+      Function<Outbound, CompletableFuture<Void>> resend, DeadLetterSeal seal) {
     this.connection = connection;
     this.topology = topology;
+    this.names = topology.names();
     this.sender = sender;
     this.codec = codec;
     this.resend = resend;
+    this.seal = seal;
   }
 
   @Override
-  public CompletableFuture<Void> write(String channel, Spore spore, String replyAddress, DeadLetterReason reason) {
+  public CompletableFuture<Void> write(String channel, Spore spore, String replyAddress, String publisher,
+      DeadLetterReason reason) {
     SporeCodec.Encoded encoded = codec.encode(spore, replyAddress, Math.max(1, reason.attempts()), Instant.now());
     Map<String, Object> headers = new HashMap<>(encoded.properties().getHeaders());
-    DeadLetterFormat.addReason(headers, channel, reason.agent(), reason.error(), reason.attempts());
+    DeadLetterFormat.addReason(headers, channel, reason.agent(), reason.error(), reason.attempts(), publisher);
     AMQP.BasicProperties properties = encoded.properties().builder()
         .expiration(null) // a dead letter waits for a person, however stale its spore
-        .headers(headers)
         .build();
-    return send(channel, properties, encoded.body(), "dead letter of spore " + spore.id());
+    return send(channel, sealed(properties, headers, encoded.body()), encoded.body(),
+        "dead letter of spore " + spore.id());
   }
 
   @Override
@@ -79,21 +87,26 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
     if (original != null && original.getHeaders() != null) {
       headers.putAll(original.getHeaders());
     }
-    String id = DeadLetterFormat.addReason(headers, channel, agent, reason, 0);
+    String publisher = original == null ? null : original.getUserId();
+    DeadLetterFormat.addReason(headers, channel, agent, reason, 0, publisher);
+    headers.put(DeadLetterFormat.ID, DeadLetterFormat.newId());
     byte[] kept = body == null ? new byte[0] : body;
     if (kept.length > codec.maxBodyBytes()) {
       headers.put(DeadLetterFormat.ORIGINAL_SIZE, Integer.toString(kept.length));
       kept = Arrays.copyOf(kept, DeadLetterFormat.KEPT_BODY_BYTES);
     }
-    AMQP.BasicProperties.Builder properties = (original != null ? original.builder() : new AMQP.BasicProperties.Builder())
+    AMQP.BasicProperties properties = (original != null ? original.builder() : new AMQP.BasicProperties.Builder())
         .expiration(null)
-        .userId(null) // the original's publisher is not ours: RabbitMQ would refuse the copy and close the channel
+        .userId(codec.userId()) // the writer is this connection; the original's publisher is in a header
         .deliveryMode(SporeCodec.PERSISTENT)
-        .headers(headers);
-    if (original == null || original.getMessageId() == null) {
-      properties.messageId(id);
-    }
-    return send(channel, properties.build(), kept, "dead letter of a message that is not a spore (" + reason + ")");
+        .build();
+    return send(channel, sealed(properties, headers, kept), kept,
+        "dead letter of a message that is not a spore (" + reason + ")");
+  }
+
+  /** {@code properties} with {@code headers}, sealed with the rest of the message. */
+  private AMQP.BasicProperties sealed(AMQP.BasicProperties properties, Map<String, Object> headers, byte[] body) {
+    return properties.builder().headers(seal.seal(headers, properties, body)).build();
   }
 
   private CompletableFuture<Void> send(String channel, AMQP.BasicProperties properties, byte[] body, String what) {
@@ -111,105 +124,137 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
   public List<DeadLetter> list() {
     List<DeadLetter> letters = new ArrayList<>();
     synchronized (readLock) {
-      Channel channel = openChannel();
-      try {
-        GetResponse response;
-        while (letters.size() < MAX_LISTED && (response = next(channel)) != null) {
-          letters.add(DeadLetterFormat.read(response.getProps(), response.getBody(), codec));
+      try (DeadLetterScan scan = scan()) { // closing puts every message back in place
+        DeadLetterScan.Found found;
+        while (letters.size() < MAX_LISTED && (found = scan.next()) != null) {
+          letters.add(found.letter());
         }
-      } finally {
-        Quietly.close(channel, "a dead-letter channel"); // puts every message back in place
       }
     }
     if (letters.size() >= MAX_LISTED) {
-      LOG.warn("listing only the first {} dead letters of {}", MAX_LISTED, topology.names().dead());
+      LOG.warn("listing only the first {} dead letters of {}", MAX_LISTED, names.dead());
     }
     return letters;
   }
 
   @Override
-  public CompletableFuture<Void> replay(String id, Consumer<DeadLetter> check) {
+  public CompletableFuture<Void> replay(String id, Function<DeadLetter, Spore> prepare) {
     Objects.requireNonNull(id, "id");
-    Objects.requireNonNull(check, "check");
+    Objects.requireNonNull(prepare, "prepare");
     synchronized (readLock) {
-      Channel channel = openChannel();
-      boolean keepOpen = false;
+      DeadLetterScan scan = scan();
       try {
-        GetResponse found = find(channel, response -> id.equals(DeadLetterFormat.header(response.getProps(),
-            DeadLetterFormat.ID)));
+        DeadLetterScan.Found found;
+        while ((found = scan.next()) != null && !found.isNamed(id)) {
+          // held until the pass closes, so that the next get moves on
+        }
         if (found == null) {
-          throw new IllegalArgumentException("there is no dead letter with id '" + id + "' in "
-              + topology.names().dead());
+          throw new IllegalArgumentException("there is no dead letter with id '" + id + "' in " + names.dead());
         }
-        DeadLetter letter = DeadLetterFormat.read(found.getProps(), found.getBody(), codec);
-        if (letter.spore().isEmpty()) {
-          throw new IllegalArgumentException("dead letter '" + id + "' has no spore to replay: " + letter.error());
-        }
-        if (!Names.isValid(letter.channel()) || !Names.isValid(letter.agent())) {
-          throw new IllegalArgumentException("dead letter '" + id + "' does not say which channel and agent it came"
-              + " from");
-        }
-        try {
-          check.accept(letter);
-        } catch (RuntimeException refused) {
-          return CompletableFuture.failedFuture(refused); // closing the channel puts the dead letter back
-        }
-        long tag = found.getEnvelope().getDeliveryTag();
-        CompletableFuture<Void> sent = resend.apply(
-            new Outbound(letter.channel(), letter.spore().get(), letter.agent(), null, 1));
-        keepOpen = true;
-        // Remove the dead letter only once the broker has the replayed spore; closing puts back the rest.
-        return sent.whenComplete((ok, error) -> {
-          try {
-            if (error == null) {
-              channel.basicAck(tag, false);
-            }
-          } catch (IOException | RuntimeException e) {
-            LOG.warn("replayed dead letter {} but could not remove it: {}", id, e.toString());
-          } finally {
-            Quietly.close(channel, "a dead-letter channel");
-          }
-        });
+        CompletableFuture<Void> replayed = replayOne(scan, found, prepare);
+        DeadLetterScan done = scan;
+        scan = null;
+        return replayed.whenComplete((ok, error) -> done.close());
       } finally {
-        if (!keepOpen) {
-          Quietly.close(channel, "a dead-letter channel");
+        if (scan != null) {
+          scan.close();
         }
       }
     }
   }
 
   @Override
+  public CompletableFuture<ReplayReport> replayAll(Function<DeadLetter, Spore> prepare) {
+    Objects.requireNonNull(prepare, "prepare");
+    Map<String, CompletableFuture<Void>> replays = new LinkedHashMap<>();
+    DeadLetterScan scan;
+    synchronized (readLock) {
+      scan = scan();
+      try {
+        DeadLetterScan.Found found;
+        while ((found = scan.next()) != null) {
+          replays.put(found.letter().id(), replayOne(scan, found, prepare));
+        }
+      } catch (RuntimeException e) {
+        scan.close();
+        throw e;
+      }
+    }
+    DeadLetterScan done = scan;
+    return CompletableFuture.allOf(replays.values().stream().map(replay -> replay.exceptionally(error -> null))
+        .toArray(CompletableFuture[]::new)).handle((ok, ignored) -> {
+          done.close(); // after every removal: what stays goes back in place
+          List<String> replayed = new ArrayList<>();
+          Map<String, String> skipped = new LinkedHashMap<>();
+          replays.forEach((id, replay) -> {
+            if (replay.isCompletedExceptionally()) {
+              skipped.put(id, String.valueOf(failureOf(replay).getMessage()));
+            } else {
+              replayed.add(id);
+            }
+          });
+          return new ReplayReport(replayed, skipped);
+        });
+  }
+
+  private static Throwable failureOf(CompletableFuture<Void> failed) {
+    try {
+      failed.join();
+      throw new IllegalStateException("not failed");
+    } catch (CompletionException e) {
+      return e.getCause() != null ? e.getCause() : e;
+    } catch (java.util.concurrent.CancellationException e) {
+      return e;
+    }
+  }
+
+  /**
+   * Asks {@code prepare} for the spore to send back, sends it to the agent that gave up on it as a
+   * first attempt, and removes the dead letter once the broker has it. A refusal changes nothing.
+   */
+  private CompletableFuture<Void> replayOne(DeadLetterScan scan, DeadLetterScan.Found found,
+      Function<DeadLetter, Spore> prepare) {
+    DeadLetter letter = found.letter();
+    Spore spore;
+    try {
+      spore = prepare.apply(letter);
+      if (!Names.isValid(letter.channel()) || !Names.isValid(letter.agent())) {
+        throw new ReplayRefusedException(letter.id(), "it does not say which channel and agent it came from");
+      }
+    } catch (RuntimeException refused) {
+      return CompletableFuture.failedFuture(refused);
+    }
+    CompletableFuture<Void> sent;
+    try {
+      sent = resend.apply(new Outbound(letter.channel(), spore, letter.agent(), letter.replyAddress().orElse(null), 1));
+    } catch (RuntimeException e) {
+      sent = CompletableFuture.failedFuture(e);
+    }
+    return sent.thenRun(() -> {
+      try {
+        scan.remove(found.tag());
+      } catch (IOException | RuntimeException e) {
+        // Sent, but still listed: a second replay would send it again, which receivers suppress.
+        LOG.warn("replayed dead letter {} but could not remove it: {}", letter.id(), e.toString());
+      }
+    });
+  }
+
+  private DeadLetterScan scan() {
+    return DeadLetterScan.begin(connection, names.dead(), response -> {
+      DeadLetterFormat.Entry entry = DeadLetterFormat.read(response.getProps(), response.getBody(), codec);
+      DeadLetter.Integrity integrity = seal.check(response.getProps(), response.getBody());
+      entry.letter().integrity(integrity);
+      if (integrity != DeadLetter.Integrity.VERIFIED) {
+        entry.letter().publisher(null); // a claim of whoever wrote the letter, not what the broker verified
+      }
+      return entry;
+    });
+  }
+
+  @Override
   public int purge() {
-    return topology.purge(topology.deadLetters());
+    return topology.purgeIfExists(names.dead());
   }
 
-  private GetResponse find(Channel channel, Predicate<GetResponse> wanted) {
-    GetResponse response;
-    while ((response = next(channel)) != null) {
-      if (wanted.test(response)) {
-        return response;
-      }
-    }
-    return null;
-  }
-
-  private GetResponse next(Channel channel) {
-    try {
-      return channel.basicGet(topology.deadLetters(), false);
-    } catch (IOException e) {
-      throw new ReefException("could not read the dead letters: " + Topology.brokerReason(e), e);
-    }
-  }
-
-  private Channel openChannel() {
-    try {
-      Channel channel = connection.createChannel();
-      if (channel == null) {
-        throw new ReefException("the broker has no channel left for this connection");
-      }
-      return channel;
-    } catch (IOException e) {
-      throw new ReefException("could not open a channel to read the dead letters: " + Topology.brokerReason(e), e);
-    }
-  }
 }

@@ -10,22 +10,32 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** One message of an agent queue, decoded, until it is settled once through its consumer. */
 final class AmqpDelivery implements Delivery {
+
+  /**
+   * Where the message stands, as {@link Republished} reads it.
+   *
+   * @param attempt 1 on a first attempt
+   * @param deliveries 1 on the attempt's first delivery
+   */
+  record Counts(int attempt, int deliveries) {}
+
   private final AgentConsumer consumer;
   private final long deliveryTag;
   private final boolean redelivered;
   private final Spore spore;
-  private final int attempt;
+  private final Counts counts;
   private final String replyAddress;
   private final String userId;
   private final AtomicBoolean settled = new AtomicBoolean();
 
-  AmqpDelivery(AgentConsumer consumer, long deliveryTag, boolean redelivered, Spore spore, int attempt,
+  /** @param userId the broker-verified user who published the spore first, or null */
+  AmqpDelivery(AgentConsumer consumer, long deliveryTag, boolean redelivered, Spore spore, Counts counts,
       String replyAddress, String userId) {
     this.consumer = consumer;
     this.deliveryTag = deliveryTag;
     this.redelivered = redelivered;
     this.spore = spore;
-    this.attempt = attempt;
+    this.counts = counts;
     this.replyAddress = replyAddress;
     this.userId = userId;
   }
@@ -47,7 +57,12 @@ final class AmqpDelivery implements Delivery {
 
   @Override
   public int attempt() {
-    return attempt;
+    return counts.attempt();
+  }
+
+  @Override
+  public int deliveryCount() {
+    return counts.deliveries();
   }
 
   @Override
@@ -55,7 +70,10 @@ final class AmqpDelivery implements Delivery {
     return redelivered;
   }
 
-  /** The message's {@code user_id}, which the broker checked against its publisher's login. */
+  /**
+   * The message's {@code user_id}, which the broker checked against its publisher's login; for a spore
+   * Reef published again (a retry), the first publisher's, as {@link Republished} reads it.
+   */
   @Override
   public Optional<String> verifiedUserId() {
     return Optional.ofNullable(userId);
@@ -105,6 +123,6 @@ final class AmqpDelivery implements Delivery {
 
   @Override
   public String toString() {
-    return "AmqpDelivery[" + spore.id() + " #" + deliveryTag + " attempt " + attempt + "]";
+    return "AmqpDelivery[" + spore.id() + " #" + deliveryTag + " attempt " + counts.attempt() + " delivery " + counts.deliveries() + "]";
   }
 }

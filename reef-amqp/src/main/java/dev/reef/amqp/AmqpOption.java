@@ -2,6 +2,7 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -71,6 +72,16 @@ public final class AmqpOption<T> {
       AmqpOption::integer, value -> atLeast("max_queue_length", value, 0),
       "the most spores an agent queue holds; a send to a full queue fails (0: no limit)", false);
 
+  /**
+   * {@code max_queue_bytes}: the most bytes of spore bodies an agent queue holds (default 256 MiB; 0
+   * for no limit), beside {@link #MAX_QUEUE_LENGTH}: a few huge spores fill a queue as surely as many
+   * small ones. A send to a full queue fails with {@link dev.reef.QueueFullException}. Every process
+   * of a namespace must use the same value.
+   */
+  public static final AmqpOption<Long> MAX_QUEUE_BYTES = new AmqpOption<>("max_queue_bytes", 256L * 1024 * 1024,
+      AmqpOption::longInteger, value -> atLeast("max_queue_bytes", value, 0L),
+      "the most bytes of spore bodies an agent queue holds; a send to a full queue fails (0: no limit)", false);
+
   /** {@code max_body_bytes}: the largest message body sent or accepted (default 10 MiB). */
   public static final AmqpOption<Integer> MAX_BODY_BYTES = new AmqpOption<>("max_body_bytes", 10 * 1024 * 1024,
       AmqpOption::integer, value -> between("max_body_bytes", value, 4, MAX_INBOUND_BODY_BYTES),
@@ -84,14 +95,24 @@ public final class AmqpOption<T> {
 
   /**
    * {@code send_wait_ms}: the longest a send keeps its caller waiting (default 5 s): for room when
-   * {@link #MAX_UNCONFIRMED} sends already wait for their confirm, and for the broker to declare the
-   * channel's exchange on its first use. Past it the send's future fails; the caller is never held
+   * {@link #MAX_UNCONFIRMED} sends already wait for their confirm, and for the broker to say whether
+   * the channel's exchange exists, on its first use. Past it the send's future fails; the caller is never held
    * longer, even while the broker blocks publishers (a resource alarm).
    */
   public static final AmqpOption<Duration> SEND_WAIT = new AmqpOption<>("send_wait_ms", Duration.ofSeconds(5),
       AmqpOption::millis, value -> positive("send_wait_ms", value),
       "the longest a send keeps its caller waiting (for room among unconfirmed sends, for the channel's exchange"
-          + " to be declared); then its future fails", false);
+          + " to be found); then its future fails", false);
+
+  /**
+   * {@code reply_wait_ms}: how long a reply waits for its requester's reply queue when the queue is
+   * missing (default 10 s): a requester that lost its connection declares its queue again under the
+   * same name once it is back, and the reply is sent again, with growing pauses, until then. Past it
+   * the reply is dropped and its send fails; the request it answers stays unacknowledged meanwhile.
+   */
+  public static final AmqpOption<Duration> REPLY_WAIT = new AmqpOption<>("reply_wait_ms", Duration.ofSeconds(10),
+      AmqpOption::millis, value -> positive("reply_wait_ms", value),
+      "how long a reply waits for a reconnecting requester's reply queue to come back before it is dropped", false);
 
   /** {@code max_unconfirmed}: the most sends that wait for the broker's confirm at once (default 10,000). */
   public static final AmqpOption<Integer> MAX_UNCONFIRMED = new AmqpOption<>("max_unconfirmed", 10_000,
@@ -146,10 +167,43 @@ public final class AmqpOption<T> {
       ConnectionFactory.DEFAULT_CHANNEL_MAX, AmqpOption::integer, value -> atLeast("channel_max", value, 0),
       "the most channels per connection the client asks for", false);
 
+  /**
+   * {@code management_uri}: RabbitMQ's management HTTP API, which lists and deletes a namespace's
+   * objects ({@link dev.reef.NamespaceAdmin}; AMQP 0-9-1 cannot list queues). Default: {@code
+   * http://HOST:15672} ({@code https://HOST:15671} for {@code amqps}) with the AMQP URI's user and
+   * password; a user given in this URI wins. The user needs the {@code management} (or {@code
+   * monitoring}) tag.
+   */
+  public static final AmqpOption<URI> MANAGEMENT_URI = new AmqpOption<>("management_uri", null,
+      AmqpOption::httpUri, AmqpOption::checkHttpUri,
+      "RabbitMQ's management HTTP API, for listing and deleting a namespace's objects (default: http://HOST:15672"
+          + " with the AMQP credentials)", false);
+
+  /**
+   * {@code stream_addresses}: where channel history (RabbitMQ streams, SPEC §5) is read through the
+   * stream protocol, {@code host[:port],...}; default: the broker's hosts on port 5552. Used only by
+   * channels that keep history.
+   */
+  public static final AmqpOption<List<String>> STREAM_ADDRESSES = new AmqpOption<>("stream_addresses", List.of(),
+      AmqpOption::addresses, AmqpOption::checkAddresses,
+      "where channel history is read through RabbitMQ's stream protocol, host[:port],... (default: the broker's"
+          + " hosts on port 5552)", false);
+
+  /**
+   * {@code dead_letter_key}: a file holding the key (at least 32 bytes) that every Reef of the
+   * namespace shares to seal the dead letters it writes and check those it reads (HMAC-SHA256); the
+   * environment variable {@value DeadLetterSeal#KEY_ENV} holds the key itself instead. Without a key,
+   * a dead letter verifies only when the broker-checked user who wrote it is this connection's own.
+   */
+  public static final AmqpOption<Path> DEAD_LETTER_KEY = new AmqpOption<>("dead_letter_key", null, Path::of,
+      Objects::requireNonNull, "a file holding the namespace's shared dead-letter key (at least 32 bytes; default:"
+          + " the environment variable " + DeadLetterSeal.KEY_ENV + ", else none)", false);
+
   /** Every setting, in the order of the table. */
-  static final List<AmqpOption<?>> ALL = List.of(ADDRESSES, QUEUE_TYPE, MAX_QUEUE_LENGTH, MAX_BODY_BYTES,
-      CONFIRM_TIMEOUT, SEND_WAIT, MAX_UNCONFIRMED, RPC_TIMEOUT, RECOVERY_INTERVAL, CONNECTION_NAME, CA_CERTIFICATES,
-      KEY_STORE, KEY_STORE_PASSWORD, VERIFY_HOSTNAME, AMQP_HEARTBEAT, CONNECTION_TIMEOUT, CHANNEL_MAX);
+  static final List<AmqpOption<?>> ALL = List.of(ADDRESSES, QUEUE_TYPE, MAX_QUEUE_LENGTH, MAX_QUEUE_BYTES,
+      MAX_BODY_BYTES, CONFIRM_TIMEOUT, SEND_WAIT, REPLY_WAIT, MAX_UNCONFIRMED, RPC_TIMEOUT, RECOVERY_INTERVAL,
+      CONNECTION_NAME, CA_CERTIFICATES, KEY_STORE, KEY_STORE_PASSWORD, VERIFY_HOSTNAME, AMQP_HEARTBEAT,
+      CONNECTION_TIMEOUT, CHANNEL_MAX, MANAGEMENT_URI, STREAM_ADDRESSES, DEAD_LETTER_KEY);
 
   /** Query keys that were settings once, and what to do instead. */
   static final Map<String, String> REMOVED = Map.of("presence_heartbeat_ms",
@@ -200,9 +254,9 @@ public final class AmqpOption<T> {
     return check.apply(value);
   }
 
-  /** {@code value} as it may be shown: secrets masked. */
+  /** {@code value} as it may be shown: secrets masked, and the password of a URI. */
   String show(Object value) {
-    return secret ? "***" : String.valueOf(value);
+    return secret ? "***" : value instanceof URI uri ? Uris.mask(uri) : String.valueOf(value);
   }
 
   @Override
@@ -226,6 +280,33 @@ public final class AmqpOption<T> {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("must be an integer, got '" + text + "'");
     }
+  }
+
+  private static Long longInteger(String text) {
+    try {
+      return Long.parseLong(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("must be an integer, got '" + text + "'");
+    }
+  }
+
+  private static URI httpUri(String text) {
+    try {
+      return new URI(text.trim());
+    } catch (java.net.URISyntaxException e) {
+      // The reason, not the input: the text may hold a password.
+      throw new IllegalArgumentException("must be an http:// or https:// URI: " + e.getReason());
+    }
+  }
+
+  private static URI checkHttpUri(URI uri) {
+    Objects.requireNonNull(uri, "management_uri");
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("http") && !scheme.equals("https") || uri.getHost() == null) {
+      throw new IllegalArgumentException("management_uri must be an http:// or https:// URI with a host, got "
+          + Uris.mask(uri));
+    }
+    return uri;
   }
 
   private static Duration millis(String text) {
@@ -264,6 +345,14 @@ public final class AmqpOption<T> {
   }
 
   private static Integer atLeast(String key, Integer value, int minimum) {
+    Objects.requireNonNull(value, key);
+    if (value < minimum) {
+      throw new IllegalArgumentException(key + " must be at least " + minimum + ", got " + value);
+    }
+    return value;
+  }
+
+  private static Long atLeast(String key, Long value, long minimum) {
     Objects.requireNonNull(value, key);
     if (value < minimum) {
       throw new IllegalArgumentException(key + " must be at least " + minimum + ", got " + value);

@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * ({@link PresenceFormat}) on the fanout exchange {@code ns.presence}.
  *
  * <p>Each link listens on a queue of its own, {@code ns.presence.ID}, exclusive to its connection and
- * deleted with it. Every message expires three of its sender's heartbeats after it was sent: a
+ * deleted with it. The exchange is transient too ({@link Topology#presenceExchange()}): it lives while
+ * some link is bound to it, so that presence, listening included, leaves nothing durable behind. Every message expires three of its sender's heartbeats after it was sent: a
  * listener that falls behind skips what newer announcements replace anyway. A link never hears its
  * own messages (those whose {@code connection} is a Reef id it sent with). A message that cannot be
  * read is dropped, counted, and logged at a bounded rate.

@@ -3,6 +3,7 @@ package dev.reef.amqp;
 import com.rabbitmq.client.Connection;
 import dev.reef.ReefException;
 import dev.reef.spore.JsonMapping;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -35,7 +36,8 @@ record BackendParts(
     SporeSender sender,
     Retries retries,
     AmqpDeadLetters deadLetters,
-    AgentConsumer.Shared consumers) {
+    AgentConsumer.Shared consumers,
+    ManagementApi management) {
 
   /** How often overdue confirms are failed: a fraction of any sensible confirm timeout. */
   private static final Duration EXPIRY_CHECK = Duration.ofMillis(250);
@@ -44,9 +46,10 @@ record BackendParts(
    * Connects as {@code options} say and builds every part.
    *
    * @param json the mapping decoded knowledge is read with
+   * @param meters where the backend's own meters go
    * @throws ReefException when the broker cannot be reached or refuses the connection, naming why
    */
-  static BackendParts open(AmqpOptions options, JsonMapping json) {
+  static BackendParts open(AmqpOptions options, JsonMapping json, MeterRegistry meters) {
     Connector connector = new Connector(options);
     BrokerNames names = new BrokerNames(options.namespace());
     String namespace = options.namespace();
@@ -65,17 +68,20 @@ record BackendParts(
       // learn who published it from the broker rather than from the sender.
       SporeCodec codec = new SporeCodec(options.get(AmqpOption.MAX_BODY_BYTES), connector.user(), json);
       topology = new Topology(publishing, names, new Topology.QueueSettings(options.get(AmqpOption.QUEUE_TYPE),
-          options.get(AmqpOption.MAX_QUEUE_LENGTH)), options.get(AmqpOption.RPC_TIMEOUT));
+          options.get(AmqpOption.MAX_QUEUE_LENGTH), options.get(AmqpOption.MAX_QUEUE_BYTES)), options.get(AmqpOption.RPC_TIMEOUT));
       ConfirmingPublisher publisher = new ConfirmingPublisher(publishing, completions, new ConfirmingPublisher.Limits(
           options.get(AmqpOption.CONFIRM_TIMEOUT), options.get(AmqpOption.MAX_UNCONFIRMED)), topology::forget);
-      SporeSender sender = new SporeSender(topology, publisher, codec, options.get(AmqpOption.SEND_WAIT));
+      SporeSender sender = new SporeSender(topology, publisher, codec, options.get(AmqpOption.SEND_WAIT),
+          options.get(AmqpOption.REPLY_WAIT), timer, meters);
       Retries retries = new Retries(topology, sender, codec);
-      AmqpDeadLetters deadLetters = new AmqpDeadLetters(publishing, topology, sender, codec, sender::publish);
+      AmqpDeadLetters deadLetters = new AmqpDeadLetters(publishing, topology, sender, codec, sender::publish,
+          DeadLetterSeal.of(options, connector.user()));
       long every = EXPIRY_CHECK.toMillis();
       timer.scheduleWithFixedDelay(publisher::expireOverdue, every, every, TimeUnit.MILLISECONDS);
       return new BackendParts(options, names, connector, publishing, consuming, completions, timer, presenceSending,
           codec, topology, publisher, sender, retries, deadLetters,
-          new AgentConsumer.Shared(codec, retries, deadLetters, timer));
+          new AgentConsumer.Shared(codec, retries, deadLetters, timer,
+              options.get(AmqpOption.QUEUE_TYPE) == QueueType.QUORUM), ManagementApi.of(options));
     } catch (IOException | RuntimeException e) {
       if (topology != null) {
         topology.close();

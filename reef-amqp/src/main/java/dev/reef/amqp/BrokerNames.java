@@ -3,6 +3,7 @@ package dev.reef.amqp;
 import dev.reef.spore.SporeType;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * The broker object names of SPEC §5 for one namespace. Agent, channel and namespace names cannot
@@ -81,9 +82,36 @@ final class BrokerNames {
     return namespace + ".retry." + delayMillis;
   }
 
-  /** A private reply queue: {@code ns.reply.ID}. */
-  String replyQueue(String id) {
+  /** A private reply queue: {@code ns.reply.ID}, where ID is a random UUID. */
+  String replyQueue(UUID id) {
     return namespace + ".reply." + id;
+  }
+
+  /**
+   * True when {@code address} is one of this namespace's reply queues, {@code ns.reply.UUID}: the
+   * only addresses a reply may go to. An agent's queue, {@code ns.dead} or an observer's queue
+   * ({@code ns.reply.observer-ID}) is not one.
+   */
+  boolean isReplyQueue(String address) {
+    String prefix = namespace + ".reply.";
+    if (address == null || !address.startsWith(prefix) || address.length() != prefix.length() + 36) {
+      return false;
+    }
+    try {
+      return UUID.fromString(address.substring(prefix.length())).toString().equals(address.substring(prefix.length()));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /** The prefix of every broker object of this namespace: {@code ns.}. */
+  String prefix() {
+    return namespace + ".";
+  }
+
+  /** A channel observer's private queue: {@code ns.reply.observer-ID}, never taken for a reply address. */
+  String observerQueue(UUID id) {
+    return namespace + ".reply.observer-" + id;
   }
 
   /** The fanout exchange of presence announcements: {@code ns.presence}. */

@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,6 +65,7 @@ final class ChannelObserver implements Observation, Endpoint {
   private final SporeCodec codec;
   private final SporeObserver observer;
   private final Supplier<Set<String>> knownAgents;
+  private final BooleanSupplier exchangeExists;
   private final Connection connection;
   private final Channel consuming;
   private final Channel binding; // used by the watcher thread only (and by close)
@@ -73,9 +75,11 @@ final class ChannelObserver implements Observation, Endpoint {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ShutdownListener connectionClosed;
   private boolean lagging; // used by the watcher thread only
+  private volatile boolean bound; // bound for broadcasts: the channel's exchange exists
 
   private ChannelObserver(Connection connection, Channel consuming, Channel binding, String queue, String exchange,
-      String channelName, SporeCodec codec, SporeObserver observer, Supplier<Set<String>> knownAgents) {
+      String channelName, SporeCodec codec, SporeObserver observer, Supplier<Set<String>> knownAgents,
+      BooleanSupplier exchangeExists) {
     this.connection = connection;
     this.consuming = consuming;
     this.binding = binding;
@@ -85,6 +89,7 @@ final class ChannelObserver implements Observation, Endpoint {
     this.codec = codec;
     this.observer = observer;
     this.knownAgents = knownAgents;
+    this.exchangeExists = exchangeExists;
     this.watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "reef-amqp-observer-" + channelName);
       thread.setDaemon(true);
@@ -102,24 +107,29 @@ final class ChannelObserver implements Observation, Endpoint {
    * Declares the observer's queue on {@code connection}, binds it for broadcasts and for the agents
    * {@code knownAgents} names on {@code channelName}, and starts consuming.
    *
-   * @param exchange the channel's exchange, declared already
+   * <p>Observing declares nothing durable: while the channel's exchange does not exist (nobody ever
+   * subscribed on the channel, so nothing is sent there either), the observer waits, and binds once
+   * it exists.
+   *
+   * @param exchange the channel's exchange
    * @param knownAgents the agent names known to have a queue on the channel, asked again and again
+   * @param exchangeExists whether the exchange exists now (declaring nothing)
    */
   static ChannelObserver start(Connection connection, BrokerNames names, String exchange, String channelName,
-      SporeCodec codec, SporeObserver observer, Supplier<Set<String>> knownAgents) throws IOException {
+      SporeCodec codec, SporeObserver observer, Supplier<Set<String>> knownAgents, BooleanSupplier exchangeExists)
+      throws IOException {
     Channel binding = connection.createChannel();
     Channel consuming = binding == null ? null : connection.createChannel();
     if (consuming == null) {
       Quietly.close(binding, "an observer channel");
       throw new IOException("the broker has no channel left for this connection");
     }
-    String queue = names.replyQueue("observer-" + UUID.randomUUID());
+    String queue = names.observerQueue(UUID.randomUUID());
     ChannelObserver observation = new ChannelObserver(connection, consuming, binding, queue, exchange, channelName,
-        codec, observer, knownAgents);
+        codec, observer, knownAgents, exchangeExists);
     try {
       binding.queueDeclare(queue, false, true, true, Map.of("x-max-length", MAX_BACKLOG, "x-overflow", "drop-head"));
-      binding.queueBind(queue, exchange, "broadcast.#");
-      observation.bindNewAgents();
+      observation.bind();
       consuming.basicQos(PREFETCH);
       consuming.basicConsume(queue, false, "reef-observer-" + channelName, observation.new Receiver());
     } catch (IOException | RuntimeException e) {
@@ -144,12 +154,24 @@ final class ChannelObserver implements Observation, Endpoint {
 
   private void watch() {
     try {
-      bindNewAgents();
+      bind();
       checkBacklog();
     } catch (IOException | RuntimeException e) {
       // The connection may be recovering; the next check binds what is still missing.
       LOG.debug("observer of '{}' could not bind new agents yet: {}", channelName, e.toString());
     }
+  }
+
+  /** Binds for broadcasts once the exchange exists, then for the agents not bound yet. */
+  private void bind() throws IOException {
+    if (!bound) {
+      if (!exchangeExists.getAsBoolean()) {
+        return;
+      }
+      binding.queueBind(queue, exchange, "broadcast.#");
+      bound = true;
+    }
+    bindNewAgents();
   }
 
   private void bindNewAgents() throws IOException {

@@ -14,11 +14,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * How a dead letter is written on the wire: the spore's own message (or, for a message that was not
- * a spore, the raw message) with headers saying why: {@value #ERROR}, {@value #ATTEMPTS}, {@value
- * #AGENT}, {@value #CHANNEL}, {@value #AT}, and an id, {@value #ID}, for replay. RabbitMQ 4 reserves
- * {@code x-} headers, so these are Reef's own names; the {@code x-reef-dead-*} names written before
- * are still read.
+ * How a dead letter is written on the wire: the spore's own message (its {@code reply_to} property
+ * still the request's reply address), or, for a message that was not a spore, the raw message, with
+ * headers saying why: {@value #ERROR}, {@value #ATTEMPTS}, {@value #AGENT}, {@value #CHANNEL},
+ * {@value #AT}, and the broker-verified user who published the original, {@value #PUBLISHER}. A
+ * message that was not a spore also gets an id, {@value #ID}; a spore's dead letter goes by its
+ * spore id. RabbitMQ 4 reserves {@code x-} headers, so these are Reef's own names; the {@code
+ * x-reef-dead-*} names written before are still read.
  */
 final class DeadLetterFormat {
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterFormat.class);
@@ -31,6 +33,7 @@ final class DeadLetterFormat {
   static final String AGENT = "reef_dead_agent";
   static final String CHANNEL = "reef_dead_channel";
   static final String AT = "reef_dead_at";
+  static final String PUBLISHER = "reef_dead_publisher";
   static final String ORIGINAL_SIZE = "reef_dead_original_size";
 
   /** How much of an oversized body a dead letter keeps: enough to see what it was. */
@@ -42,23 +45,42 @@ final class DeadLetterFormat {
 
   private DeadLetterFormat() {}
 
-  /** Adds the reason headers, with a fresh id; returns the id. */
-  static String addReason(Map<String, Object> headers, String channel, String agent, String error, int attempts) {
-    String id = UUID.randomUUID().toString();
-    headers.put(ID, id);
+  /**
+   * What one message of the dead-letter queue holds, before the scan gives it its id.
+   *
+   * @param baseId its spore's id, or for a message that was not a spore its own id
+   * @param agent the agent that gave up on it
+   * @param letter the dead letter, all but its id set
+   */
+  record Entry(String baseId, String agent, DeadLetter.Builder letter) {}
+
+  /**
+   * Adds the reason headers.
+   *
+   * @param publisher the broker-verified user who published the original message, or null
+   */
+  static void addReason(Map<String, Object> headers, String channel, String agent, String error, int attempts,
+      String publisher) {
     headers.put(ERROR, error);
     headers.put(ATTEMPTS, Integer.toString(attempts));
     headers.put(AGENT, agent);
     headers.put(CHANNEL, channel);
     headers.put(AT, Timestamps.format(Instant.now()));
-    return id;
+    if (publisher != null) {
+      headers.put(PUBLISHER, publisher);
+    }
   }
 
-  /** The dead letter a message of the dead-letter queue holds. */
-  static DeadLetter read(AMQP.BasicProperties properties, byte[] body, SporeCodec codec) {
+  /** A fresh id for a message that is not a spore: it has no spore id to go by. */
+  static String newId() {
+    return UUID.randomUUID().toString();
+  }
+
+  /** What a message of the dead-letter queue holds. */
+  static Entry read(AMQP.BasicProperties properties, byte[] body, SporeCodec codec) {
     SporeCodec.Decoded decoded = codec.decode(properties, body);
     Spore spore = decoded instanceof SporeCodec.Decoded.Valid valid ? valid.spore() : null;
-    String id = header(properties, ID);
+    String id = spore != null ? spore.id() : header(properties, ID);
     if (id == null) {
       id = properties.getMessageId() != null ? properties.getMessageId() : UNKNOWN;
     }
@@ -66,16 +88,19 @@ final class DeadLetterFormat {
     if (error == null && decoded instanceof SporeCodec.Decoded.Malformed malformed) {
       error = malformed.reason();
     }
-    return DeadLetter.builder()
-        .id(id)
+    String agent = orUnknown(header(properties, AGENT));
+    String replyAddress = properties.getReplyTo() == null || properties.getReplyTo().isEmpty() ? null
+        : properties.getReplyTo();
+    return new Entry(id, agent, DeadLetter.builder()
         .spore(spore)
         .rawPayload(spore != null ? null : preview(body))
         .channel(orUnknown(header(properties, CHANNEL)))
-        .agent(orUnknown(header(properties, AGENT)))
+        .agent(agent)
         .error(error == null ? UNKNOWN : error)
         .attempts(attempts(header(properties, ATTEMPTS)))
         .deadLetteredAt(deadLetteredAt(properties))
-        .build();
+        .replyAddress(replyAddress)
+        .publisher(header(properties, PUBLISHER)));
   }
 
   /** A string header of a dead letter under its name, or its old {@code x-reef-dead-*} name; else null. */

@@ -8,8 +8,14 @@ import java.util.concurrent.CompletableFuture;
 /** Keeps what could not be handled in the dead letters: what consumers need of {@link AmqpDeadLetters}. */
 interface DeadLetterWriter {
 
-  /** Dead-letters a spore a handler gave up on; the future completes once the broker holds it. */
-  CompletableFuture<Void> write(String channel, Spore spore, String replyAddress, DeadLetterReason reason);
+  /**
+   * Dead-letters a spore a handler gave up on; the future completes once the broker holds it.
+   *
+   * @param replyAddress for a request, its reply address; else null
+   * @param publisher the broker-verified user who published the spore, or null
+   */
+  CompletableFuture<Void> write(String channel, Spore spore, String replyAddress, String publisher,
+      DeadLetterReason reason);
 
   /** Dead-letters a message that is not a spore, as it came; the future completes once the broker holds it. */
   CompletableFuture<Void> writeUndecodable(String channel, String agent, AMQP.BasicProperties original, byte[] body,

@@ -48,7 +48,7 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
 
   static ReplyQueue open(Connection connection, BrokerNames names, SporeCodec codec, DeadLetterWriter deadLetters,
       ReplyHandler handler) throws IOException {
-    String name = names.replyQueue(UUID.randomUUID().toString());
+    String name = names.replyQueue(UUID.randomUUID());
     Channel channel = connection.createChannel();
     if (channel == null) {
       throw new IOException("the broker has no channel left for this connection");

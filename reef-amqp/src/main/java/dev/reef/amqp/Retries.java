@@ -36,17 +36,15 @@ final class Retries implements RetrySender {
   }
 
   @Override
-  public CompletableFuture<Void> sendBack(String channel, String agent, Spore spore, String replyAddress, int attempt,
-      Duration delay) {
+  public CompletableFuture<Void> sendBack(String channel, String agent, Spore spore, String replyAddress,
+      String publisher, int attempt, Duration delay) {
     String queue = topology.agentQueue(channel, agent);
-    SporeCodec.Encoded encoded = codec.encode(spore, replyAddress, attempt, Instant.now());
+    SporeCodec.Encoded encoded = copy(spore, replyAddress, publisher, attempt, 1);
     long delayMillis = bucket(delay.toMillis());
     String description = "retry " + attempt + " of spore " + spore.id() + " for agent '" + agent + "' on channel '"
         + channel + "'";
     if (delayMillis == 0) {
-      return sender.send(new OutgoingMessage("", queue, encoded.properties(), encoded.body(),
-          () -> new ReefException("the queue " + queue + " of agent '" + agent + "' is gone; " + description
-              + " could not be sent"), description));
+      return straightBack(queue, agent, encoded.properties(), encoded.body(), description);
     }
     delayQueues.add(topology.retryQueue(delayMillis));
     Map<String, Object> headers = new HashMap<>(encoded.properties().getHeaders());
@@ -54,6 +52,31 @@ final class Retries implements RetrySender {
     AMQP.BasicProperties properties = encoded.properties().builder().headers(headers).build();
     return sender.send(new OutgoingMessage(topology.names().retryExchange(), queue, properties, encoded.body(),
         () -> new ReefException("the retry queue for " + delayMillis + " ms is gone; " + description
+            + " could not be sent"), description));
+  }
+
+  @Override
+  public CompletableFuture<Void> sendAgain(String channel, String agent, Spore spore, String replyAddress,
+      String publisher, int attempt, int deliveries) {
+    String queue = topology.names().agentQueue(channel, agent); // it exists: the spore came from it
+    SporeCodec.Encoded encoded = copy(spore, replyAddress, publisher, attempt, deliveries);
+    return straightBack(queue, agent, encoded.properties(), encoded.body(),
+        "delivery " + deliveries + " of attempt " + attempt + " of spore " + spore.id() + " for agent '" + agent
+            + "' on channel '" + channel + "'");
+  }
+
+  /** The spore encoded again, carrying what {@link Republished} reads. */
+  private SporeCodec.Encoded copy(Spore spore, String replyAddress, String publisher, int attempt, int deliveries) {
+    SporeCodec.Encoded encoded = codec.encode(spore, replyAddress, attempt, Instant.now());
+    Map<String, Object> headers = new HashMap<>(encoded.properties().getHeaders());
+    Republished.write(headers, deliveries, publisher);
+    return new SporeCodec.Encoded(encoded.properties().builder().headers(headers).build(), encoded.body());
+  }
+
+  private CompletableFuture<Void> straightBack(String queue, String agent, AMQP.BasicProperties properties,
+      byte[] body, String description) {
+    return sender.send(new OutgoingMessage("", queue, properties, body,
+        () -> new ReefException("the queue " + queue + " of agent '" + agent + "' is gone; " + description
             + " could not be sent"), description));
   }
 

@@ -114,6 +114,11 @@ final class SporeCodec {
     return maxBodyBytes;
   }
 
+  /** The {@code user_id} this codec writes: the publishing connection's login; null for none. */
+  String userId() {
+    return userId;
+  }
+
   /** A message ready to publish. */
   record Encoded(AMQP.BasicProperties properties, byte[] body) {}
 

@@ -5,42 +5,86 @@ import dev.reef.UnknownDestinationException;
 import dev.reef.spi.Outbound;
 import dev.reef.spore.InvalidSporeException;
 import dev.reef.spore.Spore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Turns spores into messages on their way (SPEC §4, §5): to a channel's exchange with the routing key
- * of their recipient (or of everyone), or straight to a reply address. Each send has one deadline,
- * {@code send_wait_ms} from its start, for everything its caller may wait on: declaring the channel's
+ * of their recipient (or of everyone), or straight to a reply address. Each publish has one deadline,
+ * {@code send_wait_ms} from its start, for everything its caller may wait on: finding the channel's
  * exchange on first use, room among unconfirmed sends, the channel.
+ *
+ * <p>A send declares nothing: a channel whose exchange does not exist has never had a subscriber, so a
+ * directed spore to it fails as an unknown destination and a broadcast to it goes nowhere. Only
+ * subscribing declares.
+ *
+ * <p>Replies go only to this namespace's reply queues, {@code ns.reply.UUID} (SPEC §8): a request
+ * whose {@code reply_to} names anything else (an agent's queue, {@code ns.dead}) is not answered
+ * there, and the refusal is counted ({@value #REFUSED_REPLIES}) and logged at a bounded rate. A
+ * reply whose queue is missing (the requester is reconnecting: its queue comes back under the same
+ * name) is sent again, with growing pauses, for up to {@code reply_wait_ms}, so that replies survive
+ * a requester's reconnect (SPEC §3.3).
  */
 final class SporeSender implements MessageSender {
+  /** Meter of replies refused because their address is not a reply queue of the namespace. */
+  static final String REFUSED_REPLIES = "reef.amqp.replies.refused";
+  private static final Logger LOG = LoggerFactory.getLogger(SporeSender.class);
+  private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG, 10);
+  private static final long FIRST_PAUSE_MILLIS = 100;
+  private static final long LONGEST_PAUSE_MILLIS = 1_000;
+
   private final Topology topology;
   private final ConfirmingPublisher publisher;
   private final SporeCodec codec;
   private final Duration sendWait;
+  private final Duration replyWait;
+  private final ScheduledExecutorService timer;
+  private final Counter refusedReplies;
 
-  SporeSender(Topology topology, ConfirmingPublisher publisher, SporeCodec codec, Duration sendWait) {
+  /**
+   * @param replyWait how long a reply waits for its requester's missing reply queue to come back
+   * @param timer runs the pauses between a reply's sends
+   * @param meters where the count of refused replies goes
+   */
+  SporeSender(Topology topology, ConfirmingPublisher publisher, SporeCodec codec, Duration sendWait,
+      Duration replyWait, ScheduledExecutorService timer, MeterRegistry meters) {
     this.topology = topology;
     this.publisher = publisher;
     this.codec = codec;
     this.sendWait = sendWait;
+    this.replyWait = replyWait;
+    this.timer = timer;
+    this.refusedReplies = Counter.builder(REFUSED_REPLIES)
+        .description("replies not sent because their address is not a reply queue of the namespace")
+        .register(meters);
   }
 
   /** See {@link dev.reef.spi.ReefBackend#publish}. */
   CompletableFuture<Void> publish(Outbound message) {
     long deadline = deadline();
     Spore spore = message.spore();
-    String exchange;
+    String target = message.targetAgent();
+    String exchange = topology.names().channelExchange(message.channel());
     try {
-      exchange = topology.channelExchange(message.channel(), deadline);
+      if (!topology.exchangeExists(exchange, deadline)) {
+        // Nobody ever subscribed on the channel: nothing to route to, and nothing is declared for it.
+        return target == null ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.failedFuture(new UnknownDestinationException(message.channel(), target));
+      }
     } catch (ReefException e) {
       return CompletableFuture.failedFuture(e);
     }
     SporeCodec.Encoded encoded = encode(spore, message.replyAddress(), message.attempt());
-    String target = message.targetAgent();
     String routingKey = target != null
         ? BrokerNames.directedKey(target, spore.type())
         : BrokerNames.broadcastKey(spore.type());
@@ -58,11 +102,46 @@ final class SporeSender implements MessageSender {
     if (replyAddress == null || replyAddress.isEmpty() || replyAddress.length() > BrokerNames.MAX_NAME_BYTES) {
       throw new IllegalArgumentException("invalid reply address '" + replyAddress + "': expected a queue name");
     }
+    if (!topology.names().isReplyQueue(replyAddress)) {
+      refusedReplies.increment();
+      String shown = WireFields.abbreviate(replyAddress);
+      REFUSALS.warn("reply {} to request {} not sent: '{}' is not a reply queue of namespace '{}' ({} refused so far)",
+          reply.id(), reply.replyTo(), shown, topology.names().namespace(), (long) refusedReplies.count());
+      return CompletableFuture.failedFuture(new UnknownDestinationException("reply address '" + shown
+          + "' is not a reply queue of namespace '" + topology.names().namespace() + "': replies go only to Reef"
+          + " reply addresses"));
+    }
     SporeCodec.Encoded encoded = encode(reply, null, 1);
-    return publisher.publish(new OutgoingMessage("", replyAddress, encoded.properties(), encoded.body(),
-        () -> new UnknownDestinationException("reply address '" + replyAddress
-            + "' no longer exists: the requester closed, or lost its connection"),
-        "reply " + reply.id() + " to request " + reply.replyTo()), deadline());
+    OutgoingMessage message = new OutgoingMessage("", replyAddress, encoded.properties(), encoded.body(),
+        () -> new UnknownDestinationException("reply address '" + replyAddress + "' no longer exists: the requester"
+            + " closed, or lost its connection and did not come back within " + replyWait.toMillis()
+            + " ms (reply_wait_ms)"),
+        "reply " + reply.id() + " to request " + reply.replyTo());
+    CompletableFuture<Void> sent = new CompletableFuture<>();
+    sendReply(message, System.nanoTime() + replyWait.toNanos(), FIRST_PAUSE_MILLIS, sent);
+    return sent;
+  }
+
+  /** Sends a reply; while its queue is missing, again after {@code pauseMillis} (doubling), until {@code untilNanos}. */
+  private void sendReply(OutgoingMessage message, long untilNanos, long pauseMillis, CompletableFuture<Void> sent) {
+    publisher.publish(message, deadline()).whenComplete((ok, error) -> {
+      if (error == null) {
+        sent.complete(null);
+        return;
+      }
+      Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+      boolean missing = cause instanceof UnknownDestinationException;
+      if (!missing || untilNanos - System.nanoTime() < TimeUnit.MILLISECONDS.toNanos(pauseMillis)) {
+        sent.completeExceptionally(cause);
+        return;
+      }
+      try {
+        timer.schedule(() -> sendReply(message, untilNanos, Math.min(LONGEST_PAUSE_MILLIS, pauseMillis * 2), sent),
+            pauseMillis, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException closing) {
+        sent.completeExceptionally(cause);
+      }
+    });
   }
 
   @Override

@@ -10,69 +10,53 @@ import dev.reef.spore.Spore;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Declares the durable topology of SPEC §5, once per object per connection (declarations are
- * idempotent on the broker, but each is a round trip), and asks the broker about queues. The client
- * records what is declared here and declares it again after a connection recovery.
+ * idempotent on the broker, but each is a round trip), and asks the broker about its objects with
+ * passive declares, which create nothing. The client records what is declared here and declares it
+ * again after a connection recovery.
  *
- * <p>Every request runs on one thread of its own, which alone uses the topology channel; a caller
- * waits for the answer only until its deadline. So a send whose channel's exchange is declared on
- * first use never waits past its bound, even when the broker stops answering (a resource alarm
- * blocks the connection): the request goes on in the background, bounded by the client's RPC timeout.
- * Concurrent callers of one declaration share it.
- *
- * <p>A declaration the broker refuses (an existing queue with other arguments) closes the channel; it
- * is reopened for the next request, and the error names the object and the cause.
+ * <p>Every request goes through {@link BrokerCalls}: a caller waits only until its deadline, so a
+ * send that looks for its channel's exchange on first use never waits past its bound. Concurrent
+ * callers of one declaration share it. A declaration the broker refuses (an existing queue with other
+ * arguments) fails naming the object and the cause.
  */
 final class Topology implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
   /** The header that sorts a retry into the queue of its delay (headers exchanges ignore "x-" headers). */
   static final String RETRY_DELAY_HEADER = "reef-retry-delay-ms";
 
-  /** What the queues of agents are declared with. */
-  record QueueSettings(QueueType type, int maxLength) {}
+  /**
+   * What the queues of agents are declared with.
+   *
+   * @param maxLength the most spores a queue holds (0: no limit)
+   * @param maxBytes the most bytes of spore bodies a queue holds (0: no limit)
+   */
+  record QueueSettings(QueueType type, int maxLength, long maxBytes) {}
 
   /** The names of what this topology declared: for tests and tools that clean up. */
   record Declared(Set<String> queues, Set<String> exchanges) {}
 
-  private interface Request<T> {
-    T run(Channel channel) throws IOException;
-  }
-
-  private final Connection connection;
   private final BrokerNames names;
   private final QueueSettings queues;
-  private final Duration rpcTimeout;
-  private final ExecutorService worker;
+  private final BrokerCalls calls;
   private final Map<String, CompletableFuture<Void>> declarations = new ConcurrentHashMap<>();
   private final Set<String> exchangesUsed = ConcurrentHashMap.newKeySet();
   private final Set<String> queuesUsed = ConcurrentHashMap.newKeySet();
-  private Channel channel; // used on the worker thread only
 
   Topology(Connection connection, BrokerNames names, QueueSettings queues, Duration rpcTimeout) {
-    this.connection = connection;
     this.names = names;
     this.queues = queues;
-    this.rpcTimeout = rpcTimeout;
-    this.worker = Executors.newSingleThreadExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "reef-amqp-topology-" + names.namespace());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.calls = new BrokerCalls(connection, "reef-amqp-topology-" + names.namespace(), rpcTimeout);
   }
 
   BrokerNames names() {
@@ -96,6 +80,30 @@ final class Topology implements AutoCloseable {
         deadlineNanos);
     exchangesUsed.add(exchange);
     return exchange;
+  }
+
+  /**
+   * True when {@code exchange} exists, asked with a passive declare (which creates nothing) and
+   * remembered once true; waits at most until {@code deadlineNanos}.
+   *
+   * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
+   */
+  boolean exchangeExists(String exchange, long deadlineNanos) {
+    String what = "exchange " + exchange;
+    CompletableFuture<Void> known = declarations.get(what);
+    if (known != null && known.isDone() && !known.isCompletedExceptionally()) {
+      return true; // declared or found before
+    }
+    try {
+      call("look for " + what, ch -> ch.exchangeDeclarePassive(exchange), deadlineNanos);
+    } catch (ReefException e) {
+      if (brokerReason(e).startsWith("404 ")) {
+        return false; // not remembered: a subscriber may declare it any time
+      }
+      throw e;
+    }
+    declarations.putIfAbsent(what, CompletableFuture.completedFuture(null));
+    return true;
   }
 
   /**
@@ -129,8 +137,13 @@ final class Topology implements AutoCloseable {
       arguments.put("x-max-priority", Spore.MAX_PRIORITY);
     }
     if (queues.maxLength() > 0) {
-      // A full queue refuses new spores (the publisher gets a nack) instead of dropping old ones.
       arguments.put("x-max-length", queues.maxLength());
+    }
+    if (queues.maxBytes() > 0) {
+      arguments.put("x-max-length-bytes", queues.maxBytes());
+    }
+    if (queues.maxLength() > 0 || queues.maxBytes() > 0) {
+      // A full queue refuses new spores (the publisher gets a nack) instead of dropping old ones.
       arguments.put("x-overflow", "reject-publish");
     }
     return arguments;
@@ -171,11 +184,21 @@ final class Topology implements AutoCloseable {
     return queue;
   }
 
-  /** Declares the presence exchange; returns its name. */
+  /**
+   * Declares the presence exchange, transient: not durable, and deleted by the broker once the last
+   * presence queue bound to it goes (presence leaves nothing behind); returns its name. A durable one
+   * that older Reefs declared is used as it is.
+   */
   String presenceExchange() {
     String exchange = names.presenceExchange();
-    declare("exchange " + exchange, ch -> ch.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, true, false, null),
-        deadline());
+    try {
+      declare("exchange " + exchange, ch -> ch.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, true,
+          null), deadline());
+    } catch (ReefException e) {
+      if (!brokerReason(e).contains("PRECONDITION_FAILED") || !exchangeExists(exchange, deadline())) {
+        throw e;
+      }
+    }
     exchangesUsed.add(exchange);
     return exchange;
   }
@@ -186,9 +209,53 @@ final class Topology implements AutoCloseable {
    * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
    */
   long messageCount(String queue) {
+    return readyMessages(queue).orElse(0);
+  }
+
+  /**
+   * The number of ready messages in {@code queue}, asked with a passive declare (which creates
+   * nothing); empty when it does not exist.
+   *
+   * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
+   */
+  OptionalLong readyMessages(String queue) {
     try {
-      return call("count the messages of queue " + queue, ch -> (long) ch.queueDeclarePassive(queue).getMessageCount(),
-          deadline());
+      return OptionalLong.of(call("count the messages of queue " + queue,
+          ch -> (long) ch.queueDeclarePassive(queue).getMessageCount(), deadline()));
+    } catch (ReefException e) {
+      if (brokerReason(e).startsWith("404 ")) {
+        return OptionalLong.empty();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * True while {@code queue} exists, asked with a passive declare (which creates nothing); a queue
+   * exclusive to another connection exists (the broker says it is locked).
+   *
+   * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
+   */
+  boolean queueExists(String queue) {
+    try {
+      call("look for queue " + queue, ch -> ch.queueDeclarePassive(queue), deadline());
+      return true;
+    } catch (ReefException e) {
+      String reason = brokerReason(e);
+      if (reason.startsWith("404 ")) {
+        return false;
+      }
+      if (reason.startsWith("405 ")) {
+        return true; // RESOURCE_LOCKED: exclusive to its owner's connection, which is alive
+      }
+      throw e;
+    }
+  }
+
+  /** Empties {@code queue} if it exists; returns how many messages it held. */
+  int purgeIfExists(String queue) {
+    try {
+      return call("purge queue " + queue, ch -> ch.queuePurge(queue).getMessageCount(), deadline());
     } catch (ReefException e) {
       if (brokerReason(e).startsWith("404 ")) {
         return 0;
@@ -197,9 +264,36 @@ final class Topology implements AutoCloseable {
     }
   }
 
-  /** Empties {@code queue}; returns how many messages it held. */
-  int purge(String queue) {
-    return call("purge queue " + queue, ch -> ch.queuePurge(queue).getMessageCount(), deadline());
+  /**
+   * Deletes these queues and exchanges, messages included; returns how many existed. Queues
+   * exclusive to other connections (reply and presence queues) cannot be deleted here, and go with
+   * their connections.
+   */
+  int delete(List<String> queueNames, List<String> exchangeNames) {
+    int deleted = 0;
+    for (String queue : queueNames) {
+      deleted += deleteObject("queue " + queue, ch -> ch.queueDelete(queue)) ? 1 : 0;
+    }
+    for (String exchange : exchangeNames) {
+      deleted += deleteObject("exchange " + exchange, ch -> ch.exchangeDelete(exchange)) ? 1 : 0;
+    }
+    declarations.clear(); // what this connection declared is gone: the next use declares it again
+    return deleted;
+  }
+
+  /** Deletes one object; true when it existed and is gone, false when it did not exist or was locked. */
+  private boolean deleteObject(String what, BrokerCalls.Request<?> deletion) {
+    try {
+      calls.call("delete " + what, deletion, calls.deadline());
+      return true;
+    } catch (ReefException e) {
+      String reason = brokerReason(e);
+      if (reason.startsWith("404 ") || reason.startsWith("405 ")) {
+        LOG.debug("did not delete {}: {}", what, reason);
+        return false;
+      }
+      throw e;
+    }
   }
 
   /** Forgets what was declared, so that the next use declares it again (after a channel error). */
@@ -212,37 +306,13 @@ final class Topology implements AutoCloseable {
     return new Declared(Set.copyOf(queuesUsed), Set.copyOf(exchangesUsed));
   }
 
-  /** Deletes every queue and exchange this topology declared, messages included (tests and tools). */
-  void deleteAll() {
-    Set<String> queueNames = new LinkedHashSet<>(queuesUsed);
-    Set<String> exchangeNames = new LinkedHashSet<>(exchangesUsed);
-    call("delete the namespace's objects", ch -> {
-      for (String queue : queueNames) {
-        deleteQuietly("queue " + queue, () -> channelOnWorker().queueDelete(queue));
-      }
-      for (String exchange : exchangeNames) {
-        deleteQuietly("exchange " + exchange, () -> channelOnWorker().exchangeDelete(exchange));
-      }
-      return null;
-    }, deadline());
-    declarations.clear();
-  }
-
   @Override
   public void close() {
-    try {
-      worker.submit(() -> Quietly.close(channel, "the topology channel")).get(rpcTimeout.toMillis(),
-          TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-      LOG.debug("closing the topology channel: {}", e.toString());
-    }
-    worker.shutdownNow();
+    calls.close();
   }
 
   private long deadline() {
-    return System.nanoTime() + rpcTimeout.toNanos();
+    return calls.deadline();
   }
 
   private interface Declaration {
@@ -256,13 +326,13 @@ final class Topology implements AutoCloseable {
       return; // the common case: declared before
     }
     if (declared == null) {
-      declared = declarations.computeIfAbsent(what, key -> submit(what, ch -> {
+      declared = declarations.computeIfAbsent(what, key -> calls.submit(what, ch -> {
         declaration.run(ch);
         return null;
       }));
     }
     try {
-      await(declared, "declare " + what, deadlineNanos);
+      BrokerCalls.await(declared, "declare " + what, deadlineNanos);
     } catch (ReefException e) {
       declarations.remove(what, declared); // so that the next use tries again
       if (declared.isCompletedExceptionally()) {
@@ -275,66 +345,8 @@ final class Topology implements AutoCloseable {
     }
   }
 
-  private <T> T call(String what, Request<T> request, long deadlineNanos) {
-    return await(submit(what, request), what, deadlineNanos);
-  }
-
-  private <T> CompletableFuture<T> submit(String what, Request<T> request) {
-    CompletableFuture<T> answer = new CompletableFuture<>();
-    try {
-      worker.execute(() -> {
-        try {
-          answer.complete(request.run(channelOnWorker()));
-        } catch (IOException | RuntimeException e) {
-          channel = null; // refused (closed by the broker) or timed out: the next request opens a fresh one
-          answer.completeExceptionally(e);
-        }
-      });
-    } catch (RejectedExecutionException e) {
-      answer.completeExceptionally(new ReefException("the AMQP backend is closed; could not " + what));
-    }
-    return answer;
-  }
-
-  private static <T> T await(CompletableFuture<T> answer, String what, long deadlineNanos) {
-    try {
-      return answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new ReefException("the broker did not answer in time to " + what + " (is the connection blocked by a"
-          + " resource alarm, or the broker overloaded?)");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ReefException("interrupted while waiting to " + what, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof ReefException reef) {
-        throw reef;
-      }
-      throw new ReefException("could not " + what + ": " + brokerReason(cause), cause);
-    }
-  }
-
-  private interface Deletion {
-    void run() throws IOException;
-  }
-
-  private void deleteQuietly(String what, Deletion deletion) {
-    try {
-      deletion.run();
-    } catch (IOException | RuntimeException e) {
-      channel = null;
-      LOG.debug("could not delete {}: {}", what, e.toString());
-    }
-  }
-
-  private Channel channelOnWorker() throws IOException {
-    if (channel == null || !channel.isOpen()) {
-      channel = connection.createChannel();
-      if (channel == null) {
-        throw new IOException("the broker has no channel left for this connection");
-      }
-    }
-    return channel;
+  private <T> T call(String what, BrokerCalls.Request<T> request, long deadlineNanos) {
+    return calls.call(what, request, deadlineNanos);
   }
 
   /** The broker's own words for why an operation failed. */

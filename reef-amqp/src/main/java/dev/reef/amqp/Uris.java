@@ -45,7 +45,9 @@ final class Uris {
       String separator = "";
       for (Map.Entry<String, String> parameter : query.entrySet()) {
         boolean secret = parameter.getKey().toLowerCase(Locale.ROOT).contains("password");
-        text.append(separator).append(parameter.getKey()).append('=').append(secret ? "***" : parameter.getValue());
+        String value = secret ? "***" : nestedUri(parameter.getValue()) != null
+            ? mask(nestedUri(parameter.getValue())) : parameter.getValue();
+        text.append(separator).append(parameter.getKey()).append('=').append(value);
         separator = "&";
       }
     }
@@ -89,9 +91,26 @@ final class Uris {
       if (key.toLowerCase(Locale.ROOT).contains("password")) {
         secrets.add(value);
       }
+      URI nested = nestedUri(value);
+      if (nested != null) {
+        secrets.addAll(secrets(nested)); // management_uri=http://user:password@host
+      }
     });
     secrets.removeIf(String::isEmpty);
     return secrets;
+  }
+
+  /** A query value that is itself a URI holding a password (management_uri), or null. */
+  private static URI nestedUri(String value) {
+    if (!value.contains("://") || !value.contains("@")) {
+      return null;
+    }
+    try {
+      URI nested = new URI(value);
+      return nested.getRawUserInfo() != null && nested.getRawUserInfo().contains(":") ? nested : null;
+    } catch (java.net.URISyntaxException e) {
+      return null;
+    }
   }
 
   /** The decoded query parameters, in order. */

@@ -7,5 +7,10 @@
  * dev.reef.amqp.AmqpOptions}, {@link dev.reef.amqp.QueueType}) and the provider; everything else here
  * is package-private implementation: the connector, the confirming publisher and its ledger, the
  * topology, the wire codec, consumers, reply queues, observers, presence links and dead letters.
+ *
+ * <p>What the backend checks on a broker shared with code it does not trust (reply addresses, sealed
+ * dead letters, attempts and deliveries believed only from its own broker user, nothing declared by
+ * sends or readers) and the broker permissions it relies on are written down in {@code
+ * docs/security.md}.
  */
 package dev.reef.amqp;

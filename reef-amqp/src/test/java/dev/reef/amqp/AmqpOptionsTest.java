@@ -25,6 +25,9 @@ class AmqpOptionsTest {
         Map.entry("addresses=a:1,b:2", List.of("a:1", "b:2")),
         Map.entry("queue_type=quorum", QueueType.QUORUM),
         Map.entry("max_queue_length=7", 7),
+        Map.entry("max_queue_bytes=4096", 4096L),
+        Map.entry("reply_wait_ms=700", Duration.ofMillis(700)),
+        Map.entry("dead_letter_key=/etc/reef/dead.key", Path.of("/etc/reef/dead.key")),
         Map.entry("max_body_bytes=1024", 1024),
         Map.entry("confirm_timeout_ms=1500", Duration.ofMillis(1500)),
         Map.entry("send_wait_ms=250", Duration.ofMillis(250)),
@@ -38,7 +41,9 @@ class AmqpOptionsTest {
         Map.entry("verify_hostname=false", false),
         Map.entry("heartbeat=15", 15),
         Map.entry("connection_timeout=2000", 2000),
-        Map.entry("channel_max=64", 64));
+        Map.entry("channel_max=64", 64),
+        Map.entry("management_uri=http://rabbit:15673", URI.create("http://rabbit:15673")),
+        Map.entry("stream_addresses=a:5552,b", List.of("a:5552", "b")));
     Set<String> covered = new HashSet<>();
     for (Map.Entry<String, Object> sample : samples.entrySet()) {
       String key = sample.getKey().substring(0, sample.getKey().indexOf('='));

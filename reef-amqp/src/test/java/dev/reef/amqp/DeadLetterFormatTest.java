@@ -22,13 +22,17 @@ class DeadLetterFormatTest {
     Spore spore = Spore.builder(SporeType.KNOWLEDGE).from("a").to("b").knowledge(Map.of("n", 1)).createdAt(NOW).build();
     SporeCodec.Encoded encoded = codec.encode(spore, null, 2, NOW);
     Map<String, Object> headers = new HashMap<>(encoded.properties().getHeaders());
-    String id = DeadLetterFormat.addReason(headers, "main", "b", "IllegalStateException: no", 2);
+    DeadLetterFormat.addReason(headers, "main", "b", "IllegalStateException: no", 2, "alice");
 
     assertThat(headers.keySet()).allSatisfy(name -> assertThat(name).doesNotStartWith("x-"));
-    DeadLetter letter = DeadLetterFormat.read(encoded.properties().builder().headers(headers).build(), encoded.body(),
-        codec);
-    assertThat(letter.id()).isEqualTo(id);
+    DeadLetterFormat.Entry entry = DeadLetterFormat.read(encoded.properties().builder().headers(headers)
+        .replyTo("ns.reply.r1").build(), encoded.body(), codec);
+    assertThat(entry.baseId()).as("a spore's dead letter goes by its spore id").isEqualTo(spore.id());
+    assertThat(entry.agent()).isEqualTo("b");
+    DeadLetter letter = entry.letter().id(entry.baseId()).build();
     assertThat(letter.spore()).contains(spore);
+    assertThat(letter.replyAddress()).contains("ns.reply.r1");
+    assertThat(letter.publisher()).contains("alice");
     assertThat(letter.channel()).isEqualTo("main");
     assertThat(letter.agent()).isEqualTo("b");
     assertThat(letter.error()).isEqualTo("IllegalStateException: no");
@@ -45,10 +49,11 @@ class DeadLetterFormatTest {
     headers.put("x-reef-dead-channel", "main");
     headers.put("x-reef-dead-at", "2026-03-01T10:00:00.123456+00:00");
 
-    DeadLetter letter = DeadLetterFormat.read(new AMQP.BasicProperties.Builder().headers(headers).build(),
+    DeadLetterFormat.Entry entry = DeadLetterFormat.read(new AMQP.BasicProperties.Builder().headers(headers).build(),
         "not json".getBytes(StandardCharsets.UTF_8), codec);
+    DeadLetter letter = entry.letter().id(entry.baseId()).build();
 
-    assertThat(letter.id()).isEqualTo("old-1");
+    assertThat(entry.baseId()).as("a message that is not a spore goes by its own id").isEqualTo("old-1");
     assertThat(letter.error()).isEqualTo("body is not JSON");
     assertThat(letter.agent()).isEqualTo("eater");
     assertThat(letter.channel()).isEqualTo("main");

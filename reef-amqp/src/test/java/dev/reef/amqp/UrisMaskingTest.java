@@ -34,6 +34,17 @@ class UrisMaskingTest {
   }
 
   @Test
+  void thePasswordOfAManagementUriInTheQueryIsMaskedAndScrubbed() {
+    URI uri = URI.create("amqp://agent:s3cret@rabbit:5672/?management_uri=http%3A%2F%2Fadmin%3Amgmt-pw%40rabbit%3A15672");
+    AmqpOptions options = AmqpOptions.of(uri, "ns");
+
+    assertThat(Uris.mask(uri)).isEqualTo("amqp://agent:***@rabbit:5672/?management_uri=http://admin:***@rabbit:15672")
+        .doesNotContain("mgmt-pw");
+    assertThat(options.toString()).doesNotContain("mgmt-pw").contains("management_uri=http://admin:***@rabbit:15672");
+    assertThat(Uris.scrub("refused admin:mgmt-pw", uri)).doesNotContain("mgmt-pw");
+  }
+
+  @Test
   void aMalformedHostOrPortIsRefusedInsteadOfConnectingToLocalhostAsGuest() {
     assertThatThrownBy(() -> AmqpBackend.builder().uri("amqp://agent:s3cret@rabbit:notaport"))
         .isInstanceOf(IllegalArgumentException.class)

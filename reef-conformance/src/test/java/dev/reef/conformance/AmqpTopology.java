@@ -97,6 +97,9 @@ final class AmqpTopology {
     for (long delay : retryDelays) {
       queues.add(namespace + ".retry." + delay);
     }
+    for (String channel : channels) {
+      queues.add(namespace + "." + channel + ".history"); // the channel's stream, if it kept history
+    }
     queues.add(namespace + ".dead");
     return queues;
   }

@@ -15,6 +15,8 @@ import dev.reef.Subscription;
 import dev.reef.SubscriptionOptions;
 import dev.reef.spore.Spore;
 import java.time.Duration;
+import dev.reef.HistoryQuery;
+import dev.reef.HistoryRetention;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +26,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SPEC §8: every action goes through the {@link dev.reef.Authorizer}, with the channel, the agent
  * that acts and the agent it targets: sends, broadcasts, requests, replies, scatters, subscribing
- * and unsubscribing, observing, and listing, replaying (checked again as the send it amounts to) and
- * purging dead letters.
+ * and unsubscribing, observing, listing, replaying (checked again as the send it amounts to) and
+ * purging dead letters, keeping and reading a channel's history, listing and deleting a namespace.
  */
 class AuthorizationConformance extends ConformanceTest {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -58,7 +60,11 @@ class AuthorizationConformance extends ConformanceTest {
     join(reef.deadLetters().replay(dead.id()));
     eventually().until(() -> deadLetters(reef).size() == 1); // it fails again
     reef.deadLetters().purge();
+    channel.history().keep(HistoryRetention.maxAge(Duration.ofMinutes(5)));
+    channel.history().read(HistoryQuery.all());
+    assertThat(reef.admin().objects()).isNotEmpty();
     worker.close();
+    reef.admin().delete(); // last: the class's namespace goes, as an operator would remove it
 
     assertThat(asked).extracting(AccessRequest::action).as("actions put to the authorizer")
         .containsAll(EnumSet.allOf(Action.class));
@@ -71,6 +77,10 @@ class AuthorizationConformance extends ConformanceTest {
             tuple(Action.REPLY, name, "worker", "client"),
             tuple(Action.SCATTER, name, "client", null),
             tuple(Action.OBSERVE, name, null, null),
+            tuple(Action.HISTORY_KEEP, name, null, null),
+            tuple(Action.HISTORY_READ, name, null, null),
+            tuple(Action.OBSERVE, null, null, null),
+            tuple(Action.NAMESPACE_DELETE, null, null, null),
             tuple(Action.SUBSCRIBE, name, "doomed", null),
             tuple(Action.SEND, name, "client", "doomed"),
             tuple(Action.DEAD_LETTER_LIST, null, null, null),

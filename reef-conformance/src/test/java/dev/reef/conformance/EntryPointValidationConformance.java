@@ -42,6 +42,8 @@ class EntryPointValidationConformance extends ConformanceTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("agent name").hasMessageContaining("128");
     assertThatThrownBy(() -> channel.subscribe(null, IGNORE))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("agent name").hasMessageContaining("null");
+    assertThatThrownBy(() -> channel.subscribe("history", IGNORE))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'history' is reserved");
     assertInvalidField("to_agent", () -> channel.send("client", "who/me", n(1)), "who/me");
     assertInvalidField("from_agent", () -> channel.send("client.1", "worker", n(1)), "client.1");
     assertInvalidField("to_agent", () -> channel.request("client", "x y", n(1), TIMEOUT), "x y");

@@ -52,6 +52,12 @@ final class RecordingBackend extends ForwardingBackend {
   }
 
   @Override
+  public dev.reef.spi.HistoryLog history(String channel) {
+    topology.usedChannel(channel); // its stream, ns.CHANNEL.history, is deleted after the run
+    return super.history(channel);
+  }
+
+  @Override
   public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
     topology.usedChannel(channel);
     return super.observe(channel, observer, knownAgents);
@@ -88,6 +94,11 @@ final class RecordingBackend extends ForwardingBackend {
     @Override
     public boolean redelivered() {
       return delegate.redelivered();
+    }
+
+    @Override
+    public int deliveryCount() {
+      return delegate.deliveryCount();
     }
 
     @Override

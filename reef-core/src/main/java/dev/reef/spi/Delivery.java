@@ -27,6 +27,19 @@ public interface Delivery {
   boolean redelivered();
 
   /**
+   * How many times this attempt has been handed to an instance of the agent, this time included: 1
+   * on a first delivery, more when instances that held it before crashed, hung until their
+   * connection was lost, or stopped without settling it. Counted by the transport, never read from
+   * anything a sender writes (AMQP: quorum queues' {@code x-delivery-count}, or Reef's own count on
+   * classic queues). The engine dead-letters a spore whose attempts and deliveries together exceed
+   * its retry policy, so that a spore that kills its handler cannot go round for ever. Default 1: a
+   * backend that cannot count.
+   */
+  default int deliveryCount() {
+    return 1;
+  }
+
+  /**
    * The user the transport authenticated as the publisher of this message; empty when it knows none.
    * Never read from anything a sender writes into the spore. AMQP: the {@code user_id} property,
    * which RabbitMQ checks against the login of the publishing connection.

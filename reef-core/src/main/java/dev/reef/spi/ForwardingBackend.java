@@ -57,6 +57,16 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
+  public CompletableFuture<Void> sendReply(String channel, String replyAddress, Spore reply) {
+    return delegate.sendReply(channel, replyAddress, reply);
+  }
+
+  @Override
+  public HistoryLog history(String channel) {
+    return delegate.history(channel);
+  }
+
+  @Override
   public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
     return delegate.observe(channel, observer, knownAgents);
   }

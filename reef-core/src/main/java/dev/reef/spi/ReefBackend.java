@@ -68,6 +68,25 @@ public interface ReefBackend extends Backend {
   CompletableFuture<Void> sendReply(String replyAddress, Spore reply);
 
   /**
+   * Sends a reply made on {@code channel} to a reply address, as {@link #sendReply(String, Spore)}
+   * does; a backend that keeps the channel's history appends the reply there too (replies bypass the
+   * channel, SPEC §3.16). The default ignores the channel, for backends without history.
+   */
+  default CompletableFuture<Void> sendReply(String channel, String replyAddress, Spore reply) {
+    return sendReply(replyAddress, reply);
+  }
+
+  /**
+   * The history of {@code channel} (SPEC §3.16), kept or not: see {@link HistoryLog}. Cheap to call;
+   * the default is a backend that keeps none.
+   *
+   * @throws UnsupportedOperationException when the backend cannot keep history
+   */
+  default HistoryLog history(String channel) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " keeps no channel history");
+  }
+
+  /**
    * Shows every spore published on {@code channel} from now on to {@code observer}, as a copy: the
    * agents' queues are untouched. A backend that must name the agents it copies for (AMQP binds a
    * private queue per agent, never with {@code #}, so that unknown destinations still fail) asks

@@ -226,7 +226,9 @@ final class AgentQueue {
   }
 
   void deadLetter(Message message, DeadLetterReason reason) {
-    namespace.deadLetters().add(DeadLetter.builder().spore(message.spore()).channel(channel).agent(reason.agent())
+    // Written by the broker itself, in this JVM: nobody else can have made or changed it.
+    namespace.deadLetters().add(DeadLetter.builder().integrity(DeadLetter.Integrity.VERIFIED)
+        .spore(message.spore()).channel(channel).agent(reason.agent())
         .error(reason.error()).attempts(reason.attempts()).deadLetteredAt(Instant.now())
         .replyAddress(message.replyAddress()).publisher(message.userId()), message.spore().id(), reason.agent());
   }

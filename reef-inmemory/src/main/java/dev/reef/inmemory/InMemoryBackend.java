@@ -8,6 +8,7 @@ import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
 import dev.reef.spi.DeadLetterStore;
 import dev.reef.spi.DeliveryHandler;
+import dev.reef.spi.HistoryLog;
 import dev.reef.spi.Outbound;
 import dev.reef.spi.PresenceLink;
 import dev.reef.spi.PresenceListener;
@@ -93,6 +94,25 @@ final class InMemoryBackend implements ReefBackend {
     Objects.requireNonNull(reply, "reply must not be null");
     ensureOpen();
     return broker.sendReply(replyAddress, reply, user);
+  }
+
+  /** {@inheritDoc} The reply is appended to the channel's history when the channel keeps one. */
+  @Override
+  public CompletableFuture<Void> sendReply(String channel, String replyAddress, Spore reply) {
+    Names.require("channel name", channel);
+    CompletableFuture<Void> sent = sendReply(replyAddress, reply);
+    ChannelLog log = namespace.history(channel);
+    if (log.isKept() && !sent.isCompletedExceptionally()) {
+      log.append(reply);
+    }
+    return sent;
+  }
+
+  @Override
+  public HistoryLog history(String channel) {
+    Names.require("channel name", channel);
+    ensureOpen();
+    return namespace.history(channel);
   }
 
   /** {@inheritDoc} In memory every agent queue is known to the exchange: {@code knownAgents} is not needed. */

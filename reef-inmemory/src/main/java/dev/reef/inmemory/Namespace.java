@@ -23,6 +23,7 @@ final class Namespace {
   private final InMemoryBroker broker;
   private final String name;
   private final Map<String, Exchange> exchanges = new ConcurrentHashMap<>();
+  private final Map<String, ChannelLog> histories = new ConcurrentHashMap<>();
   private final DeadLetterStore deadLetters;
   private final Map<String, Set<ObserverFeed>> observers = new ConcurrentHashMap<>();
   private final Set<Presence> presences = ConcurrentHashMap.newKeySet();
@@ -46,12 +47,24 @@ final class Namespace {
   }
 
   AgentQueue declareQueue(String channel, String agentName) {
-    return exchanges.computeIfAbsent(channel, c -> new Exchange(this, c)).declare(agentName);
+    return exchange(channel).declare(agentName);
+  }
+
+  private Exchange exchange(String channel) {
+    return exchanges.computeIfAbsent(channel, c -> new Exchange(this, c, history(c)));
+  }
+
+  /** The history of {@code channel}, kept or not; made on first use. */
+  ChannelLog history(String channel) {
+    return histories.computeIfAbsent(channel, c -> new ChannelLog(c, java.time.Clock.systemUTC()));
   }
 
   /** Routes {@code outbound}, published by a connection of {@code userId} (null for none). */
   CompletableFuture<Void> publish(Outbound outbound, String userId) {
     Exchange exchange = exchanges.get(outbound.channel());
+    if (exchange == null && history(outbound.channel()).isKept()) {
+      exchange = exchange(outbound.channel()); // so that the spore is appended to the history
+    }
     CompletableFuture<Void> routed;
     if (exchange != null) {
       routed = exchange.route(outbound, userId);
@@ -99,6 +112,9 @@ final class Namespace {
       objects.add(name + "." + exchange.getKey());
       for (AgentQueue queue : exchange.getValue().queues()) {
         objects.add(queue.name());
+      }
+      if (history(exchange.getKey()).isKept()) {
+        objects.add(name + "." + exchange.getKey() + ".history");
       }
     }
     objects.add(name + ".dead");

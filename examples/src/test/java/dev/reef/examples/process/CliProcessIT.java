@@ -69,11 +69,12 @@ class CliProcessIT {
     ReefProcess workerJvm = start("worker JVM", "run", WORKER + "=2");
     calculatorJvm.awaitStderr(line -> line.startsWith("reef run: ready: calculator x1"), START);
     workerJvm.awaitStderr(line -> line.startsWith("reef run: ready: worker x2"), START);
-    ReefProcess tail = start("tail", "tail", "main", "--count", "2");
+    ReefProcess tail = start("tail", "tail", "main", "--count", "2", "--json");
     tail.awaitStderr(line -> line.startsWith("reef tail: following [main]"), START);
 
-    ReefProcess send = run("send", "--to", "calculator", "--wait", "--knowledge", "{\"type\":\"add\",\"a\":2,\"b\":3}");
-    ReefProcess broadcast = run("send", "--knowledge", "{\"type\":\"news\",\"text\":\"hello\"}");
+    ReefProcess send = run("send", "--to", "calculator", "--wait", "--json", "--knowledge",
+        "{\"type\":\"add\",\"a\":2,\"b\":3}");
+    ReefProcess broadcast = run("send", "--json", "--knowledge", "{\"type\":\"news\",\"text\":\"hello\"}");
     ReefProcess agents = run("agents", "--json");
 
     assertThat(send.exitCode()).as(send.describe()).isZero();
@@ -96,6 +97,8 @@ class CliProcessIT {
       assertThat(row.path("last_heartbeat").asText()).isNotEmpty();
     }
     assertThat(online).containsExactly("calculator x1", "worker x2");
+    assertThat(listing.path("agents")).extracting(row -> row.path("pid").asLong())
+        .containsExactlyInAnyOrder(calculatorJvm.pid(), workerJvm.pid());
 
     assertThat(tail.awaitExit(START)).as(tail.describe()).isZero();
     List<JsonNode> tailed = new ArrayList<>();

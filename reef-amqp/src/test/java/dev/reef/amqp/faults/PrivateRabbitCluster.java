@@ -33,6 +33,15 @@ public final class PrivateRabbitCluster implements AutoCloseable {
    * @throws IllegalStateException when a node does not start or join; no node is left running
    */
   public static PrivateRabbitCluster start(String namePrefix, int size) {
+    return start(namePrefix, size, (index, builder) -> builder);
+  }
+
+  /**
+   * Starts {@code size} nodes as {@link #start(String, int)} does, each with {@code settings} applied to
+   * its builder (given the node's index): plugins, listeners.
+   */
+  public static PrivateRabbitCluster start(String namePrefix, int size,
+      java.util.function.BiFunction<Integer, PrivateRabbitNode.Builder, PrivateRabbitNode.Builder> settings) {
     if (size < 1) {
       throw new IllegalArgumentException("a cluster has at least one node, got " + size);
     }
@@ -40,8 +49,9 @@ public final class PrivateRabbitCluster implements AutoCloseable {
     List<CompletableFuture<PrivateRabbitNode>> starting = new ArrayList<>();
     for (int i = 0; i < size; i++) {
       String prefix = namePrefix + "-" + i;
-      starting.add(CompletableFuture.supplyAsync(() -> PrivateRabbitNode.builder().namePrefix(prefix)
-          .erlangCookie(cookie).start()));
+      int index = i;
+      starting.add(CompletableFuture.supplyAsync(() -> settings.apply(index, PrivateRabbitNode.builder()
+          .namePrefix(prefix).erlangCookie(cookie)).start()));
     }
     List<PrivateRabbitNode> started = new ArrayList<>();
     RuntimeException failure = null;

@@ -318,7 +318,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
   }
 
   private void writeFiles(Builder builder) throws IOException {
-    Files.writeString(directory.resolve("enabled_plugins"), "[].\n");
+    Files.writeString(directory.resolve("enabled_plugins"), "[" + String.join(",", builder.plugins) + "].\n");
     Files.writeString(directory.resolve("rabbitmq-env.conf"), "# empty: the environment sets everything\n");
     StringBuilder config = new StringBuilder();
     builder.config.forEach((key, value) -> config.append(key).append(" = ").append(value).append('\n'));
@@ -461,6 +461,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
     private String namePrefix = "reef-test";
     private String erlangCookie = UUID.randomUUID().toString().replace("-", "").toUpperCase(java.util.Locale.ROOT);
     private final Map<String, String> config = new LinkedHashMap<>();
+    private final List<String> plugins = new ArrayList<>();
     private Duration startupTimeout = Duration.ofSeconds(60);
 
     private Builder() {}
@@ -493,6 +494,28 @@ public final class PrivateRabbitNode implements AutoCloseable {
         throw new IllegalArgumentException("a config setting is one non-blank key and a one-line value");
       }
       config.put(key, value);
+      return this;
+    }
+
+    /** A plugin to enable (default: none), e.g. {@code rabbitmq_stream}. */
+    public Builder plugin(String plugin) {
+      Objects.requireNonNull(plugin, "plugin");
+      if (!plugin.matches("[a-z0-9_]{1,64}")) {
+        throw new IllegalArgumentException("a plugin name is lower-case letters, digits and _, got '" + plugin + "'");
+      }
+      plugins.add(plugin);
+      return this;
+    }
+
+    /**
+     * Enables {@code rabbitmq_stream} on {@code port} of 127.0.0.1, advertised as such, so that the
+     * stream protocol reaches this node from the test.
+     */
+    public Builder streams(int port) {
+      plugin("rabbitmq_stream");
+      config("stream.listeners.tcp.1", "127.0.0.1:" + port);
+      config("stream.advertised_host", "127.0.0.1");
+      config("stream.advertised_port", Integer.toString(port));
       return this;
     }
 

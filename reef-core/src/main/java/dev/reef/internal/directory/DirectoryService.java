@@ -43,6 +43,8 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
   private static final Logger LOG = LoggerFactory.getLogger(DirectoryService.class);
   static final int MISSED_HEARTBEATS = 3;
   static final int FORGET_AFTER_HEARTBEATS = 20;
+  static final long SETTLE_QUIET_MILLIS = 150;
+  static final long SETTLE_MAX_MILLIS = 1_000;
 
   private final String reefId;
   private final String host;
@@ -53,9 +55,11 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
   private final Map<String, Peer> peers = new HashMap<>(); // guarded by this
   private final Map<String, Entry> known = new HashMap<>(); // instance id -> last state reported; guarded by this
   private final List<Consumer<DirectoryEvent>> listeners = new CopyOnWriteArrayList<>();
+  private Function<PresenceListener, PresenceLink> opener; // guarded by this; null once opened
   private volatile PresenceLink link;
   private volatile ScheduledFuture<?> beats;
   private volatile boolean closed;
+  private volatile long lastHeardNanos;
 
   /**
    * A directory that announces what {@code localInstances} lists.
@@ -72,18 +76,54 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
     this.localInstances = Objects.requireNonNull(localInstances, "localInstances");
   }
 
-  /** Joins the namespace's presence through {@code opener} (the backend's), says hello and starts the heartbeat. */
-  public void start(Function<PresenceListener, PresenceLink> opener) {
-    link = opener.apply(this);
-    send(PresenceMessage.Kind.HELLO);
-    long millis = heartbeat.toMillis();
-    beats = timer.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
+  /**
+   * Joins the namespace's presence through {@code opener} (the backend's) when it is first needed: when
+   * this Reef starts an agent instance, or someone asks the directory. A Reef that only sends (a
+   * command-line send) never joins, so it costs no presence queue and no round of answers.
+   */
+  public synchronized void start(Function<PresenceListener, PresenceLink> opener) {
+    this.opener = Objects.requireNonNull(opener, "opener");
   }
 
   /** Announces this Reef's instances now (one joined or left); the future completes when the backend has it. */
   public java.util.concurrent.CompletableFuture<Void> announce() {
+    join(false);
     timer.execute(this::evaluate);
     return send(PresenceMessage.Kind.ANNOUNCE);
+  }
+
+  /**
+   * Joins presence if it has not yet; when joining to answer a question, waits until the others' first
+   * answers have come (no new one for {@value #SETTLE_QUIET_MILLIS} ms, at most {@value
+   * #SETTLE_MAX_MILLIS} ms), so that the first listing is not empty only because it was the first.
+   */
+  private void join(boolean toAnswer) {
+    Function<PresenceListener, PresenceLink> open;
+    synchronized (this) {
+      open = opener;
+      if (open == null || closed) {
+        return;
+      }
+      opener = null;
+      link = open.apply(this);
+      send(PresenceMessage.Kind.HELLO);
+      long millis = heartbeat.toMillis();
+      beats = timer.scheduleAtFixedRate(this::beat, millis, millis, TimeUnit.MILLISECONDS);
+    }
+    if (toAnswer) {
+      long start = System.nanoTime();
+      lastHeardNanos = start;
+      long quiet = TimeUnit.MILLISECONDS.toNanos(SETTLE_QUIET_MILLIS);
+      long max = TimeUnit.MILLISECONDS.toNanos(SETTLE_MAX_MILLIS);
+      while (System.nanoTime() - lastHeardNanos < quiet && System.nanoTime() - start < max) {
+        try {
+          Thread.sleep(10);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
   }
 
   @Override
@@ -92,6 +132,7 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
       return;
     }
     long now = System.nanoTime();
+    lastHeardNanos = now;
     synchronized (this) {
       switch (message.kind()) {
         case HELLO -> peers.computeIfAbsent(message.reefId(), id -> new Peer(message, now));
@@ -113,12 +154,14 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
 
   @Override
   public List<AgentInfo> agents() {
+    join(true);
     return List.copyOf(snapshot(System.nanoTime()).values());
   }
 
   @Override
   public List<AgentInfo> agents(String channel) {
     Names.require("channel name", channel);
+    join(true);
     List<AgentInfo> on = new ArrayList<>();
     for (AgentInfo info : snapshot(System.nanoTime()).values()) {
       if (info.channel().equals(channel)) {
@@ -141,6 +184,7 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
 
   /** Every agent name the directory has seen on {@code channel}, in any state: whose queues exist. */
   public Set<String> knownAgents(String channel) {
+    join(true);
     Set<String> names = new TreeSet<>();
     for (AgentInfo info : snapshot(System.nanoTime()).values()) {
       if (info.channel().equals(channel)) {
@@ -153,16 +197,20 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
   @Override
   public Observation subscribe(Consumer<DirectoryEvent> listener) {
     Objects.requireNonNull(listener, "listener");
+    join(false);
     listeners.add(listener);
     return () -> listeners.remove(listener);
   }
 
   /** Says goodbye (waiting at most {@code within}) and stops. Idempotent. */
   public void close(Duration within) {
-    if (closed) {
-      return;
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      opener = null;
     }
-    closed = true;
     ScheduledFuture<?> beating = beats;
     if (beating != null) {
       beating.cancel(false);
@@ -187,6 +235,7 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
 
   private Set<String> online(String channel, String capability) {
     Names.require("channel name", channel);
+    join(true);
     Set<String> names = new TreeSet<>();
     for (AgentInfo info : snapshot(System.nanoTime()).values()) {
       if (info.state() == AgentState.ONLINE && info.channel().equals(channel)

@@ -11,6 +11,7 @@ import dev.reef.internal.metrics.ReefMetrics;
 import dev.reef.internal.trace.SporeObservations;
 import dev.reef.spi.ConsumerHandle;
 import dev.reef.spi.ConsumerSpec;
+import dev.reef.spi.HistoryLog;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Names;
@@ -36,12 +37,14 @@ final class AgentStarter {
   /** How long a subscribe waits for the directory to have the news, so that other Reefs learn of it promptly. */
   private static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(2);
   private static final Duration LANE_WAIT = Duration.ofSeconds(10);
+  /** Agent names whose queues would take the place of Reef's own objects of a channel. */
+  static final java.util.Set<String> RESERVED_AGENT_NAMES = java.util.Set.of("history");
 
   /** Everything the instances of one Reef share. */
   record Shared(ReefBackend backend, Vertx vertx, String reefId, Lifecycle lifecycle, Access access,
       Instances instances, DuplicateWindows windows, Signatures signatures, JsonMapping json, ReefMetrics metrics,
       DeliveryProcessor.ContextFactory contexts, ScheduledExecutorService timer, SporeObservations observations,
-      Duration drainTimeout) {}
+      Duration drainTimeout, Histories histories) {}
 
   private final Shared shared;
   private final Map<String, Integer> poolSizes = new ConcurrentHashMap<>();
@@ -52,10 +55,15 @@ final class AgentStarter {
 
   Subscription start(Channel channel, String agentName, SubscriptionOptions options, SporeHandler handler) {
     Names.require("agent name", agentName);
+    if (RESERVED_AGENT_NAMES.contains(agentName)) {
+      throw new IllegalArgumentException("agent name '" + agentName + "' is reserved: a channel's history is kept under"
+          + " CHANNEL.history beside its agents' queues (SPEC §5)");
+    }
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(handler, "handler must not be null");
     shared.lifecycle().ensureNotClosing();
     shared.access().check(new AccessRequest(Action.SUBSCRIBE, channel.name(), agentName, null, null));
+    HistoryLog history = options.catchUpFrom().isPresent() ? historyToCatchUpOn(channel.name(), agentName) : null;
     String instanceId = UUID.randomUUID().toString();
     WorkerLane lane = openLane(channel.name(), agentName, options);
     HeldDeliveries held = new HeldDeliveries();
@@ -68,17 +76,33 @@ final class AgentStarter {
         shared.json(), shared.contexts(), shared.metrics(), shared.timer(), shared.observations(), warnings);
     AgentInstance instance = new AgentInstance(channel.name(), agentName, instanceId, options.capabilities(),
         processor, outcomes, held, lane, shared.access(), shared.instances(), shared.drainTimeout());
+    CatchUp catchUp = history == null ? null : new CatchUp(channel.name(), agentName, options.prefetch(), processor,
+        shared.metrics(), shared.timer());
     ConsumerHandle consumer;
     try {
-      consumer = shared.backend().consume(
-          new ConsumerSpec(channel.name(), agentName, instanceId, options.prefetch()), processor);
+      consumer = shared.backend().consume(new ConsumerSpec(channel.name(), agentName, instanceId, options.prefetch()),
+          catchUp != null ? catchUp : processor);
     } catch (RuntimeException e) {
       lane.close(Duration.ofSeconds(1));
       throw e;
     }
     instance.consuming(consumer);
+    if (catchUp != null) {
+      catchUp.start(history, options.catchUpFrom().get()); // the queue is bound now: the seam is set
+    }
     awaitAnnounced(shared.instances().add(instance), agentName, channel.name());
     return instance;
+  }
+
+  /** The history an agent catches up on: the channel must keep one, and the agent may read it. */
+  private HistoryLog historyToCatchUpOn(String channel, String agent) {
+    shared.access().check(new AccessRequest(Action.HISTORY_READ, channel, agent, null, null));
+    HistoryLog log = shared.histories().log(channel);
+    if (!log.isKept()) {
+      throw new IllegalStateException("agent '" + agent + "' cannot catch up on channel '" + channel
+          + "': the channel keeps no history (turn it on with channel.history().keep(retention))");
+    }
+    return log;
   }
 
   /**

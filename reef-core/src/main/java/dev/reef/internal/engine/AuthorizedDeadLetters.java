@@ -72,6 +72,12 @@ final class AuthorizedDeadLetters implements DeadLetters {
       Spore spore = letter.spore().orElseThrow(() -> new ReplayRefusedException(letter.id(),
           "it was never a valid spore (" + letter.error() + "); purge it or read its raw payload"));
       access.check(new AccessRequest(Action.DEAD_LETTER_REPLAY, letter.channel(), null, letter.agent(), spore));
+      if (letter.integrity() != DeadLetter.Integrity.VERIFIED && !options.force()) {
+        throw new ReplayRefusedException(letter.id(), (letter.integrity() == DeadLetter.Integrity.TAMPERED
+            ? "its integrity check fails: it was changed, or forged by someone without the namespace's dead-letter key"
+            : "nothing shows that a Reef of this namespace wrote it (no integrity check this Reef can verify)")
+            + "; replay it with force to send it anyway, as your own");
+      }
       if (spore.type() == SporeType.REQUEST && !letter.replyAddress().map(backend::isReplyAddressOpen).orElse(false)) {
         throw new ReplayRefusedException(letter.id(), "it is a request from '" + spore.fromAgent()
             + "', which no longer listens for its reply; ask again instead");

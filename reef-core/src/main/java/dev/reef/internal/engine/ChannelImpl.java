@@ -2,6 +2,7 @@ package dev.reef.internal.engine;
 
 import dev.reef.Action;
 import dev.reef.Channel;
+import dev.reef.ChannelHistory;
 import dev.reef.Observation;
 import dev.reef.ScatterTarget;
 import dev.reef.SporeHandler;
@@ -28,9 +29,10 @@ final class ChannelImpl implements Channel {
   private final Observers observers;
   private final AgentStarter agents;
   private final JsonMapping json;
+  private final Histories histories;
 
   ChannelImpl(String name, Outbox outbox, RequestTracker requests, Scatter scatter, Observers observers,
-      AgentStarter agents, JsonMapping json) {
+      AgentStarter agents, JsonMapping json, Histories histories) {
     this.name = name;
     this.outbox = outbox;
     this.requests = requests;
@@ -38,6 +40,7 @@ final class ChannelImpl implements Channel {
     this.observers = observers;
     this.agents = agents;
     this.json = json;
+    this.histories = histories;
   }
 
   @Override
@@ -124,6 +127,11 @@ final class ChannelImpl implements Channel {
   @Override
   public long backlog(String agentName) {
     return observers.backlog(name, agentName);
+  }
+
+  @Override
+  public ChannelHistory history() {
+    return histories.of(name);
   }
 
   @Override

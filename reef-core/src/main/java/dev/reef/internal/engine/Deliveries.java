@@ -36,6 +36,11 @@ final class Deliveries {
     }
 
     @Override
+    public int deliveryCount() {
+      return delivery.deliveryCount();
+    }
+
+    @Override
     public Optional<String> verifiedUserId() {
       return delivery.verifiedUserId();
     }

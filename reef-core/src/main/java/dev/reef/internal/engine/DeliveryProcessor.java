@@ -3,6 +3,7 @@ package dev.reef.internal.engine;
 import dev.reef.Channel;
 import dev.reef.HandlerTimeoutException;
 import dev.reef.SporeHandler;
+import dev.reef.UnprocessableSporeException;
 import dev.reef.internal.metrics.ReefMetrics;
 import dev.reef.internal.trace.SporeObservations;
 import io.micrometer.observation.Observation;
@@ -10,6 +11,7 @@ import dev.reef.spi.Delivery;
 import dev.reef.spi.DeliveryHandler;
 import dev.reef.spore.JsonMapping;
 import dev.reef.spore.Spore;
+import dev.reef.spore.SporeType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletionStage;
@@ -81,6 +83,11 @@ final class DeliveryProcessor implements DeliveryHandler {
     accepting = false;
   }
 
+  /** False once the instance stops taking deliveries. */
+  boolean accepting() {
+    return accepting;
+  }
+
   @Override
   public void onDelivery(Delivery arrived) {
     Spore spore = arrived.spore();
@@ -125,7 +132,13 @@ final class DeliveryProcessor implements DeliveryHandler {
       metrics.count(ReefMetrics.DUPLICATES, channelName, agent.agentName(), spore);
       outcomes.settle(taken, taken::ack);
     } else {
-      lane.execute(() -> process(taken));
+      String tooOften = outcomes.deliveredTooOften(taken);
+      if (tooOften == null) {
+        lane.execute(() -> process(taken));
+      } else if (spore.type() == SporeType.REQUEST) {
+        // The requester would otherwise wait for its timeout: it learns why at once.
+        contexts.create(agent, taken, spore, null).replyWithError(new UnprocessableSporeException(tooOften));
+      }
     }
   }
 

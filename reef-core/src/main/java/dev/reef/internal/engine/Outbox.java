@@ -81,7 +81,7 @@ final class Outbox {
   private CompletableFuture<Void> sendReply(String channel, Spore reply, String replyAddress) {
     Spore signed = signatures.sign(reply);
     return counted(channel, reply, replyAddress != null
-        ? backend.sendReply(replyAddress, signed)
+        ? backend.sendReply(channel, replyAddress, signed)
         : backend.publish(Outbound.of(channel, signed, null)));
   }
 
@@ -113,7 +113,7 @@ final class Outbox {
     Spore stamped = cause == null ? errorReply : cause.stamp(errorReply);
     Spore signed = signatures.sign(stamped);
     return counted(channel, stamped, replyAddress != null
-        ? backend.sendReply(replyAddress, signed)
+        ? backend.sendReply(channel, replyAddress, signed)
         : backend.publish(Outbound.of(channel, signed, null)));
   }
 

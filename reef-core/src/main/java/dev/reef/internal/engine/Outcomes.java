@@ -106,6 +106,27 @@ final class Outcomes {
     }
   }
 
+  /**
+   * Dead-letters, unhandled, a spore whose attempts and deliveries together exceed the retry policy:
+   * instances took it and never settled it (they crashed, were killed, or hung until their
+   * connection went), so it would go round for ever. Returns why, or null, doing nothing, for any other.
+   */
+  String deliveredTooOften(Delivery delivery) {
+    int deliveries = delivery.deliveryCount();
+    int runs = delivery.attempt() - 1 + deliveries;
+    if (deliveries <= 1 || runs <= retry.maxAttempts()) {
+      return null;
+    }
+    Spore spore = delivery.spore();
+    String reason = "its handler never finished: attempt " + delivery.attempt() + " was delivered " + deliveries
+        + " times (instances crashed, were killed or hung until their connection was lost), " + (runs - 1)
+        + " run(s) in all, beyond the " + retry.maxAttempts() + " attempts of the retry policy";
+    LOG.error("agent '{}' dead-lettered spore {} unhandled: {}", agent, spore.id(), reason);
+    metrics.count(ReefMetrics.DEAD_LETTERED, channel, agent, spore);
+    settle(delivery, () -> delivery.deadLetter(new DeadLetterReason(reason, runs - 1, agent)));
+    return reason;
+  }
+
   /** Refused before any handler ran (unverified, misrouted): straight to the dead letters. */
   void rejected(Delivery delivery, String reason) {
     settle(delivery, () -> delivery.deadLetter(new DeadLetterReason("rejected: " + reason, 0, agent)));

@@ -9,6 +9,7 @@ import dev.reef.ReefException;
 import dev.reef.ReefOptions;
 import dev.reef.ReefStats;
 import dev.reef.internal.directory.DirectoryService;
+import dev.reef.internal.history.HistoryMeters;
 import dev.reef.internal.metrics.ReefMetrics;
 import dev.reef.internal.trace.SporeObservations;
 import dev.reef.spi.BackendContext;
@@ -46,7 +47,8 @@ final class ReefEngine implements Reef {
   private record Parts(ReefOptions options, ReefBackend backend, Vertx vertx, boolean ownsVertx,
       ScheduledExecutorService timer, WorkerLane callbacks, Lifecycle lifecycle, ReefMetrics metrics,
       Outbox outbox, RequestTracker requests, Scatter scatter, Observers observers, AgentStarter agents,
-      Instances instances, DirectoryService directory, DeadLetters deadLetters, NamespaceAdmin admin) {}
+      Instances instances, DirectoryService directory, DeadLetters deadLetters, NamespaceAdmin admin,
+      Histories histories) {}
 
   private final Parts parts;
   private final Map<String, ChannelImpl> channels = new ConcurrentHashMap<>();
@@ -93,13 +95,15 @@ final class ReefEngine implements Reef {
       DeliveryProcessor.ContextFactory contexts = (agent, delivery, spore, observation) -> new HandlerContextImpl(
           agent.channel(), agent.agentName(), agent.instanceId(), delivery, spore, outbox, requests, json, openStreams,
           observation);
+      Histories histories = new Histories(backend, lifecycle, access, directory, new HistoryMeters(registry));
       AgentStarter agents = new AgentStarter(new AgentStarter.Shared(backend, vertx, reefId, lifecycle, access,
           instances, new DuplicateWindows(), signatures, json, metrics, contexts, timer, observations,
-          options.drainTimeout()));
+          options.drainTimeout(), histories));
       return new ReefEngine(new Parts(options, backend, vertx, options.vertx().isEmpty(), timer, callbacks, lifecycle,
           metrics, outbox, requests, new Scatter(lifecycle, access, directory, requests, json),
           new Observers(lifecycle, access, backend, directory), agents, instances, directory,
-          new AuthorizedDeadLetters(backend, lifecycle, access, outbox), new Admin(lifecycle, access, backend)));
+          new AuthorizedDeadLetters(backend, lifecycle, access, outbox), new Admin(lifecycle, access, backend),
+          histories));
     } catch (RuntimeException | Error e) {
       if (timer != null) {
         timer.shutdownNow();
@@ -122,7 +126,7 @@ final class ReefEngine implements Reef {
     }
     ChannelImpl channel = channels.get(name);
     return channel != null ? channel : channels.computeIfAbsent(name, n -> new ChannelImpl(n, parts.outbox,
-        parts.requests, parts.scatter, parts.observers, parts.agents, parts.options.json()));
+        parts.requests, parts.scatter, parts.observers, parts.agents, parts.options.json(), parts.histories));
   }
 
   @Override

@@ -18,30 +18,38 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One line of {@code reef agents}: the instances of one agent on one host that are in the same state.
+ * One line of {@code reef agents}: the instances of one agent in one process (one Reef connection),
+ * so that a silent row can be tied to its process.
  *
  * @param agent the agent name
- * @param host the host its processes run on
- * @param state online, silent or left
+ * @param host the host the process runs on
+ * @param pid the process id on that host, -1 when unknown
+ * @param reefId the id of the Reef connection that runs them
+ * @param state silent when any instance is silent, else online (or left)
  * @param instances how many instances: those on the agent's busiest channel, since an instance
  *     subscribes once per channel of its agent
  * @param instanceIds the directory's instance ids (one per instance and channel)
  * @param channels the channels they consume
  * @param capabilities what they offer
- * @param lastHeartbeat when their processes were last heard of
+ * @param lastHeartbeat when the process was last heard of
+ * @param backlog spores waiting in the agent's queues (shared by all its processes), null when unknown
  */
-record AgentRow(String agent, String host, AgentState state, int instances, Set<String> instanceIds,
-    Set<String> channels, Set<String> capabilities, Instant lastHeartbeat) {
+record AgentRow(String agent, String host, long pid, String reefId, AgentState state, int instances,
+    Set<String> instanceIds, Set<String> channels, Set<String> capabilities, Instant lastHeartbeat, Long backlog) {
 
   static final Comparator<AgentRow> ORDER = Comparator.comparing(AgentRow::agent).thenComparing(AgentRow::host)
-      .thenComparing(AgentRow::state);
+      .thenComparingLong(AgentRow::pid).thenComparing(AgentRow::reefId);
 
-  /** Groups the directory's entries (one per instance and channel) into rows. */
-  static List<AgentRow> fromDirectory(Collection<AgentInfo> agents) {
+  /**
+   * Groups the directory's entries (one per instance and channel) into one row per agent and process.
+   *
+   * @param backlogs the backlog of each agent name; agents missing from it show none
+   */
+  static List<AgentRow> fromDirectory(Collection<AgentInfo> agents, Map<String, Long> backlogs) {
     Map<String, List<AgentInfo>> groups = new TreeMap<>();
     for (AgentInfo instance : agents) {
-      groups.computeIfAbsent(instance.agentName() + '\u0000' + instance.host() + '\u0000' + instance.state(),
-          key -> new ArrayList<>()).add(instance);
+      groups.computeIfAbsent(instance.agentName() + '\u0000' + instance.reefId(), key -> new ArrayList<>())
+          .add(instance);
     }
     List<AgentRow> rows = new ArrayList<>();
     for (List<AgentInfo> group : groups.values()) {
@@ -50,18 +58,28 @@ record AgentRow(String agent, String host, AgentState state, int instances, Set<
       Map<String, Set<String>> idsByChannel = new TreeMap<>();
       Set<String> capabilities = new TreeSet<>();
       Instant last = Instant.EPOCH;
+      AgentState state = AgentState.LEFT;
       for (AgentInfo instance : group) {
         ids.add(instance.instanceId());
         idsByChannel.computeIfAbsent(instance.channel(), channel -> new TreeSet<>()).add(instance.instanceId());
         capabilities.addAll(instance.capabilities());
         last = instance.lastHeartbeat().isAfter(last) ? instance.lastHeartbeat() : last;
+        state = worse(state, instance.state());
       }
       int instances = idsByChannel.values().stream().mapToInt(Set::size).max().orElse(0);
-      rows.add(new AgentRow(first.agentName(), first.host(), first.state(), instances, ids,
-          new TreeSet<>(idsByChannel.keySet()), capabilities, last));
+      rows.add(new AgentRow(first.agentName(), first.host(), first.pid(), first.reefId(), state, instances, ids,
+          new TreeSet<>(idsByChannel.keySet()), capabilities, last, backlogs.get(first.agentName())));
     }
     rows.sort(ORDER);
     return rows;
+  }
+
+  /** Silent wins over online, online over left: the row shows what needs looking at. */
+  private static AgentState worse(AgentState a, AgentState b) {
+    if (a == AgentState.SILENT || b == AgentState.SILENT) {
+      return AgentState.SILENT;
+    }
+    return a == AgentState.ONLINE || b == AgentState.ONLINE ? AgentState.ONLINE : AgentState.LEFT;
   }
 
   boolean online() {
@@ -76,13 +94,20 @@ record AgentRow(String agent, String host, AgentState state, int instances, Set<
   ObjectNode toJson() {
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("agent", agent);
-    node.put("instances", instances);
     node.put("host", host);
+    node.put("pid", pid);
+    node.put("reef_id", reefId);
+    node.put("instances", instances);
+    node.put("state", state.name().toLowerCase(Locale.ROOT));
+    node.put("online", online());
+    node.put("last_heartbeat", Timestamps.format(lastHeartbeat));
+    if (backlog == null) {
+      node.putNull("backlog");
+    } else {
+      node.put("backlog", backlog.longValue());
+    }
     node.set("channels", array(channels));
     node.set("capabilities", array(capabilities));
-    node.put("last_heartbeat", Timestamps.format(lastHeartbeat));
-    node.put("online", online());
-    node.put("state", state.name().toLowerCase(Locale.ROOT));
     node.set("instance_ids", array(instanceIds));
     return node;
   }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reef.AgentDirectory;
 import dev.reef.AgentInfo;
 import dev.reef.AgentState;
+import dev.reef.UnknownDestinationException;
 import dev.reef.spore.Names;
 import dev.reef.spore.Timestamps;
 import dev.reef.tools.launch.ReefConnection;
@@ -14,6 +15,10 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +30,9 @@ import picocli.CommandLine.Option;
 @Command(name = "agents", sortOptions = false, mixinStandardHelpOptions = true,
     versionProvider = ReefCli.Version.class,
     description = {
-        "Lists running agents: name, instances, host, channels, capabilities, last heartbeat, online or silent.",
+        "Lists running agents, one row per agent and process: name, host, pid, instances, state (online or "
+            + "SILENT), last heartbeat, backlog (spores waiting in the agent's queue, shared by its processes), "
+            + "channels, capabilities.",
         "A new listing shows the processes that answer its hello; with --watch, a process that then misses three "
             + "heartbeats (or is stuck in a handler) is shown as SILENT until it is heard again; one that stops is "
             + "left out. In memory, only the agents of this JVM's broker exist."})
@@ -36,8 +43,8 @@ final class AgentsCommand extends ReefSubcommand {
   @Mixin
   ConnectionOptions connection;
 
-  @Option(names = "--json", description = "Print one JSON object per listing: {\"at\": ..., \"agents\": [...]}.")
-  boolean json;
+  @Mixin
+  OutputOptions output;
 
   @Option(names = {"-w", "--watch"}, description = "List again every interval until stopped.")
   boolean watch;
@@ -67,8 +74,9 @@ final class AgentsCommand extends ReefSubcommand {
     Settings settings = settings(connection.flags(), connection);
     try (ReefConnection reef = connect(settings)) {
       DirectorySettling.await(reef.directory(), SETTLE_LIMIT);
+      warnAboutUnknownChannels(reef);
       do {
-        print(rows(reef.directory()));
+        print(reef, rows(reef));
         if (watch) {
           Thread.sleep(interval.toMillis());
         }
@@ -77,8 +85,21 @@ final class AgentsCommand extends ReefSubcommand {
     return 0;
   }
 
+  /** A channel no agent runs on is named, with the channels close to it. */
+  private void warnAboutUnknownChannels(ReefConnection reef) {
+    Set<String> known = new TreeSet<>();
+    reef.directory().agents().forEach(agent -> known.add(agent.channel()));
+    for (String channel : channels) {
+      if (!known.contains(channel)) {
+        status("no agent runs on channel '" + channel + "' in namespace '" + reef.reef().namespace() + "'"
+            + Suggestions.didYouMean(channel, known));
+      }
+    }
+  }
+
   /** Rows of the instances running (online or silent) on the chosen channels; those that stopped are left out. */
-  private List<AgentRow> rows(AgentDirectory directory) {
+  private List<AgentRow> rows(ReefConnection reef) {
+    AgentDirectory directory = reef.directory();
     List<AgentInfo> agents = new ArrayList<>();
     if (channels.isEmpty()) {
       agents.addAll(directory.agents());
@@ -86,39 +107,67 @@ final class AgentsCommand extends ReefSubcommand {
       channels.stream().distinct().forEach(channel -> agents.addAll(directory.agents(channel)));
     }
     agents.removeIf(agent -> agent.state() == AgentState.LEFT);
-    return AgentRow.fromDirectory(agents);
+    return AgentRow.fromDirectory(agents, backlogs(reef, agents));
   }
 
-  private void print(List<AgentRow> rows) {
+  /** Each agent's backlog over its channels; an agent whose backlog cannot be read is left out (shown as ?). */
+  private Map<String, Long> backlogs(ReefConnection reef, List<AgentInfo> agents) {
+    Map<String, Set<String>> channelsOfAgent = new TreeMap<>();
+    agents.forEach(agent -> channelsOfAgent.computeIfAbsent(agent.agentName(), name -> new TreeSet<>())
+        .add(agent.channel()));
+    Map<String, Long> backlogs = new HashMap<>();
+    channelsOfAgent.forEach((agent, onChannels) -> {
+      long total = 0;
+      for (String channel : onChannels) {
+        try {
+          total += reef.reef().channel(channel).backlog(agent);
+        } catch (UnknownDestinationException e) {
+          // no queue (yet) on this channel: nothing waits there
+        } catch (RuntimeException e) {
+          status("cannot read the backlog of '" + agent + "' on '" + channel + "': "
+              + ErrorReporting.oneLine(ErrorReporting.describe(e)));
+          return;
+        }
+      }
+      backlogs.put(agent, total);
+    });
+    return backlogs;
+  }
+
+  private void print(ReefConnection reef, List<AgentRow> rows) {
     PrintWriter out = out();
     Instant now = Instant.now();
-    if (json) {
+    if (output.json()) {
       ObjectNode listing = JsonNodeFactory.instance.objectNode();
       listing.put("at", Timestamps.format(now));
+      listing.put("namespace", reef.reef().namespace());
       ArrayNode agents = listing.putArray("agents");
       rows.forEach(row -> agents.add(row.toJson()));
       out.println(listing);
     } else {
       if (watch) {
-        out.println("-- " + Timestamps.format(now));
+        out.println("-- " + SporeText.time(now));
       }
-      out.print(table(rows, now));
+      out.print(table(rows, now, reef.reef().namespace()));
     }
     out.flush();
   }
 
-  static String table(List<AgentRow> rows, Instant now) {
+  static String table(List<AgentRow> rows, Instant now, String namespace) {
     List<String[]> lines = new ArrayList<>();
-    lines.add(new String[] {"AGENT", "INSTANCES", "HOST", "CHANNELS", "CAPABILITIES", "LAST HEARTBEAT", "STATUS"});
+    lines.add(new String[] {"AGENT", "HOST", "PID", "INSTANCES", "STATE", "LAST HEARTBEAT", "BACKLOG", "CHANNELS",
+        "CAPABILITIES"});
     for (AgentRow row : rows) {
       lines.add(new String[] {
           row.agent(),
-          Integer.toString(row.instances()),
           row.host(),
-          String.join(",", row.channels()),
-          row.capabilities().isEmpty() ? "-" : String.join(",", row.capabilities()),
+          row.pid() < 0 ? "?" : Long.toString(row.pid()),
+          Integer.toString(row.instances()),
+          row.status(),
           ago(row.lastHeartbeat(), now),
-          row.status()});
+          row.backlog() == null ? "?" : Long.toString(row.backlog()),
+          String.join(",", row.channels()),
+          row.capabilities().isEmpty() ? "-" : String.join(",", row.capabilities())});
     }
     int[] widths = new int[lines.get(0).length];
     for (String[] line : lines) {
@@ -134,7 +183,7 @@ final class AgentsCommand extends ReefSubcommand {
       text.append(System.lineSeparator());
     }
     if (rows.isEmpty()) {
-      text.append("(no agents)").append(System.lineSeparator());
+      text.append("(no agents running in namespace '").append(namespace).append("')").append(System.lineSeparator());
     }
     return text.toString();
   }

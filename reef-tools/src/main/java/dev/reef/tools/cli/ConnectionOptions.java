@@ -1,6 +1,7 @@
 package dev.reef.tools.cli;
 
 
+import dev.reef.tools.launch.HttpSettings;
 import dev.reef.tools.launch.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +21,8 @@ final class ConnectionOptions {
   String namespace;
 
   @Option(names = "--config", paramLabel = "FILE",
-      description = "A JSON config file; flags and environment variables win over it (env " + Settings.ENV_CONFIG
-          + ").")
+      description = "A config file, JSON or YAML (*.yaml, *.yml); flags and environment variables win over it (env "
+          + Settings.ENV_CONFIG + ").")
   Path config;
 
   @Option(names = "--heartbeat", paramLabel = "DURATION",
@@ -31,11 +32,11 @@ final class ConnectionOptions {
 
   /** The settings these flags give, without agents. */
   Settings flags() {
-    return flags(null, null, List.of());
+    return flags(HttpSettings.NONE, null, List.of());
   }
 
   /** The settings these flags give, with the run command's own. */
-  Settings flags(Integer httpPort, Duration drainTimeout, List<Settings.Agent> agents) {
-    return new Settings(uri, namespace, heartbeat, httpPort, drainTimeout, agents);
+  Settings flags(HttpSettings http, Duration drainTimeout, List<Settings.Agent> agents) {
+    return new Settings(uri, namespace, heartbeat, http, drainTimeout, agents);
   }
 }

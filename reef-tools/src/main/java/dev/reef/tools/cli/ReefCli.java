@@ -11,7 +11,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code reef} command: {@code run}, {@code send}, {@code tail}, {@code agents}, {@code dlq}.
+ * The {@code reef} command: {@code run}, {@code send}, {@code tail}, {@code agents}, {@code dlq}, {@code
+ * namespace}, {@code completion} and {@code help}.
  *
  * <pre>{@code
  * reef run com.example.Calculator com.example.Worker=2 --uri amqp://guest:guest@localhost:5672
@@ -35,7 +36,30 @@ public final class ReefCli {
 
   /** Runs {@code reef} with {@code args} and exits with its exit code. */
   public static void main(String[] args) {
-    System.exit(commandLine(System.getenv()).execute(args));
+    System.exit(forArguments(System.getenv(), args).execute(args));
+  }
+
+  /**
+   * The {@code reef} command for {@code args}: when they name one of the data commands ({@code send},
+   * {@code agents}, ...), a command line holding only that one, since picocli reads the annotations of
+   * every command it holds and a short command should not pay for the others (about a tenth of a
+   * second); for anything else ({@code --help}, {@code help}, {@code completion}, a typo), all of them.
+   */
+  public static CommandLine forArguments(Map<String, String> environment, String[] args) {
+    String first = args.length == 0 ? "" : args[0];
+    Object only = switch (first) {
+      case "run" -> new RunCommand(environment);
+      case "send" -> new SendCommand(environment);
+      case "tail" -> new TailCommand(environment);
+      case "agents" -> new AgentsCommand(environment);
+      default -> null;
+    };
+    if (only == null) {
+      return commandLine(environment);
+    }
+    CommandLine reef = new CommandLine(new TopCommand());
+    reef.addSubcommand(only);
+    return configured(reef);
   }
 
   /** The {@code reef} command reading the process environment. */
@@ -55,15 +79,30 @@ public final class ReefCli {
     reef.addSubcommand(new SendCommand(environment));
     reef.addSubcommand(new TailCommand(environment));
     reef.addSubcommand(new AgentsCommand(environment));
+    reef.addSubcommand(new HistoryCommand(environment));
+    reef.addSubcommand(new TraceCommand(environment));
     CommandLine dlq = new CommandLine(new DlqCommand());
-    dlq.addSubcommand(new DlqCommand.ListCommand(environment));
-    dlq.addSubcommand(new DlqCommand.ReplayCommand(environment));
-    dlq.addSubcommand(new DlqCommand.PurgeCommand(environment));
+    dlq.addSubcommand(new DlqListCommand(environment));
+    dlq.addSubcommand(new DlqShowCommand(environment));
+    dlq.addSubcommand(new DlqReplayCommand(environment));
+    dlq.addSubcommand(new DlqPurgeCommand(environment));
+    dlq.addSubcommand("help", new CommandLine.HelpCommand());
     reef.addSubcommand(dlq);
+    CommandLine namespace = new CommandLine(new NamespaceCommand());
+    namespace.addSubcommand(new NamespaceCommand.ObjectsCommand(environment));
+    namespace.addSubcommand(new NamespaceCommand.DeleteCommand(environment));
+    namespace.addSubcommand("help", new CommandLine.HelpCommand());
+    reef.addSubcommand(namespace);
     for (Object command : extraCommands) {
       reef.addSubcommand(Objects.requireNonNull(command, "extra command"));
     }
-    // Set last: these apply to the subcommands added so far.
+    reef.addSubcommand(new CompletionCommand());
+    reef.addSubcommand("help", new CommandLine.HelpCommand());
+    return configured(reef);
+  }
+
+  /** Error handling and converters, set last: they apply to the subcommands added so far. */
+  private static CommandLine configured(CommandLine reef) {
     ErrorReporting errors = new ErrorReporting();
     reef.registerConverter(Duration.class, new Converters.DurationConverter());
     reef.setParameterExceptionHandler(errors);
@@ -75,9 +114,10 @@ public final class ReefCli {
   /** {@code reef} itself: only its subcommands do something. */
   @Command(name = "reef", mixinStandardHelpOptions = true, versionProvider = Version.class,
       description = "Reef: run agents, send spores, follow channels, list agents and dead letters.",
-      footer = {"", "Exit codes: 0 done, 1 failed, 2 bad input. Settings: flags > environment (REEF_AMQP_URI, "
-          + "REEF_NAMESPACE, REEF_HTTP_PORT, REEF_PRESENCE_HEARTBEAT, REEF_DRAIN_TIMEOUT, REEF_AGENTS, REEF_CONFIG) "
-          + "> config file > defaults."})
+      footer = {"", "'reef help COMMAND' or 'reef COMMAND --help' shows a command's options.",
+          "Exit codes: 0 done, 1 failed, 2 bad input. Settings: flags > environment (REEF_AMQP_URI, "
+          + "REEF_NAMESPACE, REEF_HTTP_PORT, REEF_HTTP_HOST, REEF_HTTP_TOKEN, REEF_PRESENCE_HEARTBEAT, "
+          + "REEF_DRAIN_TIMEOUT, REEF_AGENTS, REEF_CLASSPATH, REEF_CONFIG) > config file (JSON or YAML) > defaults."})
   static final class TopCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -33,6 +33,12 @@ abstract class ReefSubcommand implements Callable<Integer> {
     }
   }
 
+  /** The environment variable {@code name}, or null. */
+  String environment(String name) {
+    String value = environment.get(name);
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+
   /** Connects as {@code settings} say, for a tool that runs no agents. */
   ReefConnection connect(Settings settings) {
     try {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reef.Channel;
 import dev.reef.RemoteHandlerException;
 import dev.reef.RequestTimeoutException;
+import dev.reef.UnknownDestinationException;
 import dev.reef.tools.internal.Durations;
 import dev.reef.tools.launch.ReefConnection;
 import dev.reef.tools.launch.Settings;
@@ -26,7 +27,9 @@ import picocli.CommandLine.Option;
 @Command(name = "send", sortOptions = false, mixinStandardHelpOptions = true,
     versionProvider = ReefCli.Version.class,
     description = {
-        "Sends one spore and prints it as JSON; with --wait, sends a request and prints its reply as JSON.",
+        "Sends one spore; with --wait, sends a request and prints its reply: the reply's knowledge, "
+            + "pretty-printed, on stdout and a one-line summary on stderr; with --json, the whole spore as one "
+            + "JSON line (the spore sent, or the reply).",
         "Exit code 0 when sent (or answered), 1 when the send failed, no reply came or the handler failed, "
             + "2 for bad input."})
 final class SendCommand extends ReefSubcommand {
@@ -35,6 +38,9 @@ final class SendCommand extends ReefSubcommand {
 
   @Mixin
   ConnectionOptions connection;
+
+  @Mixin
+  OutputOptions output;
 
   @Option(names = {"-c", "--channel"}, paramLabel = "CHANNEL", defaultValue = "main",
       description = "The channel (default ${DEFAULT-VALUE}).")
@@ -91,7 +97,7 @@ final class SendCommand extends ReefSubcommand {
     Settings settings = settings(connection.flags(), connection);
     try (ReefConnection reef = connect(settings)) {
       Channel target = channel(reef);
-      return await ? request(target, spore) : send(target, spore);
+      return await ? request(reef, target, spore) : send(reef, target, spore);
     }
   }
 
@@ -103,17 +109,27 @@ final class SendCommand extends ReefSubcommand {
     }
   }
 
-  private int request(Channel target, Spore spore) throws InterruptedException {
+  private int request(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
+    long start = System.nanoTime();
     try {
       Spore reply = target.request(spore, timeout).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-      out().println(SporeJson.encode(reply));
-      out().flush();
+      if (output.json()) {
+        out().println(SporeJson.encode(reply));
+        out().flush();
+      } else {
+        out().println(SporeText.knowledge(reply));
+        out().flush();
+        status("reply from '" + reply.fromAgent() + "' in " + SporeText.elapsed(Duration.ofNanos(System.nanoTime()
+            - start)) + " (request " + spore.id() + ", reply " + reply.id() + ")");
+      }
       return 0;
     } catch (ExecutionException e) {
       Throwable cause = ErrorReporting.unwrap(e);
       if (cause instanceof RequestTimeoutException) {
         status("no reply from agent '" + spore.toAgent() + "' within " + Durations.format(timeout)
             + " (request " + spore.id() + ")");
+      } else if (cause instanceof UnknownDestinationException) {
+        status("request failed: " + notFound(reef, cause, spore.toAgent()));
       } else if (cause instanceof RemoteHandlerException remote) {
         status("agent '" + remote.agent() + "' failed to answer: " + remote.errorType() + ": " + remote.remoteMessage());
       } else {
@@ -126,20 +142,30 @@ final class SendCommand extends ReefSubcommand {
     }
   }
 
-  private int send(Channel target, Spore spore) throws InterruptedException {
+  private int send(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
     try {
       (spore.isBroadcast() ? target.broadcast(spore) : target.send(spore))
           .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-      out().println(SporeJson.encode(spore));
+      out().println(output.json() ? SporeJson.encode(spore) : "sent " + SporeText.describe(spore) + " on channel '"
+          + channel + "' of namespace '" + reef.reef().namespace() + "'");
       out().flush();
       return 0;
     } catch (ExecutionException e) {
-      status("send failed: " + ErrorReporting.oneLine(ErrorReporting.describe(ErrorReporting.unwrap(e))));
+      Throwable cause = ErrorReporting.unwrap(e);
+      status("send failed: " + (cause instanceof UnknownDestinationException
+          ? notFound(reef, cause, spore.toAgent())
+          : ErrorReporting.oneLine(ErrorReporting.describe(cause))));
       return 1;
     } catch (TimeoutException e) {
       status("the broker did not take the spore within " + Durations.format(SEND_TIMEOUT));
       return 1;
     }
+  }
+
+  /** An unknown destination, with the namespace it was looked for in and the close names the directory knows. */
+  private String notFound(ReefConnection reef, Throwable cause, String agent) throws InterruptedException {
+    return ErrorReporting.oneLine(ErrorReporting.describe(cause)) + " in namespace '" + reef.reef().namespace() + "'"
+        + KnownAgents.didYouMean(reef, agent, channel);
   }
 
   /** The spore the flags describe, checked before connecting. */

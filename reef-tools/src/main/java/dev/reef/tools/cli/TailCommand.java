@@ -20,12 +20,13 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code reef tail}: follows channels, one JSON line per spore published on them. */
+/** {@code reef tail}: follows channels, one line per spore published on them (text, or JSON with --json). */
 @Command(name = "tail", sortOptions = false, mixinStandardHelpOptions = true,
     versionProvider = ReefCli.Version.class,
     description = {
-        "Follows channels: prints every spore published on them as one JSON line (the spore's fields and "
-            + "\"channel\"), without taking it from any agent.",
+        "Follows channels: prints every spore published on them as one line, without taking it from any agent: "
+            + "time (UTC), channel, type, sender -> recipient, id, knowledge; with --json, one JSON object per line "
+            + "(the spore's fields and \"channel\").",
         "On AMQP it sees broadcasts, and the spores sent to agents that the directory knows on the channel; "
             + "replies and retries do not pass through the channel and are not shown."})
 final class TailCommand extends ReefSubcommand {
@@ -35,6 +36,9 @@ final class TailCommand extends ReefSubcommand {
   @Mixin
   ConnectionOptions connection;
 
+  @Mixin
+  OutputOptions output;
+
   @Parameters(paramLabel = "CHANNEL", arity = "0..*", description = "Channels to follow (default main).")
   List<String> channels = new ArrayList<>();
 
@@ -43,6 +47,10 @@ final class TailCommand extends ReefSubcommand {
 
   @Option(names = "--for", paramLabel = "DURATION", description = "Stop after DURATION.")
   Duration duration;
+
+  @Option(names = "--since", paramLabel = "DURATION", description = "First the spores of the last DURATION, from "
+      + "the channel's history (it must keep one), then live ones: everything published, replies included.")
+  Duration since;
 
   TailCommand(Map<String, String> environment) {
     super(environment);
@@ -61,13 +69,14 @@ final class TailCommand extends ReefSubcommand {
     }
     Settings settings = settings(connection.flags(), connection);
     CountDownLatch done = new CountDownLatch(1);
-    Printer printer = new Printer(out(), count, done);
+    Printer printer = new Printer(out(), output.json(), count, done);
     try (ReefConnection reef = connect(settings)) {
       DirectorySettling.await(reef.directory(), SETTLE_LIMIT);
       List<AutoCloseable> observations = new ArrayList<>();
       try {
         for (String channel : followed) {
-          observations.add(reef.reef().channel(channel).observe(printer));
+          observations.add(since == null ? reef.reef().channel(channel).observe(printer)
+              : TailSince.follow(reef.reef().channel(channel), since, printer, this::usage));
         }
         status("following " + followed + " on " + reef.describe()
             + (count != null ? " until " + count + " spore(s)" : "") + "; Ctrl-C to stop");
@@ -88,12 +97,14 @@ final class TailCommand extends ReefSubcommand {
   /** Prints each spore as one line, whole lines only, and counts them. */
   private static final class Printer implements SporeObserver {
     private final PrintWriter out;
+    private final boolean json;
     private final Integer limit;
     private final CountDownLatch done;
     private int printed; // guarded by this
 
-    Printer(PrintWriter out, Integer limit, CountDownLatch done) {
+    Printer(PrintWriter out, boolean json, Integer limit, CountDownLatch done) {
       this.out = out;
+      this.json = json;
       this.limit = limit;
       this.done = done;
     }
@@ -103,10 +114,14 @@ final class TailCommand extends ReefSubcommand {
       if (limit != null && printed >= limit) {
         return;
       }
-      ObjectNode line = JsonNodeFactory.instance.objectNode();
-      line.put("channel", channel);
-      line.setAll(SporeJson.toTree(spore));
-      out.println(line);
+      if (json) {
+        ObjectNode line = JsonNodeFactory.instance.objectNode();
+        line.put("channel", channel);
+        line.setAll(SporeJson.toTree(spore));
+        out.println(line);
+      } else {
+        out.println(SporeText.line(channel, spore));
+      }
       out.flush();
       printed++;
       if (limit != null && printed >= limit) {

@@ -21,15 +21,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The live dashboard's data: every second a snapshot (health, totals, agents, channels with rates,
- * dead letters), every {@value #PUSH_MILLIS} ms the spores seen since, both pushed to the open pages
- * as server-sent events. Snapshots are built on one Vert.x timer; anything that may block (listing
- * dead letters, starting an observation on a broker) runs on a worker.
+ * The live dashboard's data: every second a snapshot, every {@value #PUSH_MILLIS} ms the spores seen
+ * since, both pushed to the open pages as server-sent events. Each figure says its scope: {@code
+ * process} (this JVM's counters and latency percentiles, channel rates) or {@code namespace} (agents
+ * of every process with their backlog, dead letters). Snapshots are built on one Vert.x timer;
+ * anything that may block (listing dead letters, reading backlogs, starting an observation on a
+ * broker) runs on a worker. Times are ISO-8601 in UTC.
  */
 final class Dashboard implements AutoCloseable {
   static final long SNAPSHOT_MILLIS = 1_000;
   static final long PUSH_MILLIS = 250;
   private static final Logger LOG = LoggerFactory.getLogger(Dashboard.class);
+  private static final String HOST = hostName();
 
   private final Reef reef;
   private final AgentRuntime runtime;
@@ -38,20 +41,24 @@ final class Dashboard implements AutoCloseable {
   private final ChannelRates rates;
   private final SporeFeed feed;
   private final DeadLetterWatch deadLetters;
+  private final BacklogWatch backlogs;
   private final EventStream stream;
+  private final boolean showKnowledge;
   private volatile String snapshot;
   private volatile boolean closed;
   private long snapshotTimer = -1;
   private long pushTimer = -1;
 
-  Dashboard(Reef reef, AgentRuntime runtime, HealthCheck health, Vertx vertx) {
+  Dashboard(Reef reef, AgentRuntime runtime, HealthCheck health, Vertx vertx, boolean showKnowledge) {
     this.reef = reef;
     this.runtime = runtime;
     this.health = health;
     this.vertx = vertx;
     this.rates = new ChannelRates(reef.meterRegistry());
-    this.feed = new SporeFeed(reef.meterRegistry());
+    this.feed = new SporeFeed(reef.meterRegistry(), showKnowledge);
     this.deadLetters = new DeadLetterWatch(reef);
+    this.backlogs = new BacklogWatch(reef);
+    this.showKnowledge = showKnowledge;
     this.stream = new EventStream(reef.meterRegistry());
   }
 
@@ -69,6 +76,11 @@ final class Dashboard implements AutoCloseable {
         pushTimer = vertx.setPeriodic(PUSH_MILLIS, id -> push());
       }
     }
+  }
+
+  /** Lists the dead letters again (blocking), after the dashboard replayed or purged some. */
+  void deadLettersChanged() {
+    deadLetters.forceRefresh();
   }
 
   /** The latest snapshot as JSON. */
@@ -100,6 +112,13 @@ final class Dashboard implements AutoCloseable {
         feed.observe(reef, channels.keySet());
         return null;
       }, true);
+      if (!reef.isClosed() && backlogs.claim(now)) {
+        Map<String, Set<String>> agentChannels = AgentTable.channelsOfAgents(directoryAgents());
+        vertx.executeBlocking(() -> {
+          backlogs.read(agentChannels);
+          return null;
+        }, false);
+      }
       snapshot = buildSnapshot(channels);
       if (stream.size() > 0) {
         stream.send(EventStream.event("snapshot", snapshot));
@@ -129,6 +148,12 @@ final class Dashboard implements AutoCloseable {
   private String buildSnapshot(Map<String, Set<String>> channels) {
     ObjectNode node = HealthCheck.MAPPER.createObjectNode();
     node.put("time", Timestamps.format(Instant.now()));
+    node.put("namespace", reef.namespace());
+    node.putObject("process").put("host", HOST).put("pid", ProcessHandle.current().pid());
+    node.put("knowledge_shown", showKnowledge);
+    ObjectNode scopes = node.putObject("scopes");
+    scopes.put("totals", "process").put("channels", "process").put("latency", "process")
+        .put("agents", "namespace").put("dead_letters", "namespace").put("spores", "process");
     node.set("health", health.readiness().node());
     ReefStats stats = reef.stats();
     ObjectNode totals = node.putObject("totals");
@@ -145,14 +170,10 @@ final class Dashboard implements AutoCloseable {
     totals.put("late_replies", stats.lateReplies());
     totals.put("refused", stats.refused());
     totals.put("in_flight", stats.inFlight());
-    Collection<AgentInfo> agents;
-    try {
-      agents = reef.isClosed() ? List.of() : reef.directory().agents();
-    } catch (RuntimeException e) {
-      LOG.debug("the dashboard could not read who is online: {}", e.toString());
-      agents = List.of();
-    }
-    node.set("agents", AgentTable.rows(agents));
+    Collection<AgentInfo> agents = directoryAgents();
+    node.set("agents", AgentTable.rows(agents, backlogs::backlog));
+    node.put("backlog_error", backlogs.error());
+    node.set("latency", LatencyView.rows(reef.meterRegistry()));
     Map<String, Set<String>> onChannels = new TreeMap<>(channels);
     for (AgentInfo entry : agents) {
       if (entry.state() == AgentState.ONLINE) {
@@ -163,6 +184,23 @@ final class Dashboard implements AutoCloseable {
     node.set("dead_letters", deadLetters.view());
     node.set("stream", feed.status());
     return node.toString();
+  }
+
+  private Collection<AgentInfo> directoryAgents() {
+    try {
+      return reef.isClosed() ? List.of() : reef.directory().agents();
+    } catch (RuntimeException e) {
+      LOG.debug("the dashboard could not read who is online: {}", e.toString());
+      return List.of();
+    }
+  }
+
+  private static String hostName() {
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (java.net.UnknownHostException e) {
+      return "localhost";
+    }
   }
 
   /** Every channel of the runtime's registered agents, with the agent names on it. */

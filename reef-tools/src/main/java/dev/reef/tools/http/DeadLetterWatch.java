@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * since the last look or {@value #IDLE_REFRESH_SECONDS} s have passed (other processes dead-letter too).
  */
 final class DeadLetterWatch {
-  static final int LATEST = 5;
+  static final int LATEST = 20;
   static final long IDLE_REFRESH_SECONDS = 10;
   private static final Logger LOG = LoggerFactory.getLogger(DeadLetterWatch.class);
 
@@ -43,6 +43,11 @@ final class DeadLetterWatch {
     lastLocalTotal = localTotal;
     lastRefreshNanos = nowNanos;
     return true;
+  }
+
+  /** Lists the dead letters now (blocking), whatever is under way: after a replay or a purge. */
+  void forceRefresh() {
+    list();
   }
 
   /** Lists the dead letters (blocking) and keeps the view; ends the claim of {@link #claimRefresh}. */

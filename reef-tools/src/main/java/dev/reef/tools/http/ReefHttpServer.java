@@ -44,9 +44,12 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>There is no authentication, and the dashboard shows the start of each spore's knowledge: when
- * knowledge is sensitive, bind to {@code 127.0.0.1} ({@link Builder#host}) or serve through an
- * authenticating proxy. Kubernetes probes and Prometheus need only the health and metrics paths.
+ * <p>Safe by default (SPEC §8): it binds {@code 127.0.0.1} unless told otherwise ({@link Builder#host});
+ * spore knowledge is left out of the dashboard and {@value #EVENTS_PATH} unless {@link
+ * Builder#showKnowledge} says otherwise; with {@link Builder#token} every request but the probes must
+ * carry the token (see {@link HttpAccess}), else it gets 401. Dead letters can be opened, replayed and
+ * purged from the dashboard ({@code /api/dead-letters/...}), through the Reef's {@code DeadLetters},
+ * so the {@code Authorizer} decides.
  *
  * <p>Closing the server stops serving; it closes neither the Reef nor the runtime. Thread-safe.
  */
@@ -80,6 +83,8 @@ public final class ReefHttpServer implements AutoCloseable {
   private final Assets assets;
   private final Vertx vertx;
   private final String host;
+  private final HttpAccess access;
+  private final DeadLetterApi deadLetters;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ReefHttpServer(Builder builder) {
@@ -87,8 +92,12 @@ public final class ReefHttpServer implements AutoCloseable {
     this.registry = builder.registry;
     this.assets = Assets.load();
     this.health = new HealthCheck(builder.reef, builder.runtime);
-    this.dashboard = new Dashboard(builder.reef, builder.runtime, health, vertx);
+    this.dashboard = new Dashboard(builder.reef, builder.runtime, health, vertx, builder.showKnowledge);
+    AgentMeters.register(builder.reef, builder.registry,
+        builder.runtime.agentNames().stream().map(builder.runtime::spec).toList());
     this.host = builder.host;
+    this.access = new HttpAccess(builder.token);
+    this.deadLetters = new DeadLetterApi(builder.reef, vertx, builder.showKnowledge, dashboard::deadLettersChanged);
     this.server = vertx.createHttpServer(new HttpServerOptions().setHost(builder.host).setPort(builder.port))
         .requestHandler(this::handle);
     dashboard.start(); // before listening: the first request finds a snapshot
@@ -103,7 +112,7 @@ public final class ReefHttpServer implements AutoCloseable {
 
   /**
    * Serves {@code reef}'s health, the meters of {@code registry} and the dashboard of {@code runtime}'s
-   * agents on {@code port} of every interface (0: any free port, see {@link #port()}).
+   * agents on {@code port} of the loopback interface (0: any free port, see {@link #port()}).
    *
    * @throws IllegalArgumentException when the Reef does not register its meters in {@code registry},
    *     or the port is out of range
@@ -124,7 +133,7 @@ public final class ReefHttpServer implements AutoCloseable {
     return server.actualPort();
   }
 
-  /** The address served ({@code 0.0.0.0}: every interface). */
+  /** The address served ({@code 127.0.0.1} by default; {@code 0.0.0.0}: every interface). */
   public String host() {
     return host;
   }
@@ -146,11 +155,35 @@ public final class ReefHttpServer implements AutoCloseable {
   private void handle(HttpServerRequest request) {
     HttpServerResponse response = request.response();
     response.putHeader("X-Content-Type-Options", "nosniff");
-    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD) {
+    String path = request.path();
+    boolean post = request.method() == HttpMethod.POST;
+    if (request.method() != HttpMethod.GET && request.method() != HttpMethod.HEAD && !post) {
+      response.setStatusCode(405).putHeader("Allow", "GET, HEAD, POST").end();
+      return;
+    }
+    switch (access.check(request)) {
+      case UNAUTHORIZED -> {
+        response.setStatusCode(401).putHeader("WWW-Authenticate", "Bearer realm=\"reef\"")
+            .putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end("401: this server asks for a token: 'Authorization: Bearer TOKEN', or open /?token=TOKEN once\n");
+        return;
+      }
+      case ALLOWED_SET_COOKIE -> response.addCookie(access.cookie());
+      case ALLOWED -> { }
+    }
+    if (path.startsWith(DeadLetterApi.PREFIX)) {
+      if (post && !HttpAccess.actionAllowed(request)) {
+        response.setStatusCode(403).putHeader("Content-Type", "text/plain; charset=utf-8")
+            .end("403: a POST needs the header " + HttpAccess.ACTION_HEADER + "\n");
+        return;
+      }
+      deadLetters.handle(request);
+      return;
+    }
+    if (post) {
       response.setStatusCode(405).putHeader("Allow", "GET, HEAD").end();
       return;
     }
-    String path = request.path();
     switch (path) {
       case LIVENESS_PATH -> json(response, 200, health.liveness());
       case READINESS_PATH -> {
@@ -222,8 +255,10 @@ public final class ReefHttpServer implements AutoCloseable {
     private final Reef reef;
     private final AgentRuntime runtime;
     private final PrometheusMeterRegistry registry;
-    private String host = "0.0.0.0";
+    private String host = "127.0.0.1";
     private int port = DEFAULT_PORT;
+    private String token;
+    private boolean showKnowledge;
 
     private Builder(Reef reef, AgentRuntime runtime, PrometheusMeterRegistry registry) {
       this.reef = Objects.requireNonNull(reef, "reef");
@@ -244,13 +279,33 @@ public final class ReefHttpServer implements AutoCloseable {
       return this;
     }
 
-    /** The address to bind (default {@code 0.0.0.0}, every interface; {@code 127.0.0.1} for local use only). */
+    /** The address to bind (default {@code 127.0.0.1}, this machine only; {@code 0.0.0.0}: every interface). */
     public Builder host(String host) {
       Objects.requireNonNull(host, "host");
       if (host.isBlank()) {
         throw new IllegalArgumentException("HTTP host must not be blank");
       }
       this.host = host.trim();
+      return this;
+    }
+
+    /**
+     * Asks every request (but the liveness and readiness probes) for {@code token}: as {@code
+     * Authorization: Bearer TOKEN}, or once as {@code ?token=TOKEN} from a browser, which then gets a
+     * cookie. Without it: 401.
+     */
+    public Builder token(String token) {
+      Objects.requireNonNull(token, "token");
+      if (token.isBlank() || token.chars().anyMatch(Character::isWhitespace)) {
+        throw new IllegalArgumentException("HTTP token must not be blank or hold spaces");
+      }
+      this.token = token;
+      return this;
+    }
+
+    /** Shows spore knowledge on the dashboard and in the event stream (default: not shown). */
+    public Builder showKnowledge(boolean show) {
+      this.showKnowledge = show;
       return this;
     }
 

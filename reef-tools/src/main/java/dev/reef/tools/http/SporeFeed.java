@@ -44,9 +44,12 @@ final class SporeFeed implements AutoCloseable {
   private final Map<String, AutoCloseable> observations = new ConcurrentHashMap<>();
   private final Map<String, String> unavailable = new ConcurrentHashMap<>();
   private final Counter skippedCounter;
+  private final boolean showKnowledge;
   private volatile boolean closed;
 
-  SporeFeed(MeterRegistry registry) {
+  /** {@code showKnowledge}: put the start of each spore's knowledge in the feed (off: ids, types, routes only). */
+  SporeFeed(MeterRegistry registry, boolean showKnowledge) {
+    this.showKnowledge = showKnowledge;
     this.skippedCounter = Counter.builder("reef.dashboard.spores.skipped")
         .description("Spores left out of the dashboard's live stream because they came faster than it pushes")
         .register(registry);
@@ -97,13 +100,13 @@ final class SporeFeed implements AutoCloseable {
       skippedCounter.increment(skippedNow);
       LOG.debug("the dashboard's live stream skipped {} spores in a burst", skippedNow);
     }
-    return new Batch(toJson(taken), skippedNow);
+    return new Batch(toJson(taken, showKnowledge), skippedNow);
   }
 
   /** The latest spores seen, oldest first. */
   ArrayNode recent() {
     synchronized (lock) {
-      return toJson(List.copyOf(recent));
+      return toJson(List.copyOf(recent), showKnowledge);
     }
   }
 
@@ -116,7 +119,7 @@ final class SporeFeed implements AutoCloseable {
     return node;
   }
 
-  private static ArrayNode toJson(List<Seen> spores) {
+  private static ArrayNode toJson(List<Seen> spores, boolean showKnowledge) {
     ArrayNode array = HealthCheck.MAPPER.createArrayNode();
     for (Seen seen : spores) {
       Spore spore = seen.spore();
@@ -130,7 +133,9 @@ final class SporeFeed implements AutoCloseable {
       node.put("priority", spore.priority());
       node.put("reply_to", spore.replyTo());
       node.put("trace_id", traceId(spore));
-      node.put("knowledge", preview(spore));
+      if (showKnowledge) {
+        node.put("knowledge", preview(spore));
+      }
     }
     return array;
   }

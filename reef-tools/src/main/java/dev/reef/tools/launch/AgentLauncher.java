@@ -6,7 +6,6 @@ import dev.reef.agent.AgentSpec;
 import dev.reef.tools.http.ReefHttpServer;
 import dev.reef.tools.internal.Durations;
 import dev.reef.tools.internal.Secrets;
-import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,7 +65,7 @@ public final class AgentLauncher implements AutoCloseable {
 
   /**
    * Loads every agent class (before connecting, so that a wrong name fails fast), connects, starts
-   * the agents' instances and, when {@link Settings#httpPort()} is set, the HTTP server.
+   * the agents' instances and, when the {@linkplain Settings#http() HTTP port} is set, the HTTP server.
    *
    * @param settings resolved settings (see {@link Settings#resolve})
    * @throws IllegalArgumentException when there is no agent, an agent class is wrong, two classes
@@ -93,7 +92,7 @@ public final class AgentLauncher implements AutoCloseable {
       specs.put(spec, entry.instanceCount());
     }
 
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry registry = Registries.prometheus();
     ReefConnection connection = ReefConnection.open(settings, registry);
     AgentRuntime runtime = null;
     try {
@@ -104,8 +103,8 @@ public final class AgentLauncher implements AutoCloseable {
         runtime.start(spec.getKey().name(), spec.getValue());
         started.put(spec.getKey().name(), spec.getValue());
       }
-      ReefHttpServer http = settings.httpPort() == null ? null : serveHttp(connection, runtime, registry,
-          settings.httpPort());
+      ReefHttpServer http = settings.http().port() == null ? null : serveHttp(connection, runtime, registry,
+          settings.http());
       AgentLauncher launcher = new AgentLauncher(settings, connection, runtime, registry, started, http);
       LOG.info("running {} on {}", launcher.describeAgents(), connection.describe());
       return launcher;
@@ -119,8 +118,15 @@ public final class AgentLauncher implements AutoCloseable {
   }
 
   private static ReefHttpServer serveHttp(ReefConnection connection, AgentRuntime runtime,
-      PrometheusMeterRegistry registry, int port) {
-    return ReefHttpServer.builder(connection.reef(), runtime, registry).port(port).start();
+      PrometheusMeterRegistry registry, HttpSettings http) {
+    ReefHttpServer.Builder server = ReefHttpServer.builder(connection.reef(), runtime, registry)
+        .host(http.host() != null ? http.host() : HttpSettings.DEFAULT_HOST)
+        .port(http.port())
+        .showKnowledge(http.knowledgeShown());
+    if (http.token() != null) {
+      server.token(http.token());
+    }
+    return server.start();
   }
 
   /** The Reef the agents run on. */
@@ -141,6 +147,11 @@ public final class AgentLauncher implements AutoCloseable {
   /** The registry of the Reef's meters, served on {@code /metrics}. */
   public PrometheusMeterRegistry registry() {
     return registry;
+  }
+
+  /** The address the HTTP server binds, or null without one. */
+  public String httpHost() {
+    return http == null ? null : http.host();
   }
 
   /** The HTTP port served, or -1 without an HTTP server. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.reef.tools.internal.Durations;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads a launcher config file: one JSON object, every key optional, unknown keys refused (a typo
- * should fail the start, not be ignored).
+ * Reads a launcher config file: one JSON object, or the same in YAML (a file ending in {@code .yaml}
+ * or {@code .yml}), every key optional, unknown keys refused (a typo should fail the start, not be
+ * ignored).
  *
  * <pre>{@code
  * {
@@ -27,6 +29,9 @@ import java.util.TreeSet;
  *   "namespace": "reef",
  *   "presence_heartbeat": "5s",
  *   "http_port": 8080,
+ *   "http_host": "127.0.0.1",
+ *   "http_token": "...",
+ *   "http_show_knowledge": false,
  *   "drain_timeout": "20s",
  *   "agents": [
  *     "com.example.Calculator",
@@ -36,12 +41,24 @@ import java.util.TreeSet;
  * }
  * }</pre>
  *
+ * <p>In YAML:
+ *
+ * <pre>{@code
+ * uri: amqp://reef:secret@rabbit:5672/prod
+ * http_port: 8080
+ * agents:
+ *   - com.example.Calculator
+ *   - class: com.example.Worker
+ *     instances: 2
+ * }</pre>
+ *
  * <p>Durations are strings such as {@code "500ms"}, {@code "5s"} or numbers of milliseconds.
  */
 final class ConfigFile {
-  private static final ObjectMapper MAPPER = JsonMapper.builder().build();
-  private static final Set<String> KEYS =
-      Set.of("uri", "namespace", "presence_heartbeat", "http_port", "drain_timeout", "agents");
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+  private static final ObjectMapper YAML = YAMLMapper.builder().build();
+  private static final Set<String> KEYS = Set.of("uri", "namespace", "presence_heartbeat", "http_port", "http_host",
+      "http_token", "http_show_knowledge", "drain_timeout", "agents");
   private static final Set<String> AGENT_KEYS =
       Set.of("class", "instances", "concurrency", "pool_size", "prefetch", "max_attempts");
 
@@ -63,31 +80,45 @@ final class ConfigFile {
       throw new IllegalArgumentException("config file " + file + " cannot be read: " + e.getMessage(), e);
     }
     try {
-      return parse(text);
+      return parse(text, isYaml(file));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException("config file " + file + ": " + e.getMessage(), e);
     }
   }
 
-  /** Reads the text of a config file. */
+  /** True for a file named {@code *.yaml} or {@code *.yml}. */
+  static boolean isYaml(Path file) {
+    String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+    return name.endsWith(".yaml") || name.endsWith(".yml");
+  }
+
+  /** Reads the text of a JSON config file. */
   static Settings parse(String text) {
+    return parse(text, false);
+  }
+
+  /** Reads the text of a config file, JSON or YAML. */
+  static Settings parse(String text, boolean yaml) {
+    String format = yaml ? "YAML" : "JSON";
     JsonNode root;
     try {
-      root = MAPPER.readTree(text);
+      root = (yaml ? YAML : JSON).readTree(text);
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      throw new IllegalArgumentException("not valid JSON" + (at == null ? "" : " at line " + at.getLineNr()
+      throw new IllegalArgumentException("not valid " + format + (at == null ? "" : " at line " + at.getLineNr()
           + ", column " + at.getColumnNr()) + ": " + e.getOriginalMessage().lines().findFirst().orElse(""));
     }
     if (root == null || !root.isObject()) {
-      throw new IllegalArgumentException("expected a JSON object, like {\"uri\": \"amqp://localhost\", \"agents\": [...]}");
+      throw new IllegalArgumentException(yaml ? "expected a YAML mapping, like 'uri: amqp://localhost'"
+          : "expected a JSON object, like {\"uri\": \"amqp://localhost\", \"agents\": [...]}");
     }
     requireKnownKeys(root, KEYS, "");
     return new Settings(
         text(root, "uri"),
         text(root, "namespace"),
         duration(root, "presence_heartbeat"),
-        root.hasNonNull("http_port") ? integer(root, "http_port") : null,
+        new HttpSettings(text(root, "http_host"), root.hasNonNull("http_port") ? integer(root, "http_port") : null,
+            text(root, "http_token"), bool(root, "http_show_knowledge")),
         duration(root, "drain_timeout"),
         agents(root.get("agents")));
   }
@@ -141,6 +172,17 @@ final class ConfigFile {
       throw new IllegalArgumentException("\"" + key + "\" must be a string, got " + value);
     }
     return value.textValue();
+  }
+
+  private static Boolean bool(JsonNode object, String key) {
+    JsonNode value = object.get(key);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isBoolean()) {
+      throw new IllegalArgumentException("\"" + key + "\" must be true or false, got " + value);
+    }
+    return value.booleanValue();
   }
 
   private static int integer(JsonNode object, String key) {

@@ -29,19 +29,18 @@ import java.util.regex.Pattern;
  * @param namespace the namespace prefixing every broker object
  * @param heartbeat how often this process tells the directory that its agents are alive (any backend);
  *     three missed beats mean silent
- * @param httpPort the port of {@code /health}, {@code /metrics} and the dashboard (0: any free port);
- *     null for no HTTP server
+ * @param http the HTTP server of {@code /health}, {@code /metrics} and the dashboard (no server without a port)
  * @param drainTimeout how long a graceful stop waits for in-flight handlers
  * @param agents the agents to run; entries for the same class are merged field by field
  */
 public record Settings(
-    String uri, String namespace, Duration heartbeat, Integer httpPort, Duration drainTimeout, List<Agent> agents) {
+    String uri, String namespace, Duration heartbeat, HttpSettings http, Duration drainTimeout, List<Agent> agents) {
   /** The environment variable naming the broker URI. */
   public static final String ENV_URI = "REEF_AMQP_URI";
   /** The environment variable naming the namespace. */
   public static final String ENV_NAMESPACE = "REEF_NAMESPACE";
   /** The environment variable giving the HTTP port. */
-  public static final String ENV_HTTP_PORT = "REEF_HTTP_PORT";
+  public static final String ENV_HTTP_PORT = HttpSettings.ENV_PORT;
   /** The environment variable giving the heartbeat interval. */
   public static final String ENV_HEARTBEAT = "REEF_PRESENCE_HEARTBEAT";
   /** The environment variable giving the drain timeout. */
@@ -54,10 +53,10 @@ public record Settings(
   /** The broker when nothing else is said: RabbitMQ on this machine, with its default guest user. */
   public static final String DEFAULT_URI = "amqp://localhost:5672";
   /** Nothing set. */
-  public static final Settings NONE = new Settings(null, null, null, null, null, List.of());
+  public static final Settings NONE = new Settings(null, null, null, HttpSettings.NONE, null, List.of());
   /** What applies when no source sets a value: {@link #DEFAULT_URI}, namespace {@code reef}, a 10 s drain. */
   public static final Settings DEFAULTS =
-      new Settings(DEFAULT_URI, "reef", null, null, Duration.ofSeconds(10), List.of());
+      new Settings(DEFAULT_URI, "reef", null, HttpSettings.DEFAULTS, Duration.ofSeconds(10), List.of());
 
   /** The shortest heartbeat accepted: shorter ones only load the broker. */
   static final Duration MIN_HEARTBEAT = Duration.ofMillis(100);
@@ -73,9 +72,7 @@ public record Settings(
     if (heartbeat != null) {
       requireHeartbeat(heartbeat);
     }
-    if (httpPort != null && (httpPort < 0 || httpPort > 65_535)) {
-      throw new IllegalArgumentException("the HTTP port must be 0..65535, got " + httpPort);
-    }
+    http = http == null ? HttpSettings.NONE : http;
     if (drainTimeout != null && drainTimeout.isNegative()) {
       throw new IllegalArgumentException("the drain timeout must not be negative, got " + drainTimeout);
     }
@@ -114,7 +111,7 @@ public record Settings(
         parsed(environment, ENV_URI, text -> text),
         parsed(environment, ENV_NAMESPACE, text -> Names.require("namespace", text)),
         parsed(environment, ENV_HEARTBEAT, text -> requireHeartbeat(Durations.parse(text))),
-        parsed(environment, ENV_HTTP_PORT, Settings::port),
+        HttpSettings.fromEnvironment(environment, Settings::parsed),
         parsed(environment, ENV_DRAIN_TIMEOUT, Durations::parse),
         Objects.requireNonNullElse(parsed(environment, ENV_AGENTS, Settings::agentList), List.of()));
   }
@@ -190,7 +187,7 @@ public record Settings(
         uri != null ? uri : lower.uri,
         namespace != null ? namespace : lower.namespace,
         heartbeat != null ? heartbeat : lower.heartbeat,
-        httpPort != null ? httpPort : lower.httpPort,
+        http.over(lower.http),
         drainTimeout != null ? drainTimeout : lower.drainTimeout,
         new ArrayList<>(merged.values()));
   }
@@ -213,7 +210,7 @@ public record Settings(
   public String toString() {
     // The URI may hold a password: records print every field, so this one prints it masked.
     return "Settings[uri=" + maskedUri() + ", namespace=" + namespace + ", heartbeat=" + heartbeat
-        + ", httpPort=" + httpPort + ", drainTimeout=" + drainTimeout + ", agents=" + agents + "]";
+        + ", http=" + http + ", drainTimeout=" + drainTimeout + ", agents=" + agents + "]";
   }
 
   /**

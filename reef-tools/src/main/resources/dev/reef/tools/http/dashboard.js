@@ -5,6 +5,9 @@
 (() => {
   // Lets a test check that the page updated in place rather than being reloaded.
   window.__reefLoadId = Math.random().toString(36).slice(2);
+  // Lets a test see a script error instead of a page that silently stopped updating.
+  window.__reefErrors = [];
+  window.addEventListener('error', (event) => window.__reefErrors.push(String(event.message)));
 
   const MAX_STREAM = 80;
   const SPARK_POINTS = 60;
@@ -13,6 +16,10 @@
   const byId = (id) => document.getElementById(id);
   const number = (value) => Number(value || 0).toLocaleString('en-US');
   const rate = (value) => `${Number(value || 0).toFixed(1)}/s`;
+  // One time format everywhere, as the reef command prints it: ISO-8601 in UTC, to the millisecond.
+  const iso = (value) => (value ? new Date(value).toISOString() : '–');
+  const ms = (value) => (value === undefined || value === null ? '–' : Number(value).toFixed(2));
+  let selectedDeadLetter = null;
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -51,7 +58,7 @@
     return `${Math.round(seconds / 60)} min ago`;
   }
 
-  function renderAgents(agents, now) {
+  function renderAgents(agents, now, backlogError) {
     const body = byId('agents');
     const rows = agents.map((agent) => {
       const row = element('tr');
@@ -62,14 +69,37 @@
       name.appendChild(element('span', 'agent-name', agent.agent));
       row.appendChild(name);
       row.appendChild(element('td', 'num', agent.instances));
+      const processes = element('td');
+      (agent.processes || []).forEach((process) => processes.appendChild(element('span',
+        (agent.silent_processes || []).includes(process) ? 'tag silent' : 'tag', process)));
+      row.appendChild(processes);
+      const backlog = element('td', 'num backlog', agent.backlog === null || agent.backlog === undefined ? '?' : number(agent.backlog));
+      row.appendChild(backlog);
       row.appendChild(tags(agent.channels));
-      row.appendChild(element('td', null, (agent.hosts || []).join(', ')));
       row.appendChild(tags(agent.capabilities));
-      row.appendChild(element('td', null, agent.online ? ago(agent.last_seen, now) : `silent since ${ago(agent.last_seen, now)}`));
+      row.appendChild(element('td', null, `${iso(agent.last_seen)}${agent.online ? '' : ' (SILENT, ' + ago(agent.last_seen, now) + ')'}`));
       return row;
     });
     body.replaceChildren(...rows);
     byId('agents-empty').hidden = rows.length > 0;
+    const error = byId('backlog-error');
+    error.hidden = !backlogError;
+    error.textContent = backlogError || '';
+  }
+
+  function renderLatency(rows) {
+    const body = byId('latency');
+    body.replaceChildren(...rows.map((timer) => {
+      const row = element('tr');
+      row.dataset.timer = `${timer.timer}/${timer.agent}/${timer.channel}/${timer.type}`;
+      const p = timer.percentiles_ms || {};
+      [timer.timer, timer.agent, timer.channel, timer.type].forEach((text) => row.appendChild(element('td', null, text)));
+      row.appendChild(element('td', 'num', number(timer.count)));
+      ['p50', 'p95', 'p99'].forEach((key) => row.appendChild(element('td', `num ${key}`, ms(p[key]))));
+      row.appendChild(element('td', 'num', ms(timer.max_ms)));
+      return row;
+    }));
+    byId('latency-empty').hidden = rows.length > 0;
   }
 
   function sparkline(channel, value) {
@@ -136,16 +166,19 @@
     count.textContent = number(dead.count);
     count.className = dead.count > 0 ? 'badge bad' : 'badge';
     const items = (dead.latest || []).map((letter) => {
-      const item = element('li');
+      const item = element('li', letter.id === selectedDeadLetter ? 'selected' : null);
       item.dataset.deadLetter = letter.id;
+      item.title = 'Open: the spore and its error, replay';
       const where = element('div');
       where.appendChild(element('span', 'where', `${letter.agent || '?'} on ${letter.channel || '?'}`));
-      where.appendChild(element('span', 'muted', ` · ${letter.attempts} attempt(s) · ${new Date(letter.at).toLocaleTimeString()}`));
-      item.append(where, element('div', 'why', letter.error));
+      where.appendChild(element('span', 'muted', ` · ${letter.attempts} attempt(s) · ${iso(letter.at)}`));
+      item.append(where, element('div', 'id', letter.id), element('div', 'why', letter.error));
+      item.addEventListener('click', () => openDeadLetter(letter.id));
       return item;
     });
     byId('dead-letters').replaceChildren(...items);
     byId('dead-empty').hidden = items.length > 0 || dead.count > 0;
+    byId('dead-purge').hidden = !(dead.count > 0);
     const error = byId('dead-error');
     error.hidden = !dead.error;
     error.textContent = dead.error || '';
@@ -161,20 +194,23 @@
     setValue('stat-handled', totals.handled);
     setValue('stat-failed', totals.failed);
     setValue('stat-dead', snapshot.dead_letters.count);
+    setValue('stat-backlog', snapshot.agents.reduce((sum, agent) => sum + Number(agent.backlog || 0), 0));
+    byId('namespace').textContent = snapshot.namespace;
+    byId('process').textContent = `${snapshot.process.host}:${snapshot.process.pid}`;
     setValue('stat-inflight', totals.in_flight);
     const sum = (key) => snapshot.channels.reduce((total, channel) => total + Number(channel[key] || 0), 0);
     byId('stat-sent-rate').textContent = rate(sum('sent_per_second'));
     byId('stat-handled-rate').textContent = rate(sum('handled_per_second'));
     byId('stat-retried').textContent = `${number(totals.retried)} retried`;
-    byId('stat-expired').textContent = `${number(totals.expired)} expired`;
-    byId('stat-duplicates').textContent = `${number(totals.duplicates)} duplicates suppressed`;
+    byId('stat-duplicates').textContent = `${number(totals.duplicates)} duplicates suppressed, ${number(totals.expired)} expired`;
 
     const health = snapshot.health;
     setPill('health', health.status === 'UP', health.status === 'UP' ? 'ready'
       : health.checks.broker.connected ? 'not ready: no consumers' : 'not ready: broker connection lost');
-    byId('updated').textContent = `updated ${new Date(snapshot.time).toLocaleTimeString()}`;
+    byId('updated').textContent = `updated ${iso(snapshot.time)}`;
 
-    renderAgents(snapshot.agents, snapshot.time);
+    renderAgents(snapshot.agents, snapshot.time, snapshot.backlog_error);
+    renderLatency(snapshot.latency || []);
     renderChannels(snapshot.channels);
     renderDeadLetters(snapshot.dead_letters);
 
@@ -186,9 +222,8 @@
   function sporeItem(spore) {
     const item = element('li');
     item.dataset.sporeId = spore.id;
-    item.appendChild(element('span', 'time', new Date(spore.created_at).toLocaleTimeString('en-GB', {
-      hour12: false, hour: '2-digit', minute: '2-digit', second: '2-digit', fractionalSecondDigits: 3,
-    })));
+    item.appendChild(element('span', 'time', iso(spore.created_at).replace(/^.*T/, '')));
+    item.title = `created ${spore.created_at}`;
     const type = element('span');
     type.appendChild(element('span', `type type-${spore.type}`, spore.type));
     item.appendChild(type);
@@ -210,6 +245,65 @@
       byId('stream-note').textContent = `(${number(batch.skipped)} skipped in a burst)`;
     }
   }
+
+  // Dead letters: open one, replay it, purge them all. POSTs carry X-Reef-Action, which a page of
+  // another origin cannot send; the server's Authorizer decides.
+  async function call(method, path) {
+    const response = await fetch(path, { method, headers: method === 'POST' ? { 'X-Reef-Action': '1' } : {} });
+    let body = {};
+    try { body = await response.json(); } catch (e) { body = { error: response.statusText }; }
+    return { status: response.status, body };
+  }
+
+  function showResult(text, kind) {
+    const result = byId('detail-result');
+    result.hidden = false;
+    result.className = `result ${kind}`;
+    result.textContent = text;
+  }
+
+  async function openDeadLetter(id) {
+    selectedDeadLetter = id;
+    document.querySelectorAll('#dead-letters li').forEach((li) => li.classList.toggle('selected', li.dataset.deadLetter === id));
+    const { status, body } = await call('GET', `api/dead-letters/${encodeURIComponent(id)}`);
+    const detail = byId('dead-detail');
+    detail.hidden = false;
+    detail.dataset.deadLetter = id;
+    byId('detail-result').hidden = true;
+    if (status !== 200) {
+      showResult(body.error || `could not open ${id} (${status})`, 'refused');
+      return;
+    }
+    byId('detail-id').textContent = body.id;
+    byId('detail-agent').textContent = body.agent;
+    byId('detail-channel').textContent = body.channel;
+    byId('detail-attempts').textContent = body.attempts;
+    byId('detail-at').textContent = iso(body.at);
+    byId('detail-error').textContent = body.error;
+    byId('detail-spore').textContent = body.spore ? JSON.stringify(body.spore, null, 2) : '(never a valid spore)';
+    byId('detail-knowledge-note').textContent = body.knowledge_shown ? ''
+      : '(knowledge hidden: start the process with --http-show-knowledge to see it)';
+  }
+
+  async function replay(refresh) {
+    const id = byId('dead-detail').dataset.deadLetter;
+    const { status, body } = await call('POST', `api/dead-letters/${encodeURIComponent(id)}/replay${refresh ? '?refresh_expiry=true' : ''}`);
+    if (status === 200) showResult(`Replayed ${id}: sent back to ${byId('detail-agent').textContent} as a first attempt.`, 'ok');
+    else showResult(body.reason || body.error || `replay failed (${status})`, 'refused');
+  }
+
+  async function purge() {
+    if (!window.confirm('Delete every dead letter of this namespace for good?')) return;
+    const { status, body } = await call('POST', 'api/dead-letters/purge');
+    byId('dead-error').hidden = status === 200;
+    byId('dead-error').textContent = status === 200 ? '' : (body.error || `purge failed (${status})`);
+    if (status === 200) byId('dead-detail').hidden = true;
+  }
+
+  byId('detail-replay').addEventListener('click', () => replay(false));
+  byId('detail-replay-refresh').addEventListener('click', () => replay(true));
+  byId('detail-close').addEventListener('click', () => { byId('dead-detail').hidden = true; selectedDeadLetter = null; });
+  byId('dead-purge').addEventListener('click', purge);
 
   function connect() {
     const events = new EventSource('events');

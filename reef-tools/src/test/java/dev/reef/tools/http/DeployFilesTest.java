@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -49,17 +50,24 @@ class DeployFilesTest {
   // ---- Dockerfile ----
 
   @Test
-  void theImageRunsTheReefJarAndServesHttpOnTheServersPort() throws IOException {
+  void theImageRunsTheDistributionWithAgentJarsFromItsAgentsFolder() throws IOException {
     Map<String, List<String>> instructions = dockerfile(deploy.resolve("Dockerfile"));
 
     assertThat(instructions.get("FROM")).singleElement().asString().matches("eclipse-temurin:17-jre.*");
-    assertThat(instructions.get("COPY")).contains("examples/target/reef.jar /app/reef.jar");
-    assertThat(Files.readString(root.resolve("examples/pom.xml")))
-        .as("examples builds the jar the image copies").contains("${project.build.directory}/reef.jar");
+    assertThat(instructions.get("ARG")).containsExactly("REEF_VERSION=" + projectVersion());
+    assertThat(instructions.get("COPY")).containsExactly(
+        "reef-tools/target/reef-cli-${REEF_VERSION}/reef-${REEF_VERSION}/ /app/",
+        "examples/target/examples-${REEF_VERSION}.jar /app/agents/examples.jar");
+    assertThat(Files.readString(root.resolve("reef-tools/pom.xml")))
+        .as("reef-tools builds the distribution the image copies")
+        .contains("${project.build.directory}/reef-cli-${project.version}/reef-${project.version}");
+    assertThat(Files.readString(root.resolve("reef-tools/src/dist/bin/reef")))
+        .as("the launcher reads the agents folder and execs the JVM").contains("$home/agents/*", "exec \"$java\"");
     assertThat(instructions.get("EXPOSE")).containsExactly(PORT);
-    assertThat(String.join(" ", instructions.get("ENV"))).contains("REEF_HTTP_PORT=" + PORT);
+    assertThat(String.join(" ", instructions.get("ENV"))).contains("REEF_HTTP_PORT=" + PORT)
+        .as("reachable from outside the container").contains("REEF_HTTP_HOST=0.0.0.0");
     assertThat(instructions.get("USER")).singleElement().asString().isNotIn("root", "0");
-    assertThat(execForm(instructions.get("ENTRYPOINT").get(0))).containsExactly("java", "-jar", "/app/reef.jar");
+    assertThat(execForm(instructions.get("ENTRYPOINT").get(0))).containsExactly("/app/bin/reef");
     assertThat(execForm(instructions.get("CMD").get(0))).containsExactly("run");
     String healthcheck = instructions.get("HEALTHCHECK").get(0);
     assertThat(healthcheck).contains("127.0.0.1/" + PORT, "GET " + ReefHttpServer.READINESS_PATH + " ");
@@ -86,6 +94,7 @@ class DeployFilesTest {
         .isEqualTo(deploy.resolve("Dockerfile").normalize());
     Map<String, Object> environment = map(agent.get("environment"));
     assertThat(environment.get("REEF_HTTP_PORT")).isEqualTo(PORT);
+    assertThat(environment.get("REEF_HTTP_HOST")).as("reachable by Prometheus").isEqualTo("0.0.0.0");
     URI broker = URI.create(string(environment.get("REEF_AMQP_URI")).replace("${RABBITMQ_PASSWORD:-reef}", "reef"));
     assertThat(broker.getScheme()).isEqualTo("amqp");
     assertThat(broker.getHost()).as("the broker is the compose service").isEqualTo("rabbitmq");
@@ -101,7 +110,8 @@ class DeployFilesTest {
 
     Map<String, Object> prometheus = map(services.get("prometheus"));
     assertThat(string(prometheus.get("image"))).startsWith("prom/prometheus:");
-    assertThat(mountedFiles(prometheus)).containsEntry("/etc/prometheus/prometheus.yml", deploy.resolve("prometheus/prometheus.yml"));
+    assertThat(mountedFiles(prometheus)).containsEntry("/etc/prometheus/prometheus.yml", deploy.resolve("prometheus/prometheus.yml"))
+        .containsEntry("/etc/prometheus/rules.yml", deploy.resolve("prometheus/rules.yml"));
 
     Map<String, Object> grafana = map(services.get("grafana"));
     assertThat(string(grafana.get("image"))).startsWith("grafana/grafana:");
@@ -147,7 +157,7 @@ class DeployFilesTest {
     assertThat(dashboard.path("panels")).isNotEmpty();
     Set<String> queried = new HashSet<>();
     Set<Integer> ids = new HashSet<>();
-    Pattern metric = Pattern.compile("\\b(reef_[a-z_]+|up)\\b");
+    Pattern metric = Pattern.compile("\\b(reef_[a-z_]+|up|jvm_[a-z_]+|process_[a-z_]+)\\b");
     for (JsonNode panel : dashboard.path("panels")) {
       assertThat(ids.add(panel.path("id").asInt())).as("panel ids are unique").isTrue();
       assertThat(panel.path("datasource").path("uid").asText()).isEqualTo(datasourceUid);
@@ -192,7 +202,7 @@ class DeployFilesTest {
     Map<String, Object> port = map(list(container.get("ports")).get(0));
     assertThat(port).containsEntry("containerPort", PORT).containsEntry("name", "http");
     Map<String, String> env = env(container);
-    assertThat(env).containsEntry("REEF_HTTP_PORT", PORT);
+    assertThat(env).containsEntry("REEF_HTTP_PORT", PORT).containsEntry("REEF_HTTP_HOST", "0.0.0.0");
     assertAgentClassesExist(env.get("REEF_AGENTS"));
     assertThat(probe(container, "livenessProbe")).isEqualTo(ReefHttpServer.LIVENESS_PATH);
     assertThat(probe(container, "readinessProbe")).isEqualTo(ReefHttpServer.READINESS_PATH);
@@ -261,7 +271,8 @@ class DeployFilesTest {
 
   /** The series the agents export: the meters of SPEC §7 under Micrometer's Prometheus names. */
   private static Set<String> exportedSeries() {
-    Set<String> series = new HashSet<>(Set.of("up", "reef_spores_in_flight"));
+    Set<String> series = new HashSet<>(Set.of("up", "reef_spores_in_flight", "reef_agent_backlog",
+        "jvm_memory_used_bytes", "process_cpu_usage", "jvm_gc_pause_seconds_sum", "jvm_threads_live_threads"));
     for (String counter : List.of("reef.spores.sent", "reef.spores.received", "reef.spores.handled",
         "reef.spores.failed", "reef.spores.retried", "reef.spores.dead_lettered", "reef.spores.expired",
         "reef.spores.duplicates", "reef.spores.send_failed", "reef.spores.undecodable", "reef.replies.late",
@@ -270,9 +281,16 @@ class DeployFilesTest {
     }
     for (String timer : List.of("reef.handler.latency", "reef.request.round_trip")) {
       String base = timer.replace('.', '_') + "_seconds";
-      series.addAll(List.of(base + "_count", base + "_sum", base + "_max"));
+      series.addAll(List.of(base + "_count", base + "_sum", base + "_max", base + "_bucket"));
     }
     return series;
+  }
+
+  private static String projectVersion() throws IOException {
+    Matcher version = Pattern.compile("<artifactId>reef-parent</artifactId>\\s*<version>([^<]+)</version>")
+        .matcher(Files.readString(root.resolve("pom.xml")));
+    assertThat(version.find()).as("the parent pom's version").isTrue();
+    return version.group(1);
   }
 
   private static String agentImage() throws IOException {
@@ -366,8 +384,25 @@ class DeployFilesTest {
     return words;
   }
 
+  private static final YAMLMapper YAML = YAMLMapper.builder().build();
+
+  /** A YAML file as maps, lists and strings (every scalar as its text, as the tools read it). */
   private static Object yaml(String file) throws IOException {
-    return MiniYaml.parse(Files.readString(deploy.resolve(file)), file);
+    return plain(YAML.readTree(deploy.resolve(file).toFile()));
+  }
+
+  private static Object plain(JsonNode node) {
+    if (node.isObject()) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      node.fields().forEachRemaining(field -> map.put(field.getKey(), plain(field.getValue())));
+      return map;
+    }
+    if (node.isArray()) {
+      List<Object> list = new ArrayList<>();
+      node.forEach(element -> list.add(plain(element)));
+      return list;
+    }
+    return node.isNull() ? null : node.asText();
   }
 
   @SuppressWarnings("unchecked")

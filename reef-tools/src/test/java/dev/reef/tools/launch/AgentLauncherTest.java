@@ -26,7 +26,8 @@ class AgentLauncherTest {
   private static final ClassLoader LOADER = AgentLauncherTest.class.getClassLoader();
 
   private static Settings settings(String uri, Integer httpPort, Settings.Agent... agents) {
-    return new Settings(uri, "launch", null, httpPort, Duration.ofSeconds(2), List.of(agents))
+    return new Settings(uri, "launch", null, new HttpSettings(null, httpPort, null, null), Duration.ofSeconds(2),
+        List.of(agents))
         .over(Settings.DEFAULTS);
   }
 

@@ -26,13 +26,51 @@ class SettingsTest {
   }
 
   @Test
+  void aYamlConfigFileSaysWhatItsJsonTwinSays(@TempDir Path dir) throws IOException {
+    Path yaml = Files.writeString(dir.resolve("reef.yaml"), """
+        # the same settings as reef.json, in YAML
+        uri: amqp://reef:secret@rabbit:5672/prod
+        namespace: prod
+        http_port: 8080
+        http_host: 0.0.0.0
+        http_show_knowledge: true
+        drain_timeout: 20s
+        agents:
+          - com.example.Calculator
+          - class: com.example.Worker
+            instances: 2
+            concurrency: concurrent
+        """);
+    Path json = Files.writeString(dir.resolve("reef.json"), """
+        {"uri": "amqp://reef:secret@rabbit:5672/prod", "namespace": "prod", "http_port": 8080,
+         "http_host": "0.0.0.0", "http_show_knowledge": true, "drain_timeout": "20s",
+         "agents": ["com.example.Calculator", {"class": "com.example.Worker", "instances": 2,
+                    "concurrency": "concurrent"}]}
+        """);
+
+    Settings fromYaml = Settings.resolve(Settings.NONE, yaml, Map.of());
+
+    assertThat(fromYaml).isEqualTo(Settings.resolve(Settings.NONE, json, Map.of()));
+    assertThat(fromYaml.http()).isEqualTo(new HttpSettings("0.0.0.0", 8080, null, true));
+    assertThat(fromYaml.agents().get(1).instanceCount()).isEqualTo(2);
+    Path bad = Files.writeString(dir.resolve("bad.yml"), "uri: [unclosed\n");
+    assertThatThrownBy(() -> Settings.resolve(Settings.NONE, bad, Map.of())).hasMessageContaining("bad.yml")
+        .hasMessageContaining("not valid YAML");
+    Path typo = Files.writeString(dir.resolve("typo.yaml"), "namespce: prod\n");
+    assertThatThrownBy(() -> Settings.resolve(Settings.NONE, typo, Map.of())).hasMessageContaining("unknown key \"namespce\"");
+  }
+
+  @Test
   void withNothingSetTheDefaultsApply() {
     Settings settings = Settings.resolve(Settings.NONE, null, Map.of());
 
     assertThat(settings.uri()).isEqualTo("amqp://localhost:5672");
     assertThat(settings.namespace()).isEqualTo("reef");
     assertThat(settings.drainTimeout()).isEqualTo(Duration.ofSeconds(10));
-    assertThat(settings.httpPort()).isNull();
+    assertThat(settings.http().port()).isNull();
+    assertThat(settings.http().host()).as("loopback unless told otherwise").isEqualTo("127.0.0.1");
+    assertThat(settings.http().knowledgeShown()).isFalse();
+    assertThat(settings.http().token()).isNull();
     assertThat(settings.heartbeat()).isNull();
     assertThat(settings.agents()).isEmpty();
   }
@@ -53,7 +91,7 @@ class SettingsTest {
 
     assertThat(settings.uri()).isEqualTo("amqp://flag:5672");
     assertThat(settings.namespace()).isEqualTo("from-env");
-    assertThat(settings.httpPort()).isEqualTo(8000);
+    assertThat(settings.http().port()).isEqualTo(8000);
     assertThat(settings.heartbeat()).isEqualTo(Duration.ofSeconds(3));
     assertThat(settings.drainTimeout()).isEqualTo(Duration.ofSeconds(30));
   }
@@ -118,9 +156,12 @@ class SettingsTest {
 
   @Test
   void invalidValuesAreRefusedWhateverTheirSource() {
-    assertThatThrownBy(() -> new Settings(null, null, null, 70_000, null, List.of()))
+    assertThatThrownBy(() -> new Settings(null, null, null, new HttpSettings(null, 70_000, null, null), null, List.of()))
         .hasMessageContaining("HTTP port must be 0..65535");
     assertThatThrownBy(() -> new Settings(" ", null, null, null, null, List.of())).hasMessageContaining("blank");
+    assertThatThrownBy(() -> Settings.resolve(Settings.NONE, null, Map.of("REEF_HTTP_SHOW_KNOWLEDGE", "maybe")))
+        .hasMessageContaining("REEF_HTTP_SHOW_KNOWLEDGE");
+    assertThat(new HttpSettings(null, 8080, "s3cret-token", true).toString()).doesNotContain("s3cret");
     assertThatThrownBy(() -> Settings.Agent.parse("com.example.Worker=many")).hasMessageContaining("'many' is not a number");
     assertThatThrownBy(() -> Settings.Agent.parse("com.example.Worker=0")).hasMessageContaining("instances of");
     assertThatThrownBy(() -> Settings.Agent.parse("not a class")).hasMessageContaining("is not a Java class name");
