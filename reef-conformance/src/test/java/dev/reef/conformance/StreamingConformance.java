@@ -59,20 +59,23 @@ class StreamingConformance extends ConformanceTest {
   }
 
   @Test
-  void partsAreResponsesToTheRequestFromTheHandlingAgent() {
+  void partsAreResponsesToTheRequestSporeFromTheHandlingAgent() {
     channel(connect()).subscribe("writer", (spore, context) -> {
       context.stream().send(Map.of("word", "hello"));
       return Map.of("done", true);
     });
     List<Spore> parts = new CopyOnWriteArrayList<>();
+    Spore request = Spore.builder(SporeType.REQUEST).from("reader").to("writer").knowledge(Map.of("topic", "reefs"))
+        .priority(7).build();
 
-    StreamingReply call = channel(connect()).requestStream("reader", "writer", Map.of(), IDLE, parts::add);
+    StreamingReply call = channel(connect()).requestStream(request, IDLE, parts::add);
     Spore reply = join(call.reply());
 
+    assertThat(reply.replyTo()).as("reply_to of the final reply").isEqualTo(request.id());
     assertThat(parts).hasSize(1);
     Spore part = parts.get(0);
     assertThat(part.type()).isEqualTo(SporeType.RESPONSE);
-    assertThat(part.replyTo()).as("reply_to of the part").isEqualTo(reply.replyTo());
+    assertThat(part.replyTo()).as("reply_to of the part").isEqualTo(request.id());
     assertThat(part.fromAgent()).isEqualTo("writer");
     assertThat(part.toAgent()).isEqualTo("reader");
   }
@@ -189,6 +192,21 @@ class StreamingConformance extends ConformanceTest {
 
     assertThat(join(call.reply()).knowledge().get("answer").asInt()).isEqualTo(42);
     assertThat(parts).isEmpty();
+  }
+
+  @Test
+  void aPlainRequestToAStreamingHandlerGetsOnlyTheFinalReply() {
+    channel(connect()).subscribe("writer", (spore, context) -> {
+      for (int i = 1; i <= 3; i++) {
+        join(context.stream().send(Map.of("word", "w" + i)));
+      }
+      return Map.of("words", 3);
+    });
+
+    Spore reply = join(channel(connect()).request("reader", "writer", Map.of(), IDLE));
+
+    assertThat(reply.knowledge().toMap()).as("the reply to a request that did not ask for parts")
+        .isEqualTo(Map.of("words", 3));
   }
 
   /** The value of {@code future}, waiting at most {@code within}. */
