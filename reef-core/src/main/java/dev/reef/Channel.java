@@ -60,10 +60,18 @@ public interface Channel {
    * reply in order, as it comes, on a Reef worker thread; then {@link StreamingReply#reply()}
    * completes with the final reply, or fails with the remote error, or with {@link
    * StreamIdleException} when more than {@code idleTimeout} passes without a part (the request, too,
-   * expires unhandled after it). A handler that sends no parts is answered as a plain request.
+   * expires unhandled after it). A handler that sends no parts is answered as a plain request; a
+   * plain request to a handler that streams gets its final reply only.
    */
   StreamingReply requestStream(String fromAgent, String toAgent, Object knowledge, Duration idleTimeout,
       Consumer<Spore> onPart);
+
+  /**
+   * Sends {@code request} (a spore of type request, with its own metadata, priority...) as {@link
+   * #requestStream(String, String, Object, Duration, Consumer)} does; it expires with the idle timeout
+   * unless it expires sooner.
+   */
+  StreamingReply requestStream(Spore request, Duration idleTimeout, Consumer<Spore> onPart);
 
   /**
    * Asks every agent of {@code target} (running now, the sender excluded) with a request and

@@ -19,7 +19,9 @@ import java.util.Objects;
  *
  * <p>{@link #defaults()} knows {@code java.time} (written as ISO-8601 text, not numbers), {@code
  * Optional} and constructor parameter names, and ignores unknown fields when reading, so a record
- * need not declare the routing field {@code type} that the knowledge carries. Give a Reef your own
+ * need not declare the routing field {@code type} that the knowledge carries. It refuses to write a
+ * JDK object such as a {@code Thread} getter by getter (a handler that returns one by mistake fails
+ * with an error naming it, instead of replying with its internals). Give a Reef your own
  * mapper with {@code Reef.builder().objectMapper(mapper)}; start from {@link #newDefaultMapper()} to
  * keep these settings.
  *
@@ -54,6 +56,7 @@ public final class JsonMapping {
         .addModule(new JavaTimeModule())
         .addModule(new Jdk8Module())
         .addModule(new ParameterNamesModule())
+        .addModule(JdkObjectsRefused.module())
         .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
         .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS)
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

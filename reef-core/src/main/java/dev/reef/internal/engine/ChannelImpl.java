@@ -105,8 +105,18 @@ final class ChannelImpl implements Channel {
   @Override
   public StreamingReply requestStream(String fromAgent, String toAgent, Object knowledge, Duration idleTimeout,
       Consumer<Spore> onPart) {
+    return requestStream(Spore.builder(SporeType.REQUEST, json).from(fromAgent).to(toAgent).knowledge(knowledge)
+        .build(), idleTimeout, onPart);
+  }
+
+  @Override
+  public StreamingReply requestStream(Spore request, Duration idleTimeout, Consumer<Spore> onPart) {
+    Objects.requireNonNull(request, "request");
     Objects.requireNonNull(onPart, "onPart");
-    Spore request = Spore.builder(SporeType.REQUEST, json).from(fromAgent).to(toAgent).knowledge(knowledge).build();
+    if (request.type() != SporeType.REQUEST) {
+      throw new IllegalArgumentException("requestStream(...) needs a spore of type request, got "
+          + request.type().wireValue());
+    }
     return requests.stream(name, request, RequestTracker.positive("idleTimeout", idleTimeout), null, onPart);
   }
 

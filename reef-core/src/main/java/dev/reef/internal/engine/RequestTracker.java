@@ -188,6 +188,9 @@ final class RequestTracker implements ReplyHandler {
       }
       return;
     }
+    if (marker.isPart()) {
+      return; // a plain request is answered by the final reply: parts are for callers that stream
+    }
     if (!pending.remove(answer.replyTo(), call)) {
       return; // timed out or answered meanwhile
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reef.Channel;
 import dev.reef.RemoteHandlerException;
 import dev.reef.RequestTimeoutException;
+import dev.reef.StreamIdleException;
 import dev.reef.UnknownDestinationException;
 import dev.reef.tools.internal.Durations;
 import dev.reef.tools.launch.ReefConnection;
@@ -23,15 +24,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code reef send}: one spore from flags or JSON; with {@code --wait}, a request, and its reply. */
+/**
+ * {@code reef send}: one spore from flags or JSON; with {@code --wait}, a request, and its reply; with
+ * {@code --stream} too, the reply's parts as they arrive, then the reply.
+ */
 @Command(name = "send", sortOptions = false, mixinStandardHelpOptions = true,
     versionProvider = ReefCli.Version.class,
     description = {
         "Sends one spore; with --wait, sends a request and prints its reply: the reply's knowledge, "
             + "pretty-printed, on stdout and a one-line summary on stderr; with --json, the whole spore as one "
-            + "JSON line (the spore sent, or the reply).",
-        "Exit code 0 when sent (or answered), 1 when the send failed, no reply came or the handler failed, "
-            + "2 for bad input."})
+            + "JSON line (the spore sent, or the reply). With --wait --stream, each part of a streamed reply "
+            + "as it arrives, one line each, then the reply.",
+        "Exit code 0 when sent (or answered), 1 when the send failed, no reply came, the stream went idle or "
+            + "the handler failed, 2 for bad input."})
 final class SendCommand extends ReefSubcommand {
   /** How long a plain send waits for the broker to take the spore (its confirm). */
   private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
@@ -80,8 +85,14 @@ final class SendCommand extends ReefSubcommand {
   @Option(names = {"-w", "--wait"}, description = "Send a request and print its reply.")
   boolean await;
 
+  @Option(names = "--stream", description = "With --wait: the reply comes in parts; print each as it arrives, on "
+      + "one line (its word or text field, else its knowledge; with --json the part's spore), then the reply. "
+      + "--timeout is then the longest wait between parts.")
+  boolean stream;
+
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-      description = "With --wait: how long to wait for the reply (default ${DEFAULT-VALUE}).")
+      description = "With --wait: how long to wait for the reply, with --stream for each part "
+          + "(default ${DEFAULT-VALUE}).")
   Duration timeout;
 
   SendCommand(Map<String, String> environment) {
@@ -94,10 +105,16 @@ final class SendCommand extends ReefSubcommand {
     if (timeout.isZero()) {
       throw usage("--timeout must be positive");
     }
+    if (stream && !await) {
+      throw usage("--stream prints the parts of a reply: add --wait");
+    }
     Settings settings = settings(connection.flags(), connection);
     try (ReefConnection reef = connect(settings)) {
       Channel target = channel(reef);
-      return await ? request(reef, target, spore) : send(reef, target, spore);
+      if (!await) {
+        return send(reef, target, spore);
+      }
+      return stream ? requestStream(reef, target, spore) : request(reef, target, spore);
     }
   }
 
@@ -124,22 +141,51 @@ final class SendCommand extends ReefSubcommand {
       }
       return 0;
     } catch (ExecutionException e) {
-      Throwable cause = ErrorReporting.unwrap(e);
-      if (cause instanceof RequestTimeoutException) {
-        status("no reply from agent '" + spore.toAgent() + "' within " + Durations.format(timeout)
-            + " (request " + spore.id() + ")");
-      } else if (cause instanceof UnknownDestinationException) {
-        status("request failed: " + notFound(reef, cause, spore.toAgent()));
-      } else if (cause instanceof RemoteHandlerException remote) {
-        status("agent '" + remote.agent() + "' failed to answer: " + remote.errorType() + ": " + remote.remoteMessage());
-      } else {
-        status("request failed: " + ErrorReporting.oneLine(ErrorReporting.describe(cause)));
-      }
+      status(whyNoReply(reef, spore, ErrorReporting.unwrap(e)));
       return 1;
     } catch (TimeoutException e) {
       status("no answer, not even a timeout, within " + Durations.format(timeout.plusSeconds(5)));
       return 1;
     }
+  }
+
+  private int requestStream(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
+    long start = System.nanoTime();
+    StreamedRequest streamed = new StreamedRequest(out(), output.json());
+    try {
+      Spore reply = streamed.run(target, spore, timeout);
+      if (!output.json()) {
+        status(streamed.parts() + " part(s), then the reply from '" + reply.fromAgent() + "' in "
+            + SporeText.elapsed(Duration.ofNanos(System.nanoTime() - start)) + " (request " + spore.id() + ", reply "
+            + reply.id() + ")");
+      }
+      return 0;
+    } catch (ExecutionException e) {
+      Throwable cause = ErrorReporting.unwrap(e);
+      // The idle timeout's message says how many parts came; any other failure is told with the count.
+      status(cause instanceof StreamIdleException ? ErrorReporting.oneLine(cause.getMessage())
+          : whyNoReply(reef, spore, cause) + " (after " + streamed.parts() + " part(s))");
+      return 1;
+    } catch (TimeoutException e) {
+      status("no part and no end of the stream, not even an idle timeout, within "
+          + Durations.format(timeout.plusSeconds(5)) + " (after " + streamed.parts() + " part(s)); cancelled");
+      return 1;
+    }
+  }
+
+  /** Why a request got no reply, in one line. */
+  private String whyNoReply(ReefConnection reef, Spore spore, Throwable cause) throws InterruptedException {
+    if (cause instanceof RequestTimeoutException) {
+      return "no reply from agent '" + spore.toAgent() + "' within " + Durations.format(timeout) + " (request "
+          + spore.id() + ")";
+    }
+    if (cause instanceof UnknownDestinationException) {
+      return "request failed: " + notFound(reef, cause, spore.toAgent());
+    }
+    if (cause instanceof RemoteHandlerException remote) {
+      return "agent '" + remote.agent() + "' failed to answer: " + remote.errorType() + ": " + remote.remoteMessage();
+    }
+    return "request failed: " + ErrorReporting.oneLine(ErrorReporting.describe(cause));
   }
 
   private int send(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
