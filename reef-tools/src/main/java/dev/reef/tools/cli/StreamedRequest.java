@@ -40,6 +40,30 @@ final class StreamedRequest {
   Spore run(Channel target, Spore request, Duration idleTimeout)
       throws InterruptedException, ExecutionException, TimeoutException {
     call = target.requestStream(request, idleTimeout, this::print);
+    // Ctrl-C stops the writer too: the cancel goes out before the JVM ends (given a moment to leave).
+    Thread cancelOnExit = new Thread(() -> {
+      if (!call.reply().isDone()) {
+        call.cancel();
+        try {
+          Thread.sleep(CANCEL_GRACE.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }, "reef-send-cancel");
+    Runtime.getRuntime().addShutdownHook(cancelOnExit);
+    try {
+      return await(idleTimeout);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(cancelOnExit);
+      } catch (IllegalStateException shuttingDown) {
+        // the hook is running: it cancels
+      }
+    }
+  }
+
+  private Spore await(Duration idleTimeout) throws InterruptedException, ExecutionException, TimeoutException {
     long partsBefore = -1;
     while (true) {
       try {
@@ -58,6 +82,9 @@ final class StreamedRequest {
       }
     }
   }
+
+  /** How long a cancelled stream's JVM lingers on its way out, so that the cancel reaches the broker. */
+  private static final Duration CANCEL_GRACE = Duration.ofMillis(300);
 
   /** How many parts were printed. */
   long parts() {
