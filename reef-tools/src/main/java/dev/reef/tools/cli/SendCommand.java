@@ -33,8 +33,8 @@ import picocli.CommandLine.Option;
         "Exit code 0 when sent (or answered), 1 when the send failed, no reply came or the handler failed, "
             + "2 for bad input."})
 final class SendCommand extends ReefSubcommand {
-  /** How long a plain send waits for the broker to take the spore (its confirm). */
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+  /** How long the command waits for a future past its deadline, for the backend to say how it ended. */
+  private static final Duration SETTLING = Duration.ofMillis(200);
 
   @Mixin
   ConnectionOptions connection;
@@ -81,7 +81,8 @@ final class SendCommand extends ReefSubcommand {
   boolean await;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-      description = "With --wait: how long to wait for the reply (default ${DEFAULT-VALUE}).")
+      description = "How long the command may take, connecting included: for the broker to take the spore, or "
+          + "with --wait for the reply (default ${DEFAULT-VALUE}); then it gives up, saying why when it can tell.")
   Duration timeout;
 
   SendCommand(Map<String, String> environment) {
@@ -91,13 +92,22 @@ final class SendCommand extends ReefSubcommand {
   @Override
   public Integer call() throws InterruptedException {
     Spore spore = spore();
-    if (timeout.isZero()) {
+    if (timeout.isZero() || timeout.isNegative()) {
       throw usage("--timeout must be positive");
     }
+    CommandDeadline deadline = CommandDeadline.start(timeout);
     Settings settings = settings(connection.flags(), connection);
-    try (ReefConnection reef = connect(settings)) {
+    ReefConnection reef = connect(settings);
+    try {
       Channel target = channel(reef);
-      return await ? request(reef, target, spore) : send(reef, target, spore);
+      if (deadline.remaining().isZero()) {
+        status("gave up before sending: starting and connecting took the whole --timeout of "
+            + Durations.format(timeout));
+        return 1;
+      }
+      return await ? request(reef, target, spore, deadline) : send(reef, target, spore, deadline);
+    } finally {
+      deadline.close(reef);
     }
   }
 
@@ -109,10 +119,14 @@ final class SendCommand extends ReefSubcommand {
     }
   }
 
-  private int request(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
+  private int request(ReefConnection reef, Channel target, Spore spore, CommandDeadline deadline)
+      throws InterruptedException {
     long start = System.nanoTime();
+    Duration left = deadline.remaining();
     try {
-      Spore reply = target.request(spore, timeout).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      // The request's own timeout ends its future at the deadline; the wait below is only a backstop.
+      Spore reply = target.request(spore, left).get(left.plus(SETTLING).plusSeconds(5).toMillis(),
+          TimeUnit.MILLISECONDS);
       if (output.json()) {
         out().println(SporeJson.encode(reply));
         out().flush();
@@ -126,8 +140,9 @@ final class SendCommand extends ReefSubcommand {
     } catch (ExecutionException e) {
       Throwable cause = ErrorReporting.unwrap(e);
       if (cause instanceof RequestTimeoutException) {
+        String why = CommandDeadline.whyBrokerHeldBack(reef);
         status("no reply from agent '" + spore.toAgent() + "' within " + Durations.format(timeout)
-            + " (request " + spore.id() + ")");
+            + " (request " + spore.id() + ")" + (why.isEmpty() ? "" : ": " + why));
       } else if (cause instanceof UnknownDestinationException) {
         status("request failed: " + notFound(reef, cause, spore.toAgent()));
       } else if (cause instanceof RemoteHandlerException remote) {
@@ -137,15 +152,16 @@ final class SendCommand extends ReefSubcommand {
       }
       return 1;
     } catch (TimeoutException e) {
-      status("no answer, not even a timeout, within " + Durations.format(timeout.plusSeconds(5)));
+      status("no answer, not even a timeout, within " + Durations.format(left.plusSeconds(5)));
       return 1;
     }
   }
 
-  private int send(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
+  private int send(ReefConnection reef, Channel target, Spore spore, CommandDeadline deadline)
+      throws InterruptedException {
     try {
       (spore.isBroadcast() ? target.broadcast(spore) : target.send(spore))
-          .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          .get(deadline.remaining().plus(SETTLING).toMillis(), TimeUnit.MILLISECONDS);
       out().println(output.json() ? SporeJson.encode(spore) : "sent " + SporeText.describe(spore) + " on channel '"
           + channel + "' of namespace '" + reef.reef().namespace() + "'");
       out().flush();
@@ -157,7 +173,9 @@ final class SendCommand extends ReefSubcommand {
           : ErrorReporting.oneLine(ErrorReporting.describe(cause))));
       return 1;
     } catch (TimeoutException e) {
-      status("the broker did not take the spore within " + Durations.format(SEND_TIMEOUT));
+      String why = CommandDeadline.whyBrokerHeldBack(reef);
+      status(why.isEmpty() ? "the broker did not take the spore within " + Durations.format(timeout)
+          : "not sent within " + Durations.format(timeout) + ": " + why);
       return 1;
     }
   }
