@@ -385,6 +385,8 @@ public final class AgentJvm implements AutoCloseable {
     private Integer prefetch;
     private Duration handlerDelay;
     private boolean hold;
+    private Duration handlerTimeout;
+    private Integer maxAttempts;
     private String maxHeap = "256m";
     private final List<String> jvmOptions = new ArrayList<>();
     private Predicate<AgentEvent> sink;
@@ -457,6 +459,25 @@ public final class AgentJvm implements AutoCloseable {
       return this;
     }
 
+    /** Every handler run may take at most {@code timeout} (default: as long as it takes). */
+    public Builder handlerTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "handlerTimeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("handlerTimeout must be positive, got " + timeout);
+      }
+      this.handlerTimeout = timeout;
+      return this;
+    }
+
+    /** Handles each spore at most {@code attempts} times, 100 ms apart, then dead-letters it (default: Reef's). */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + attempts);
+      }
+      this.maxAttempts = attempts;
+      return this;
+    }
+
     /** The JVM's maximum heap, e.g. {@code 64m} (default {@code 256m}). */
     public Builder maxHeap(String size) {
       Objects.requireNonNull(size, "maxHeap");
@@ -517,6 +538,12 @@ public final class AgentJvm implements AutoCloseable {
       }
       if (hold) {
         command.add("--hold=true");
+      }
+      if (handlerTimeout != null) {
+        command.add("--handler-timeout-ms=" + handlerTimeout.toMillis());
+      }
+      if (maxAttempts != null) {
+        command.add("--max-attempts=" + maxAttempts);
       }
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().put("REEF_AMQP_URI", brokerUri);
