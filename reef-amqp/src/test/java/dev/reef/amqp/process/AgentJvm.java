@@ -377,6 +377,7 @@ public final class AgentJvm implements AutoCloseable {
   /** What to run in the JVM: the broker, namespace, channel and agent instances. */
   public static final class Builder {
     private final String label;
+    private String mainClass = AgentProcess.class.getName();
     private String brokerUri;
     private String namespace;
     private String channel;
@@ -393,6 +394,15 @@ public final class AgentJvm implements AutoCloseable {
 
     private Builder(String label) {
       this.label = Objects.requireNonNull(label, "label");
+    }
+
+    /**
+     * Runs {@code main} instead of {@link AgentProcess}: a main class of the test class path that takes
+     * the same arguments and speaks the same line protocol (at least {@code READY} and {@code stop}).
+     */
+    public Builder mainClass(Class<?> main) {
+      this.mainClass = Objects.requireNonNull(main, "mainClass").getName();
+      return this;
     }
 
     /** The broker, given to the JVM as {@code REEF_AMQP_URI} (never on its command line). */
@@ -521,7 +531,7 @@ public final class AgentJvm implements AutoCloseable {
       command.addAll(List.of(
           "-Dlogback.configurationFile=" + resource("reef-agent-process-logback.xml"),
           "-cp", ClassPathSnapshot.CLASS_PATH,
-          AgentProcess.class.getName(),
+          mainClass,
           "--namespace=" + namespace, "--channel=" + channel));
       if (!agents.isEmpty()) {
         command.add("--agents=" + agents.entrySet().stream().map(agent -> agent.getKey() + ":" + agent.getValue())
