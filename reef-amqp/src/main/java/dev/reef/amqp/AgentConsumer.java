@@ -14,7 +14,9 @@ import dev.reef.spi.DeliveryHandler;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -65,11 +67,12 @@ final class AgentConsumer implements ConsumerHandle {
   private final Channel channel;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final Object moveLock = new Object();
-  private int moving; // guarded by moveLock: retries and dead letters sent, their original not yet settled
+  private final MovesUnderWay moves = new MovesUnderWay();
   private final List<String> consumerTags = new CopyOnWriteArrayList<>();
   private final AckBatcher acks;
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  /** Spores sent again by this consumer whose original is not yet acked, by id: their copy waits for that. */
+  private final Map<String, CompletableFuture<Void>> originalsUnacked = new ConcurrentHashMap<>();
 
   private AgentConsumer(Shared shared, Consumer<AgentConsumer> onClosed, Channel channel, ConsumerSpec spec,
       String queue, String expiredQueue, DeliveryHandler handler) {
@@ -149,18 +152,40 @@ final class AgentConsumer implements ConsumerHandle {
             return;
           }
           int deliveries = agentQueue ? republished.deliveries(envelope, shared.quorum()) : 1;
-          boolean redelivered = envelope.isRedeliver() || deliveries > 1; // a copy counted once more is one too
-          handler.onDelivery(new AmqpDelivery(AgentConsumer.this, tag, redelivered, valid.spore(),
-              new AmqpDelivery.Counts(attempt, deliveries), valid.replyAddress(), republished.publisher()));
+          CompletableFuture<Void> original = originalsUnacked.get(valid.spore().id());
+          if (original != null) {
+            // The copy this consumer just sent: handled only once the original's ack is on the wire, or a
+            // handler that kills the JVM would leave both in the queue, and each would go round on its own.
+            original.whenComplete((done, error) -> handOver(tag, envelope, valid, republished, attempt, deliveries));
+          } else {
+            handOver(tag, envelope, valid, republished, attempt, deliveries);
+          }
         } else {
           undecodable(tag, properties, body, ((SporeCodec.Decoded.Malformed) decoded).reason());
         }
       } catch (RuntimeException e) {
-        // A bug, not bad input: say so loudly. Never let it reach the client, which would close the
-        // channel and stall the queue; the message goes back after a pause rather than round and round.
-        BUGS.error("agent '{}' on '{}': delivery {} failed before reaching the handler (a bug in Reef); it goes"
-            + " back to the queue in {} ms", spec.agentName(), spec.channel(), tag, REQUEUE_PAUSE.toMillis(), e);
-        requeueLater(tag);
+        failedBeforeHandler(tag, e);
+      }
+    }
+
+    /**
+     * A bug, not bad input: said loudly. It never reaches the client, which would close the channel and
+     * stall the queue; the message goes back after a pause rather than round and round.
+     */
+    private void failedBeforeHandler(long tag, RuntimeException e) {
+      BUGS.error("agent '{}' on '{}': delivery {} failed before reaching the handler (a bug in Reef); it goes"
+          + " back to the queue in {} ms", spec.agentName(), spec.channel(), tag, REQUEUE_PAUSE.toMillis(), e);
+      requeueLater(tag);
+    }
+
+    private void handOver(long tag, Envelope envelope, SporeCodec.Decoded.Valid valid, Republished republished,
+        int attempt, int deliveries) {
+      try {
+        boolean redelivered = envelope.isRedeliver() || deliveries > 1; // a copy counted once more is one too
+        handler.onDelivery(new AmqpDelivery(AgentConsumer.this, tag, redelivered, valid.spore(),
+            new AmqpDelivery.Counts(attempt, deliveries), valid.replyAddress(), republished.publisher()));
+      } catch (RuntimeException e) {
+        failedBeforeHandler(tag, e);
       }
     }
 
@@ -186,7 +211,7 @@ final class AgentConsumer implements ConsumerHandle {
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
     }
-    startMove();
+    moves.started();
     moved.whenComplete((ok, error) -> {
       try {
         if (error == null) {
@@ -198,7 +223,7 @@ final class AgentConsumer implements ConsumerHandle {
           requeueLater(tag);
         }
       } finally {
-        endMove();
+        moves.ended();
       }
     });
   }
@@ -210,6 +235,9 @@ final class AgentConsumer implements ConsumerHandle {
    */
   private void sendAgain(long tag, SporeCodec.Decoded.Valid valid, Republished republished, int attempt,
       int deliveries) {
+    String id = valid.spore().id();
+    CompletableFuture<Void> originalAcked = new CompletableFuture<>();
+    originalsUnacked.put(id, originalAcked);
     CompletableFuture<Void> moved;
     try {
       moved = shared.retries().sendAgain(spec.channel(), spec.agentName(), valid.spore(), valid.replyAddress(),
@@ -217,18 +245,20 @@ final class AgentConsumer implements ConsumerHandle {
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
     }
-    startMove();
+    moves.started();
     moved.whenComplete((ok, error) -> {
       try {
         if (error == null) {
-          ack(tag);
+          ackNow(tag); // not batched: the copy may already be here, waiting for this ack
         } else {
           LOG.error("agent '{}' on '{}': could not count a redelivery of spore {} ({}); it goes back to the queue",
-              spec.agentName(), spec.channel(), valid.spore().id(), error.toString());
+              spec.agentName(), spec.channel(), id, error.toString());
           requeueLater(tag);
         }
       } finally {
-        endMove();
+        originalsUnacked.remove(id, originalAcked);
+        originalAcked.complete(null);
+        moves.ended();
       }
     });
   }
@@ -259,7 +289,7 @@ final class AgentConsumer implements ConsumerHandle {
 
   /** The original goes only once its copy is safely elsewhere; else it returns to the queue. */
   private void ackOnceMoved(CompletableFuture<Void> moved, AmqpDelivery delivery, String what) {
-    startMove();
+    moves.started();
     moved.whenComplete((ok, error) -> {
       try {
         if (error == null) {
@@ -270,38 +300,9 @@ final class AgentConsumer implements ConsumerHandle {
           requeue(delivery.deliveryTag());
         }
       } finally {
-        endMove();
+        moves.ended();
       }
     });
-  }
-
-  private void startMove() {
-    synchronized (moveLock) {
-      moving++;
-    }
-  }
-
-  private void endMove() {
-    synchronized (moveLock) {
-      moving--;
-      moveLock.notifyAll();
-    }
-  }
-
-  /** Settled deliveries whose copy is on its way are acked before the channel closes, not requeued too. */
-  private void awaitMoves() {
-    long deadline = System.nanoTime() + MOVE_PATIENCE.toNanos();
-    synchronized (moveLock) {
-      long left;
-      while (moving > 0 && (left = deadline - System.nanoTime()) > 0) {
-        try {
-          moveLock.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-      }
-    }
   }
 
   /** Acks {@code deliveryTag}, at once or, while other deliveries are in hand, in a batch (see {@link AckBatcher}). */
@@ -316,6 +317,15 @@ final class AgentConsumer implements ConsumerHandle {
         flushAcks(); // the backend is closing
       }
     }
+  }
+
+  /** Acks {@code deliveryTag} at once, with any acks waiting for a batch. */
+  private void ackNow(long deliveryTag) {
+    if (closed.get()) {
+      return;
+    }
+    acks.acked(deliveryTag);
+    acks.flush(true);
   }
 
   private void flushAcks() {
@@ -374,7 +384,7 @@ final class AgentConsumer implements ConsumerHandle {
   @Override
   public void close() {
     cancel();
-    awaitMoves();
+    moves.await(MOVE_PATIENCE);
     acks.flush(true); // settled spores must not go back to the queue with the channel
     if (closed.compareAndSet(false, true)) {
       Quietly.close(channel, "a consumer channel"); // the broker requeues what this instance had not settled

@@ -50,7 +50,7 @@ record BackendParts(
    * @throws ReefException when the broker cannot be reached or refuses the connection, naming why
    */
   static BackendParts open(AmqpOptions options, JsonMapping json, MeterRegistry meters) {
-    Connector connector = new Connector(options);
+    Connector connector = new Connector(options, meters);
     BrokerNames names = new BrokerNames(options.namespace());
     String namespace = options.namespace();
     Connection publishing = connector.open("publish");

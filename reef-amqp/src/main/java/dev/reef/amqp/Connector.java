@@ -8,6 +8,7 @@ import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.Recoverable;
 import com.rabbitmq.client.RecoveryListener;
 import dev.reef.ReefException;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -26,17 +27,23 @@ import org.slf4j.LoggerFactory;
  * host, TLS, timeouts and automatic recovery. A connection the broker refuses fails with a {@link
  * ReefException} that names the cause (bad credentials, unknown virtual host, nothing listening, TLS)
  * and never quotes the password. What happens to an open connection (losses, recoveries, the
- * broker's flow control) is logged.
+ * broker's flow control) is logged, and a connection the broker blocks is counted in {@link
+ * BlockedConnections}' gauge while it lasts.
  */
 final class Connector {
   private static final Logger LOG = LoggerFactory.getLogger(Connector.class);
   private final AmqpOptions options;
+  private final MeterRegistry meters;
   private final ConnectionFactory factory;
   private final List<Address> addresses;
 
-  /** @throws IllegalArgumentException when the TLS files cannot be read */
-  Connector(AmqpOptions options) {
+  /**
+   * @param meters where the gauge of blocked connections goes
+   * @throws IllegalArgumentException when the TLS files cannot be read
+   */
+  Connector(AmqpOptions options, MeterRegistry meters) {
     this.options = options;
+    this.meters = meters;
     this.factory = factory(options);
     this.addresses = addresses(options, factory);
   }
@@ -69,7 +76,9 @@ final class Connector {
   /** Logs what happens to a connection: losses, recoveries, and the broker's flow control. */
   private void watch(Connection connection, String role) {
     String broker = options.maskedUri();
+    BlockedConnections blocked = BlockedConnections.of(meters, options.namespace(), role);
     connection.addShutdownListener(cause -> {
+      blocked.unblocked(); // closed, or lost: a recovered connection starts unblocked
       if (!cause.isInitiatedByApplication()) {
         LOG.warn("lost the {} connection to {}: {}; recovering", role, broker, Topology.brokerReason(cause));
       }
@@ -86,9 +95,15 @@ final class Connector {
       });
     }
     connection.addBlockedListener(
-        reason -> LOG.warn("the broker blocks the {} connection ({}): sends are held back until it has resources"
-            + " again", role, reason),
-        () -> LOG.info("the broker unblocked the {} connection", role));
+        reason -> {
+          blocked.blocked();
+          LOG.warn("the broker blocks the {} connection: a resource alarm ({}); sends are held back until it clears",
+              role, reason);
+        },
+        () -> {
+          blocked.unblocked();
+          LOG.info("the broker unblocked the {} connection", role);
+        });
   }
 
   /** The broker as it may be shown: URI (password masked), virtual host and addresses. */

@@ -377,6 +377,7 @@ public final class AgentJvm implements AutoCloseable {
   /** What to run in the JVM: the broker, namespace, channel and agent instances. */
   public static final class Builder {
     private final String label;
+    private String mainClass = AgentProcess.class.getName();
     private String brokerUri;
     private String namespace;
     private String channel;
@@ -385,12 +386,23 @@ public final class AgentJvm implements AutoCloseable {
     private Integer prefetch;
     private Duration handlerDelay;
     private boolean hold;
+    private Duration handlerTimeout;
+    private Integer maxAttempts;
     private String maxHeap = "256m";
     private final List<String> jvmOptions = new ArrayList<>();
     private Predicate<AgentEvent> sink;
 
     private Builder(String label) {
       this.label = Objects.requireNonNull(label, "label");
+    }
+
+    /**
+     * Runs {@code main} instead of {@link AgentProcess}: a main class of the test class path that takes
+     * the same arguments and speaks the same line protocol (at least {@code READY} and {@code stop}).
+     */
+    public Builder mainClass(Class<?> main) {
+      this.mainClass = Objects.requireNonNull(main, "mainClass").getName();
+      return this;
     }
 
     /** The broker, given to the JVM as {@code REEF_AMQP_URI} (never on its command line). */
@@ -457,6 +469,25 @@ public final class AgentJvm implements AutoCloseable {
       return this;
     }
 
+    /** Every handler run may take at most {@code timeout} (default: as long as it takes). */
+    public Builder handlerTimeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "handlerTimeout");
+      if (timeout.isZero() || timeout.isNegative()) {
+        throw new IllegalArgumentException("handlerTimeout must be positive, got " + timeout);
+      }
+      this.handlerTimeout = timeout;
+      return this;
+    }
+
+    /** Handles each spore at most {@code attempts} times, 100 ms apart, then dead-letters it (default: Reef's). */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("maxAttempts must be at least 1, got " + attempts);
+      }
+      this.maxAttempts = attempts;
+      return this;
+    }
+
     /** The JVM's maximum heap, e.g. {@code 64m} (default {@code 256m}). */
     public Builder maxHeap(String size) {
       Objects.requireNonNull(size, "maxHeap");
@@ -500,7 +531,7 @@ public final class AgentJvm implements AutoCloseable {
       command.addAll(List.of(
           "-Dlogback.configurationFile=" + resource("reef-agent-process-logback.xml"),
           "-cp", ClassPathSnapshot.CLASS_PATH,
-          AgentProcess.class.getName(),
+          mainClass,
           "--namespace=" + namespace, "--channel=" + channel));
       if (!agents.isEmpty()) {
         command.add("--agents=" + agents.entrySet().stream().map(agent -> agent.getKey() + ":" + agent.getValue())
@@ -517,6 +548,12 @@ public final class AgentJvm implements AutoCloseable {
       }
       if (hold) {
         command.add("--hold=true");
+      }
+      if (handlerTimeout != null) {
+        command.add("--handler-timeout-ms=" + handlerTimeout.toMillis());
+      }
+      if (maxAttempts != null) {
+        command.add("--max-attempts=" + maxAttempts);
       }
       ProcessBuilder builder = new ProcessBuilder(command);
       builder.environment().put("REEF_AMQP_URI", brokerUri);

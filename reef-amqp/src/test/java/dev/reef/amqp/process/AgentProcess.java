@@ -3,6 +3,7 @@ package dev.reef.amqp.process;
 import dev.reef.Channel;
 import dev.reef.Reef;
 import dev.reef.ReefStats;
+import dev.reef.RetryPolicy;
 import dev.reef.Subscription;
 import dev.reef.SubscriptionOptions;
 import dev.reef.spore.JsonDocument;
@@ -42,11 +43,18 @@ import java.util.stream.Collectors;
  * Logging goes to standard error.
  *
  * <p>Arguments: {@code --namespace=NS --channel=CH [--agents=NAME:INSTANCES,...] [--concurrency=N]
- * [--prefetch=N] [--handler-delay-ms=N] [--hold=true]}. Every agent instance
- * prints what it handles and answers requests with the request's {@code asker} and {@code n}, this
- * JVM's pid and its own instance id. With {@code --handler-delay-ms} each handler run takes that
- * long (a slow consumer); with {@code --hold=true} each handler prints {@code HOLDING} and blocks
- * until {@code stop} (unfinished spores held by the JVM, for a test that kills it).
+ * [--prefetch=N] [--handler-delay-ms=N] [--hold=true] [--handler-timeout-ms=N] [--max-attempts=N]}.
+ * Every agent instance prints what it handles and answers requests with the request's {@code asker}
+ * and {@code n}, this JVM's pid and its own instance id. With {@code --handler-delay-ms} each handler
+ * run takes that long (a slow consumer); with {@code --hold=true} each handler prints {@code HOLDING}
+ * and blocks until {@code stop} (unfinished spores held by the JVM, for a test that kills it). {@code
+ * --handler-timeout-ms} and {@code --max-attempts} set the agents' handler timeout and retry policy
+ * (attempts 100 ms apart).
+ *
+ * <p>A spore whose knowledge has {@code act} makes its handler misbehave: {@code "hang"} prints
+ * {@code HANGING} and blocks until interrupted (then prints {@code INTERRUPTED} and fails), {@code
+ * "halt"} prints {@code HALTING} and ends the JVM at once with {@code Runtime.halt(}{@value
+ * #HALT_STATUS}{@code )}, as a crash in native code or the OOM killer would: nothing is settled.
  *
  * <p>Events (the first field after the kind is the batch a command named):
  * <pre>
@@ -57,6 +65,9 @@ import java.util.stream.Collectors;
  * SEND_FAILED batch n sporeId errorClass    a send's future failed
  * SENDS_DONE batch ok failed                every send of the batch ended
  * HOLDING batch agent instanceId type n sporeId   a held handler started (--hold=true)
+ * HANGING batch agent instanceId n sporeId attempt    a handler began to hang (act "hang")
+ * INTERRUPTED batch agent instanceId n sporeId attempt   a hanging handler was interrupted
+ * HALTING batch agent instanceId n sporeId attempt    a handler is about to halt the JVM (act "halt")
  * FLOOD_PROGRESS batch attempted ended ok failed heapUsedMiB   about once a second
  * FLOOD_DONE batch attempted ok failed failures peakHeapUsedMiB   failures: Class=count,... or -
  * BROADCAST_SENT batch sporeId
@@ -93,6 +104,8 @@ import java.util.stream.Collectors;
  * The end of standard input (the test JVM died) stops the JVM as {@code stop} does.
  */
 public final class AgentProcess {
+  /** The exit status of a JVM a handler halted. */
+  public static final int HALT_STATUS = 86;
   private static final long PID = ProcessHandle.current().pid();
 
   private final Reef reef;
@@ -140,6 +153,24 @@ public final class AgentProcess {
 
   private void subscribe(String agent, SubscriptionOptions options) {
     Subscription subscription = channel.subscribe(agent, options, (spore, context) -> {
+      String act = text(spore, "act");
+      if (act.equals("hang")) {
+        emit("HANGING", text(spore, "batch"), context.agentName(), context.instanceId(), text(spore, "n"), spore.id(),
+            context.attempt());
+        try {
+          new CountDownLatch(1).await(); // never counted down: a call that never returns
+        } catch (InterruptedException e) {
+          emit("INTERRUPTED", text(spore, "batch"), context.agentName(), context.instanceId(), text(spore, "n"),
+              spore.id(), context.attempt());
+          throw e;
+        }
+      }
+      if (act.equals("halt")) {
+        emit("HALTING", text(spore, "batch"), context.agentName(), context.instanceId(), text(spore, "n"), spore.id(),
+            context.attempt());
+        System.out.flush();
+        Runtime.getRuntime().halt(HALT_STATUS);
+      }
       if (hold) {
         emit("HOLDING", text(spore, "batch"), context.agentName(), context.instanceId(), spore.type().wireValue(),
             text(spore, "n"), spore.id());
@@ -564,6 +595,13 @@ public final class AgentProcess {
     }
     if (options.containsKey("prefetch")) {
       builder.prefetch(Integer.parseInt(options.get("prefetch")));
+    }
+    if (options.containsKey("handler-timeout-ms")) {
+      builder.handlerTimeout(Duration.ofMillis(Long.parseLong(options.get("handler-timeout-ms"))));
+    }
+    if (options.containsKey("max-attempts")) {
+      Duration pause = Duration.ofMillis(100);
+      builder.retry(new RetryPolicy(Integer.parseInt(options.get("max-attempts")), pause, 1.0, pause));
     }
     return builder.build();
   }

@@ -36,6 +36,7 @@ public final class ReefCli {
 
   /** Runs {@code reef} with {@code args} and exits with its exit code. */
   public static void main(String[] args) {
+    CommandDeadline.countFromProcessStart();
     System.exit(forArguments(System.getenv(), args).execute(args));
   }
 

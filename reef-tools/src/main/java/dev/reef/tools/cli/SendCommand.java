@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reef.Channel;
 import dev.reef.RemoteHandlerException;
 import dev.reef.RequestTimeoutException;
-import dev.reef.StreamIdleException;
 import dev.reef.UnknownDestinationException;
 import dev.reef.tools.internal.Durations;
 import dev.reef.tools.launch.ReefConnection;
@@ -23,11 +22,9 @@ import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import dev.reef.StreamIdleException;
 
-/**
- * {@code reef send}: one spore from flags or JSON; with {@code --wait}, a request, and its reply; with
- * {@code --stream} too, the reply's parts as they arrive, then the reply.
- */
+/** {@code reef send}: one spore from flags or JSON; with {@code --wait}, a request, and its reply. */
 @Command(name = "send", sortOptions = false, mixinStandardHelpOptions = true,
     versionProvider = ReefCli.Version.class,
     description = {
@@ -38,8 +35,8 @@ import picocli.CommandLine.Option;
         "Exit code 0 when sent (or answered), 1 when the send failed, no reply came, the stream went idle or "
             + "the handler failed, 2 for bad input."})
 final class SendCommand extends ReefSubcommand {
-  /** How long a plain send waits for the broker to take the spore (its confirm). */
-  private static final Duration SEND_TIMEOUT = Duration.ofSeconds(30);
+  /** How long the command waits for a future past its deadline, for the backend to say how it ended. */
+  private static final Duration SETTLING = Duration.ofMillis(200);
 
   @Mixin
   ConnectionOptions connection;
@@ -91,8 +88,9 @@ final class SendCommand extends ReefSubcommand {
   boolean stream;
 
   @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "10s",
-      description = "With --wait: how long to wait for the reply, with --stream for each part "
-          + "(default ${DEFAULT-VALUE}).")
+      description = "How long the command may take, connecting included: for the broker to take the spore, or "
+          + "with --wait for the reply; with --stream, the longest wait between parts (default ${DEFAULT-VALUE}); "
+          + "then it gives up, saying why when it can tell.")
   Duration timeout;
 
   SendCommand(Map<String, String> environment) {
@@ -102,19 +100,28 @@ final class SendCommand extends ReefSubcommand {
   @Override
   public Integer call() throws InterruptedException {
     Spore spore = spore();
-    if (timeout.isZero()) {
+    if (timeout.isZero() || timeout.isNegative()) {
       throw usage("--timeout must be positive");
     }
     if (stream && !await) {
       throw usage("--stream prints the parts of a reply: add --wait");
     }
+    CommandDeadline deadline = CommandDeadline.start(timeout);
     Settings settings = settings(connection.flags(), connection);
-    try (ReefConnection reef = connect(settings)) {
+    ReefConnection reef = connect(settings);
+    try {
       Channel target = channel(reef);
-      if (!await) {
-        return send(reef, target, spore);
+      if (deadline.remaining().isZero()) {
+        status("gave up before sending: starting and connecting took the whole --timeout of "
+            + Durations.format(timeout));
+        return 1;
       }
-      return stream ? requestStream(reef, target, spore) : request(reef, target, spore);
+      if (!await) {
+        return send(reef, target, spore, deadline);
+      }
+      return stream ? requestStream(reef, target, spore) : request(reef, target, spore, deadline);
+    } finally {
+      deadline.close(reef);
     }
   }
 
@@ -126,10 +133,14 @@ final class SendCommand extends ReefSubcommand {
     }
   }
 
-  private int request(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
+  private int request(ReefConnection reef, Channel target, Spore spore, CommandDeadline deadline)
+      throws InterruptedException {
     long start = System.nanoTime();
+    Duration left = deadline.remaining();
     try {
-      Spore reply = target.request(spore, timeout).get(timeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+      // The request's own timeout ends its future at the deadline; the wait below is only a backstop.
+      Spore reply = target.request(spore, left).get(left.plus(SETTLING).plusSeconds(5).toMillis(),
+          TimeUnit.MILLISECONDS);
       if (output.json()) {
         out().println(SporeJson.encode(reply));
         out().flush();
@@ -144,11 +155,12 @@ final class SendCommand extends ReefSubcommand {
       status(whyNoReply(reef, spore, ErrorReporting.unwrap(e)));
       return 1;
     } catch (TimeoutException e) {
-      status("no answer, not even a timeout, within " + Durations.format(timeout.plusSeconds(5)));
+      status("no answer, not even a timeout, within " + Durations.format(left.plusSeconds(5)));
       return 1;
     }
   }
 
+  /** A streamed request: no overall deadline (a stream may run long), but --timeout between parts. */
   private int requestStream(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
     long start = System.nanoTime();
     StreamedRequest streamed = new StreamedRequest(out(), output.json());
@@ -173,11 +185,12 @@ final class SendCommand extends ReefSubcommand {
     }
   }
 
-  /** Why a request got no reply, in one line. */
+  /** Why a request got no reply, in one line: with the broker's alarm when it held the request back. */
   private String whyNoReply(ReefConnection reef, Spore spore, Throwable cause) throws InterruptedException {
     if (cause instanceof RequestTimeoutException) {
+      String why = CommandDeadline.whyBrokerHeldBack(reef);
       return "no reply from agent '" + spore.toAgent() + "' within " + Durations.format(timeout) + " (request "
-          + spore.id() + ")";
+          + spore.id() + ")" + (why.isEmpty() ? "" : ": " + why);
     }
     if (cause instanceof UnknownDestinationException) {
       return "request failed: " + notFound(reef, cause, spore.toAgent());
@@ -188,10 +201,11 @@ final class SendCommand extends ReefSubcommand {
     return "request failed: " + ErrorReporting.oneLine(ErrorReporting.describe(cause));
   }
 
-  private int send(ReefConnection reef, Channel target, Spore spore) throws InterruptedException {
+  private int send(ReefConnection reef, Channel target, Spore spore, CommandDeadline deadline)
+      throws InterruptedException {
     try {
       (spore.isBroadcast() ? target.broadcast(spore) : target.send(spore))
-          .get(SEND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+          .get(deadline.remaining().plus(SETTLING).toMillis(), TimeUnit.MILLISECONDS);
       out().println(output.json() ? SporeJson.encode(spore) : "sent " + SporeText.describe(spore) + " on channel '"
           + channel + "' of namespace '" + reef.reef().namespace() + "'");
       out().flush();
@@ -203,7 +217,9 @@ final class SendCommand extends ReefSubcommand {
           : ErrorReporting.oneLine(ErrorReporting.describe(cause))));
       return 1;
     } catch (TimeoutException e) {
-      status("the broker did not take the spore within " + Durations.format(SEND_TIMEOUT));
+      String why = CommandDeadline.whyBrokerHeldBack(reef);
+      status(why.isEmpty() ? "the broker did not take the spore within " + Durations.format(timeout)
+          : "not sent within " + Durations.format(timeout) + ": " + why);
       return 1;
     }
   }
