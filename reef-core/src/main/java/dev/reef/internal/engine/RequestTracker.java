@@ -87,17 +87,7 @@ final class RequestTracker implements ReplyHandler {
     ScheduledFuture<?> timer = this.timer.schedule(
         () -> timedOut(bounded, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
     pending.put(bounded.id(), new Pending(channel, bounded, System.nanoTime(), future, timer, null));
-    try {
-      outbox.publish(Action.REQUEST, channel, bounded, cause, address).whenComplete((ok, error) -> {
-        if (error != null) {
-          fail(bounded.id(), Outbox.unwrap(error));
-        }
-      });
-    } catch (RuntimeException e) {
-      pending.remove(bounded.id());
-      timer.cancel(false);
-      throw e;
-    }
+    publish(channel, bounded, cause, address, e -> timer.cancel(false));
     return future;
   }
 
@@ -113,18 +103,28 @@ final class RequestTracker implements ReplyHandler {
         () -> pending.remove(bounded.id()));
     pending.put(bounded.id(), new Pending(channel, bounded, System.nanoTime(), null, null, call));
     call.start();
+    publish(channel, bounded, cause, address, call::fail);
+    return call;
+  }
+
+  /**
+   * Publishes a request already registered as pending. A publish refused later fails the caller's
+   * future or stream; one refused at once (invalid, denied, closed) unregisters it, lets
+   * {@code abandon} release what was set up for it, and throws to the caller.
+   */
+  private void publish(String channel, Spore request, Cause cause, String address,
+      Consumer<RuntimeException> abandon) {
     try {
-      outbox.publish(Action.REQUEST, channel, bounded, cause, address).whenComplete((ok, error) -> {
+      outbox.publish(Action.REQUEST, channel, request, cause, address).whenComplete((ok, error) -> {
         if (error != null) {
-          fail(bounded.id(), Outbox.unwrap(error));
+          fail(request.id(), Outbox.unwrap(error));
         }
       });
     } catch (RuntimeException e) {
-      pending.remove(bounded.id());
-      call.fail(e);
+      pending.remove(request.id());
+      abandon.accept(e);
       throw e;
     }
-    return call;
   }
 
   /** This Reef's reply address, opened on first use: where streamed replies' cancels come to. */
