@@ -168,7 +168,9 @@ class BrokerRestartMidStreamTest {
   }
 
   private AgentJvm launch(AgentJvm.Builder builder, Duration confirmTimeout) {
-    String uri = stage.node().amqpUri() + "?recovery_interval_ms=250&confirm_timeout_ms=" + confirmTimeout.toMillis();
+    // No queue limit: 100,000 spores may outrun the receiver by more than the default 10,000, and a full
+    // queue is not what this test is about.
+    String uri = stage.node().amqpUri() + "?max_queue_length=0&recovery_interval_ms=250&confirm_timeout_ms=" + confirmTimeout.toMillis();
     return stage.launch(builder.brokerUri(uri).namespace("faults").channel("stream"));
   }
 }

@@ -374,8 +374,10 @@ class SoakRun {
   }
 
   private AgentJvm launch(String label, AgentJvm.Builder builder) {
+    // No queue limit: a soak's backlog while receivers are killed may pass the default 10,000 spores,
+    // and a full queue is not what it measures.
     String uri = cluster.node(0).amqpUri() + "?addresses=" + cluster.addresses() + "&queue_type=quorum"
-        + "&recovery_interval_ms=500&confirm_timeout_ms=" + CONFIRM_TIMEOUT.toMillis() + "&connection_name=" + label;
+        + "&max_queue_length=0&recovery_interval_ms=500&confirm_timeout_ms=" + CONFIRM_TIMEOUT.toMillis() + "&connection_name=" + label;
     AgentJvm jvm = builder.brokerUri(uri).namespace(NAMESPACE).channel(CHANNEL)
         .eventSink(event -> tracker.take(label, event)).launch();
     jvms.add(jvm);
