@@ -36,7 +36,6 @@ final class AgentStarter {
   private static final Logger LOG = LoggerFactory.getLogger(AgentStarter.class);
   /** How long a subscribe waits for the directory to have the news, so that other Reefs learn of it promptly. */
   private static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(2);
-  private static final Duration LANE_WAIT = Duration.ofSeconds(10);
   /** Agent names whose queues would take the place of Reef's own objects of a channel. */
   static final java.util.Set<String> RESERVED_AGENT_NAMES = java.util.Set.of("history");
 
@@ -118,7 +117,7 @@ final class AgentStarter {
           + size + " thread(s) in this Reef; another instance cannot ask for " + options.poolSize());
     }
     return WorkerLane.open(shared.vertx(), pool, options.poolSize(),
-        options.concurrency() == Concurrency.SEQUENTIAL, options.virtualThreads(), LANE_WAIT);
+        options.concurrency() == Concurrency.SEQUENTIAL, options.virtualThreads());
   }
 
   private static void awaitAnnounced(java.util.concurrent.CompletableFuture<Void> announced, String agent,

@@ -41,7 +41,6 @@ final class ReefEngine implements Reef {
   private static final Logger LOG = LoggerFactory.getLogger(ReefEngine.class);
   /** Channel names a namespace uses for Reef's own broker objects (SPEC §5). */
   static final Set<String> RESERVED_CHANNELS = Set.of("dead", "retry", "reply", "presence", "history");
-  private static final Duration CALLBACK_LANE_WAIT = Duration.ofSeconds(10);
 
   /** What the facade holds: made by {@link #open}. */
   private record Parts(ReefOptions options, ReefBackend backend, Vertx vertx, boolean ownsVertx,
@@ -80,8 +79,7 @@ final class ReefEngine implements Reef {
       Outbox outbox = new Outbox(backend, lifecycle, access,
           new BroadcastRateLimiter(options.broadcastPermits(), options.broadcastPer().orElse(Duration.ZERO)),
           signatures, metrics, options.maxKnowledgeBytes(), observations);
-      WorkerLane callbacks = WorkerLane.open(vertx, "reef-callbacks-" + reefId.substring(0, 6), 4, false,
-          CALLBACK_LANE_WAIT);
+      WorkerLane callbacks = WorkerLane.open(vertx, "reef-callbacks-" + reefId.substring(0, 6), 4, false);
       OpenStreams openStreams = new OpenStreams();
       RequestTracker requests = new RequestTracker(outbox, handler -> {
         lifecycle.ensureOpen();

@@ -7,10 +7,12 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,44 +30,47 @@ final class WorkerLane {
   private static final Logger LOG = LoggerFactory.getLogger(WorkerLane.class);
 
   private final Vertx vertx;
-  private final String deploymentId;
-  private final Context context;
+  private final DeploymentOptions options;
   private final boolean ordered;
   private final String name;
   private final SerialExecutor inOrder; // for an ordered lane: bursts of tasks per context dispatch
+  private final AtomicBoolean deployAsked = new AtomicBoolean();
+  private final CompletableFuture<Context> started = new CompletableFuture<>();
+  private final CompletableFuture<String> deployed = new CompletableFuture<>(); // the deployment id
+  private volatile Context context; // null until the deployment has started
+  private volatile boolean closed;
 
-  private WorkerLane(Vertx vertx, String deploymentId, Context context, boolean ordered, String name) {
+  private WorkerLane(Vertx vertx, DeploymentOptions options, boolean ordered, String name) {
     this.vertx = vertx;
-    this.deploymentId = deploymentId;
-    this.context = context;
+    this.options = options;
     this.ordered = ordered;
     this.name = name;
-    this.inOrder = new SerialExecutor(task -> context.runOnContext(ignored -> task.run()));
+    this.inOrder = new SerialExecutor(task -> onContext(ready -> ready.runOnContext(ignored -> task.run())));
   }
 
   /**
-   * Deploys a lane on the worker pool {@code poolName} of {@code poolSize} threads (a pool of that
-   * name is shared with the lanes that asked for it before), waiting at most {@code within}.
+   * A lane on the worker pool {@code poolName} of {@code poolSize} threads (a pool of that name is
+   * shared with the lanes that asked for it before).
    *
-   * @throws ReefException when Vert.x does not deploy it in time
+   * <p>The lane is deployed at its first task, not here: a Vert.x worker deployment starts on a thread
+   * of its pool, and a pool keeps the threads it started, so an agent that never receives anything
+   * (a JVM declaring a thousand agents, most of them idle) costs no thread.
    */
-  static WorkerLane open(Vertx vertx, String poolName, int poolSize, boolean ordered, Duration within) {
-    return open(vertx, poolName, poolSize, ordered, false, within);
+  static WorkerLane open(Vertx vertx, String poolName, int poolSize, boolean ordered) {
+    return open(vertx, poolName, poolSize, ordered, false);
   }
 
   /**
-   * As {@link #open(Vertx, String, int, boolean, Duration)}, on virtual threads when {@code virtual}
-   * (the pool size then does not apply).
+   * As {@link #open(Vertx, String, int, boolean)}, on virtual threads when {@code virtual} (the pool
+   * size then does not apply).
    *
    * @throws IllegalArgumentException when virtual threads are asked for on a JVM older than 21
    */
-  static WorkerLane open(Vertx vertx, String poolName, int poolSize, boolean ordered, boolean virtual,
-      Duration within) {
+  static WorkerLane open(Vertx vertx, String poolName, int poolSize, boolean ordered, boolean virtual) {
     if (virtual && Runtime.version().feature() < 21) {
       throw new IllegalArgumentException("virtual-thread handlers need Java 21 or later; this JVM runs Java "
           + Runtime.version() + " (leave SubscriptionOptions.virtualThreads off, or run on a newer JDK)");
     }
-    AtomicReference<Context> context = new AtomicReference<>();
     DeploymentOptions options = new DeploymentOptions()
         .setThreadingModel(virtual ? ThreadingModel.VIRTUAL_THREAD : ThreadingModel.WORKER)
         .setWorkerPoolName(poolName)
@@ -74,12 +79,53 @@ final class WorkerLane {
         // so Vert.x's blocked-thread warning, meant for event loops, stays quiet here.
         .setMaxWorkerExecuteTime(Long.MAX_VALUE)
         .setMaxWorkerExecuteTimeUnit(TimeUnit.NANOSECONDS);
-    Future<String> deployed = vertx.deployVerticle(started -> {
-      context.set(started);
-      return Future.succeededFuture();
-    }, options);
-    String id = await(deployed, within, "start the worker pool '" + poolName + "'");
-    return new WorkerLane(vertx, id, context.get(), ordered, poolName);
+    return new WorkerLane(vertx, options, ordered, poolName);
+  }
+
+  /** Runs {@code action} with the lane's context: at once once deployed, else when the deployment has started. */
+  private void onContext(Consumer<Context> action) {
+    Context ready = context;
+    if (ready != null) {
+      action.accept(ready);
+      return;
+    }
+    deploy();
+    started.thenAccept(action); // a failed deployment was logged; its tasks cannot run anywhere
+  }
+
+  private void deploy() {
+    if (!deployAsked.compareAndSet(false, true)) {
+      return;
+    }
+    if (closed) {
+      IllegalStateException closedLane = new IllegalStateException("the lane '" + name + "' is closed");
+      started.completeExceptionally(closedLane);
+      deployed.completeExceptionally(closedLane);
+      return;
+    }
+    try {
+      // Everything is taken from inside the start, not from the deployment's future: that completes on
+      // the caller's context, which may be a handler's, blocked until this lane runs what it waits for.
+      vertx.deployVerticle(starting -> {
+        context = starting;
+        deployed.complete(starting.deploymentID());
+        started.complete(starting);
+        return Future.succeededFuture();
+      }, options).onComplete(result -> {
+        if (result.failed()) {
+          LOG.error("could not start the worker pool '{}': its agent's deliveries wait unhandled", name,
+              result.cause());
+          started.completeExceptionally(result.cause());
+          deployed.completeExceptionally(result.cause());
+        } else if (closed) {
+          vertx.undeploy(result.result()); // closed while it was starting; undeploying twice is harmless
+        }
+      });
+    } catch (RuntimeException e) { // Vert.x closed under us
+      LOG.error("could not start the worker pool '{}': {}", name, e.toString());
+      started.completeExceptionally(e);
+      deployed.completeExceptionally(e);
+    }
   }
 
   /** Runs {@code task} on the pool. A task handles its own failures; one that throws anyway is logged. */
@@ -87,19 +133,28 @@ final class WorkerLane {
     if (ordered) {
       inOrder.execute(() -> runLogged(task));
     } else {
-      context.executeBlocking(() -> {
+      onContext(ready -> ready.executeBlocking(() -> {
         runLogged(task);
         return null;
-      }, false);
+      }, false));
     }
   }
 
-  /** Undeploys the lane, waiting at most {@code within}; the pool closes with its last lane. */
+  /**
+   * Undeploys the lane, waiting at most {@code within}; the pool closes with its last lane. A lane that
+   * never ran a task has nothing to undeploy.
+   */
   void close(Duration within) {
-    try {
-      await(vertx.undeploy(deploymentId), within, "stop the worker pool '" + name + "'");
-    } catch (ReefException | IllegalStateException e) {
-      LOG.debug("{}", e.getMessage());
+    closed = true;
+    if (!deployAsked.compareAndSet(false, true)) { // else nothing was deployed, and now nothing will be
+      try {
+        String id = deployed.get(within.toMillis(), TimeUnit.MILLISECONDS);
+        await(vertx.undeploy(id), within, "stop the worker pool '" + name + "'");
+      } catch (ExecutionException | TimeoutException | ReefException | IllegalStateException e) {
+        LOG.debug("worker pool '{}' not stopped: {}", name, e.toString());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
