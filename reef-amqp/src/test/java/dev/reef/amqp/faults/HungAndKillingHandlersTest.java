@@ -99,7 +99,8 @@ class HungAndKillingHandlersTest {
       send(client, "crasher", Map.of("batch", "k1", "n", 1));
       survivor.await("HANDLED", "k1", WAIT);
       assertThat(survivor.quiesce("k1-quiet", WAIT)).as("survivor quiet").isTrue();
-      QueueState after = QueueState.of(stage.node(), NAMESPACE + "." + CHANNEL + ".crasher");
+      QueueState after = QueueState.onceEmpty(stage.node(), NAMESPACE + "." + CHANNEL + ".crasher",
+          Duration.ofSeconds(15));
       List<DeadLetter> letters = client.deadLetters().list();
       for (AgentJvm jvm : killed) {
         System.out.printf("%s (pid %d) exited with %s after %s%n", jvm.label(), jvm.pid(), jvm.exitCode(),

@@ -1,5 +1,6 @@
 package dev.reef.amqp.faults;
 
+import java.time.Duration;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,26 @@ record QueueState(long ready, long unacknowledged) {
       }
     }
     throw new AssertionError("node " + node.nodeName() + " has no queue " + queue + "; it listed:\n" + listing);
+  }
+
+  /**
+   * The queue's state once it shows empty, or the last one seen after {@code within}. A quorum queue's
+   * counts come from its periodic tick (every 5 s by default), so a spore handled a moment ago can still
+   * show as ready: a queue that really keeps a copy shows it for the whole wait.
+   */
+  static QueueState onceEmpty(PrivateRabbitNode node, String queue, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    QueueState state = of(node, queue);
+    while (state.total() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(500);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return state;
+      }
+      state = of(node, queue);
+    }
+    return state;
   }
 
   /** Every message in the queue, waiting or held. */
