@@ -94,6 +94,16 @@ final class AgentConsumer implements ConsumerHandle {
    */
   static AgentConsumer start(Shared shared, Consumer<AgentConsumer> onClosed, Connection connection, ConsumerSpec spec,
       String queue, String expiredQueue, DeliveryHandler handler) throws IOException {
+    return start(shared, onClosed, connection, spec, queue, expiredQueue, null, handler);
+  }
+
+  /**
+   * As {@link #start(Shared, Consumer, Connection, ConsumerSpec, String, String, DeliveryHandler)}, and
+   * when {@code pinnedQueue} is not null, also consumes it: the spores addressed to {@code AGENT@SITE}
+   * at this site (docs/sites.md), with a prefetch of its own.
+   */
+  static AgentConsumer start(Shared shared, Consumer<AgentConsumer> onClosed, Connection connection, ConsumerSpec spec,
+      String queue, String expiredQueue, String pinnedQueue, DeliveryHandler handler) throws IOException {
     Channel channel = connection.createChannel();
     if (channel == null) {
       throw new IOException("the broker has no channel left for this connection");
@@ -105,6 +115,9 @@ final class AgentConsumer implements ConsumerHandle {
       consumer.consumerTags.add(channel.basicConsume(queue, false, tag, consumer.new Receiver(true)));
       consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired",
           consumer.new Receiver(false)));
+      if (pinnedQueue != null) {
+        consumer.consumerTags.add(channel.basicConsume(pinnedQueue, false, tag + "-pinned", consumer.new Receiver(true)));
+      }
     } catch (IOException | RuntimeException e) {
       Quietly.close(channel, "a consumer channel");
       throw e;

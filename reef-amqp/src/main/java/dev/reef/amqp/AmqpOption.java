@@ -2,6 +2,8 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.reef.sites.Site;
+import dev.reef.sites.SiteList;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,11 +201,26 @@ public final class AmqpOption<T> {
       Objects::requireNonNull, "a file holding the namespace's shared dead-letter key (at least 32 bytes; default:"
           + " the environment variable " + DeadLetterSeal.KEY_ENV + ", else none)", false);
 
+  /**
+   * {@code site}: the site this Reef's broker is, when sites are linked by federation (docs/sites.md):
+   * one of the names of {@link #SITES}. Default: none (empty), sites off.
+   */
+  public static final AmqpOption<String> SITE = new AmqpOption<>("site", "", String::trim, AmqpOption::siteName,
+      "this Reef's site, one of the names in 'sites' (default: none, sites off; see docs/sites.md)", false);
+
+  /**
+   * {@code sites}: every site of the namespace, as a sites file (a path, see {@link SiteList}) in the
+   * URI query or a {@code List<Site>} in the builder. Needs {@link #SITE}. Default: none.
+   */
+  public static final AmqpOption<List<Site>> SITES = new AmqpOption<>("sites", List.of(),
+      text -> SiteList.read(Path.of(text.trim())), sites -> sites.isEmpty() ? List.of() : SiteList.check(sites),
+      "the sites file (JSON: name, amqp_uri, management_uri of every site; see docs/sites.md)", false);
+
   /** Every setting, in the order of the table. */
   static final List<AmqpOption<?>> ALL = List.of(ADDRESSES, QUEUE_TYPE, MAX_QUEUE_LENGTH, MAX_QUEUE_BYTES,
       MAX_BODY_BYTES, CONFIRM_TIMEOUT, SEND_WAIT, REPLY_WAIT, MAX_UNCONFIRMED, RPC_TIMEOUT, RECOVERY_INTERVAL,
       CONNECTION_NAME, CA_CERTIFICATES, KEY_STORE, KEY_STORE_PASSWORD, VERIFY_HOSTNAME, AMQP_HEARTBEAT,
-      CONNECTION_TIMEOUT, CHANNEL_MAX, MANAGEMENT_URI, STREAM_ADDRESSES, DEAD_LETTER_KEY);
+      CONNECTION_TIMEOUT, CHANNEL_MAX, MANAGEMENT_URI, STREAM_ADDRESSES, DEAD_LETTER_KEY, SITE, SITES);
 
   /** Query keys that were settings once, and what to do instead. */
   static final Map<String, String> REMOVED = Map.of("presence_heartbeat_ms",
@@ -256,7 +273,7 @@ public final class AmqpOption<T> {
 
   /** {@code value} as it may be shown: secrets masked, and the password of a URI. */
   String show(Object value) {
-    return secret ? "***" : value instanceof URI uri ? Uris.mask(uri) : String.valueOf(value);
+    return secret ? "***" : value instanceof URI uri ? Uris.mask(uri) : String.valueOf(value); // Site masks itself
   }
 
   @Override
@@ -374,6 +391,11 @@ public final class AmqpOption<T> {
       throw new IllegalArgumentException(key + " must be positive, got " + value);
     }
     return value;
+  }
+
+  private static String siteName(String value) {
+    Objects.requireNonNull(value, "site");
+    return value.isEmpty() ? value : dev.reef.spore.Names.require("site name", value);
   }
 
   private static String notBlank(String value) {
