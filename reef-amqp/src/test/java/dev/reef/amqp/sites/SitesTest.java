@@ -221,6 +221,9 @@ class SitesTest {
         .containsExactly("cut", Integer.toString(count), "0");
     await().atMost(Duration.ofSeconds(60)).until(() -> siteB.count("HANDLED", "cut") >= count);
     quiesce("cut-quiet");
+    // The management API's queue figures lag by its statistics interval (5 s by default).
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+        .until(() -> link(sites.admin().status(), "a", "b").backlog() == 0);
     List<SiteAdmin.LinkStatus> after = sites.admin().status();
     System.out.println("reef sites status, after the heal:");
     after.forEach(link -> System.out.println("  " + link.render()));
