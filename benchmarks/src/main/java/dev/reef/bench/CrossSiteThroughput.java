@@ -56,14 +56,14 @@ final class CrossSiteThroughput {
     Site b = sites.get(1);
     String namespace = "bench-" + UUID.randomUUID().toString().substring(0, 8);
     Sites.admin(namespace, sites).link();
-    String query = "?site=%s&sites=" + URLEncoder.encode(sitesFile, StandardCharsets.UTF_8);
-    String atA = (aUri.isBlank() ? base(a) : aUri) + String.format(query, a.name());
-    String atB = (bUri.isBlank() ? base(b) : bUri) + String.format(query, b.name());
+    String file = URLEncoder.encode(sitesFile, StandardCharsets.UTF_8);
+    String atA = (aUri.isBlank() ? base(a) : aUri) + "?site=" + a.name() + "&sites=" + file;
+    String atB = (bUri.isBlank() ? base(b) : bUri) + "?site=" + b.name() + "&sites=" + file;
     out.printf(Locale.ROOT, "scenario %s: %d spores per round, window %d, %d warm-up + %d rounds; site %s -> site %s%n",
         SCENARIO, messages, window, warmup, rounds, a.name(), b.name());
     try (Reef reefA = Reef.builder().uri(atA).namespace(namespace).heartbeat(Duration.ofSeconds(1)).build();
         Reef reefB = Reef.builder().uri(atB).namespace(namespace).heartbeat(Duration.ofSeconds(1)).build()) {
-      Round[] current = new Round[1];
+      Round[] current = {new Round(1_000_000, 1_000)}; // counts the probes sent before the rounds
       SubscriptionOptions options = SubscriptionOptions.builder().prefetch(256).build();
       Channel channelA = reefA.channel("bench");
       Subscription local = channelA.subscribe("near", options, (spore, ctx) -> {
@@ -120,14 +120,17 @@ final class CrossSiteThroughput {
     }
   }
 
-  /** Site A hears of B's agent (presence, federated) and declares its queue there: sends to it route from then on. */
+  /**
+   * Site A hears of B's agent (presence, federated) and declares its queue there: sends to it route from
+   * then on. Probes until one is taken.
+   */
   private static void awaitRemoteQueue(Reef reefA, Channel channelA) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
       try {
-        channelA.backlog("far");
+        channelA.send("bench", "far", Map.of("probe", true)).join();
         return;
-      } catch (dev.reef.UnknownDestinationException notYet) {
+      } catch (java.util.concurrent.CompletionException | dev.reef.UnknownDestinationException notYet) {
         Thread.sleep(200);
       }
     }
