@@ -87,20 +87,9 @@ final class AgentConsumer implements ConsumerHandle {
   }
 
   /**
-   * Opens a channel on {@code connection} and starts consuming {@code queue}, and {@code expiredQueue}
-   * where the broker moves the spores that expired in it (the handler drops and counts those).
-   *
-   * @param onClosed told once this consumer has closed
-   */
-  static AgentConsumer start(Shared shared, Consumer<AgentConsumer> onClosed, Connection connection, ConsumerSpec spec,
-      String queue, String expiredQueue, DeliveryHandler handler) throws IOException {
-    return start(shared, onClosed, connection, spec, queue, expiredQueue, null, handler);
-  }
-
-  /**
-   * As {@link #start(Shared, Consumer, Connection, ConsumerSpec, String, String, DeliveryHandler)}, and
-   * when {@code pinnedQueue} is not null, also consumes it: the spores addressed to {@code AGENT@SITE}
-   * at this site (docs/sites.md), with a prefetch of its own.
+   * Opens a channel on {@code connection} and consumes {@code queue}, {@code expiredQueue} (spores that
+   * expired there, counted) and {@code pinnedQueue} unless null ({@code AGENT@SITE}, docs/sites.md).
+   * {@code onClosed} is told once this consumer has closed.
    */
   static AgentConsumer start(Shared shared, Consumer<AgentConsumer> onClosed, Connection connection, ConsumerSpec spec,
       String queue, String expiredQueue, String pinnedQueue, DeliveryHandler handler) throws IOException {
@@ -113,9 +102,8 @@ final class AgentConsumer implements ConsumerHandle {
       channel.basicQos(spec.prefetch()); // per consumer: the expired queue does not eat the prefetch
       String tag = "reef-" + spec.agentName() + "-" + spec.instanceId();
       consumer.consumerTags.add(channel.basicConsume(queue, false, tag, consumer.new Receiver(true)));
-      consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired",
-          consumer.new Receiver(false)));
-      if (pinnedQueue != null) {
+      consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired", consumer.new Receiver(false)));
+      if (pinnedQueue != null) { // its own prefetch, as the expired queue's
         consumer.consumerTags.add(channel.basicConsume(pinnedQueue, false, tag + "-pinned", consumer.new Receiver(true)));
       }
     } catch (IOException | RuntimeException e) {

@@ -201,17 +201,11 @@ public final class AmqpOption<T> {
       Objects::requireNonNull, "a file holding the namespace's shared dead-letter key (at least 32 bytes; default:"
           + " the environment variable " + DeadLetterSeal.KEY_ENV + ", else none)", false);
 
-  /**
-   * {@code site}: the site this Reef's broker is, when sites are linked by federation (docs/sites.md):
-   * one of the names of {@link #SITES}. Default: none (empty), sites off.
-   */
+  /** {@code site}: this Reef's site, one of {@link #SITES} (docs/sites.md); default none, sites off. */
   public static final AmqpOption<String> SITE = new AmqpOption<>("site", "", String::trim, AmqpOption::siteName,
       "this Reef's site, one of the names in 'sites' (default: none, sites off; see docs/sites.md)", false);
 
-  /**
-   * {@code sites}: every site of the namespace, as a sites file (a path, see {@link SiteList}) in the
-   * URI query or a {@code List<Site>} in the builder. Needs {@link #SITE}. Default: none.
-   */
+  /** {@code sites}: every site, a sites file ({@link SiteList}) or a {@code List<Site>}; needs {@link #SITE}. */
   public static final AmqpOption<List<Site>> SITES = new AmqpOption<>("sites", List.of(),
       text -> SiteList.read(Path.of(text.trim())), sites -> sites.isEmpty() ? List.of() : SiteList.check(sites),
       "the sites file (JSON: name, amqp_uri, management_uri of every site; see docs/sites.md)", false);
@@ -273,7 +267,7 @@ public final class AmqpOption<T> {
 
   /** {@code value} as it may be shown: secrets masked, and the password of a URI. */
   String show(Object value) {
-    return secret ? "***" : value instanceof URI uri ? Uris.mask(uri) : String.valueOf(value); // Site masks itself
+    return secret ? "***" : value instanceof URI uri ? Uris.mask(uri) : String.valueOf(value);
   }
 
   @Override
@@ -394,8 +388,7 @@ public final class AmqpOption<T> {
   }
 
   private static String siteName(String value) {
-    Objects.requireNonNull(value, "site");
-    return value.isEmpty() ? value : dev.reef.spore.Names.require("site name", value);
+    return Objects.requireNonNull(value, "site").isEmpty() ? value : dev.reef.spore.Names.require("site name", value);
   }
 
   private static String notBlank(String value) {

@@ -118,11 +118,7 @@ final class Topology implements AutoCloseable {
     return queue;
   }
 
-  /**
-   * Declares an agent's queue as {@link #agentQueue} does, without the pinned queue of {@code
-   * AGENT@SITE} spores: for an agent that runs at another site (docs/sites.md), so that spores and
-   * broadcasts published here wait here until that site's federation link takes them.
-   */
+  /** As {@link #agentQueue} without the pinned queue: for an agent of another site (docs/sites.md). */
   String mirrorQueue(String channelName, String agent) {
     String exchange = channelExchange(channelName);
     String queue = names.agentQueue(channelName, agent);
@@ -142,18 +138,14 @@ final class Topology implements AutoCloseable {
     return queue;
   }
 
-  /**
-   * Declares the queue of spores to {@code AGENT@SITE} at this site, bound to the sites exchange with
-   * this site's key for the agent (docs/sites.md); returns its name.
-   */
+  /** Declares the queue of spores to {@code AGENT@SITE} at this site, bound to the sites exchange. */
   String pinnedQueue(String channelName, String agent) {
-    String exchange = sitesExchange();
+    String exchange = sitesExchange(); // declared first: the queue binds to it
     String queue = names.pinnedQueue(channelName, agent);
-    String expired = names.expiredQueue(channelName, agent);
     declare("queue " + queue, ch -> {
       Map<String, Object> arguments = queueArguments(queues.type() == QueueType.CLASSIC);
       arguments.put("x-dead-letter-exchange", "");
-      arguments.put("x-dead-letter-routing-key", expired);
+      arguments.put("x-dead-letter-routing-key", names.expiredQueue(channelName, agent));
       ch.queueDeclare(queue, true, false, false, arguments);
       ch.queueBind(queue, exchange, BrokerNames.pinnedBinding(names.site(), channelName, agent));
     }, deadline());
@@ -164,8 +156,7 @@ final class Topology implements AutoCloseable {
   /** Declares the sites exchange {@code ns.sites} (durable topic), federated between sites; returns its name. */
   String sitesExchange() {
     String exchange = names.sitesExchange();
-    declare("exchange " + exchange, ch -> ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, null),
-        deadline());
+    declare("exchange " + exchange, ch -> ch.exchangeDeclare(exchange, "topic", true, false, null), deadline());
     exchangesUsed.add(exchange);
     return exchange;
   }
