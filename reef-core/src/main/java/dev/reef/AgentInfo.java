@@ -36,6 +36,14 @@ public interface AgentInfo {
   /** Its state now. */
   AgentState state();
 
+  /**
+   * The site it runs at, when sites are linked (see docs/sites.md); empty on a Reef without sites.
+   * Instances of other sites are listed beside this site's own.
+   */
+  default String site() {
+    return "";
+  }
+
   /** True when the instance runs in this very Reef. */
   boolean isLocal();
 }

@@ -19,7 +19,7 @@ public final class Bench {
   /** Every scenario, by the name its RESULT line carries. */
   static final List<String> SCENARIOS = List.of(InMemoryThroughput.SCENARIO, AmqpThroughput.SCENARIO,
       AmqpRpcLatency.SCENARIO, BroadcastFanout.SCENARIO, Scale.SCENARIO, Streaming.SCENARIO, TypedSend.SCENARIO,
-      HistoryReplay.SCENARIO);
+      HistoryReplay.SCENARIO, CrossSiteThroughput.SCENARIO);
 
   private Bench() {}
 
@@ -45,6 +45,7 @@ public final class Bench {
       case Streaming.SCENARIO -> Streaming.run(params, out);
       case TypedSend.SCENARIO -> TypedSend.run(params, out);
       case HistoryReplay.SCENARIO -> HistoryReplay.run(params, out);
+      case CrossSiteThroughput.SCENARIO -> CrossSiteThroughput.run(params, out);
       default -> throw new IllegalArgumentException("unknown scenario '" + scenario + "'; known: " + SCENARIOS);
     };
   }

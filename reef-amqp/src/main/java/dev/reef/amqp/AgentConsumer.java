@@ -87,13 +87,12 @@ final class AgentConsumer implements ConsumerHandle {
   }
 
   /**
-   * Opens a channel on {@code connection} and starts consuming {@code queue}, and {@code expiredQueue}
-   * where the broker moves the spores that expired in it (the handler drops and counts those).
-   *
-   * @param onClosed told once this consumer has closed
+   * Opens a channel on {@code connection} and consumes {@code queue}, {@code expiredQueue} (spores that
+   * expired there, counted) and {@code pinnedQueue} unless null ({@code AGENT@SITE}, docs/sites.md).
+   * {@code onClosed} is told once this consumer has closed.
    */
   static AgentConsumer start(Shared shared, Consumer<AgentConsumer> onClosed, Connection connection, ConsumerSpec spec,
-      String queue, String expiredQueue, DeliveryHandler handler) throws IOException {
+      String queue, String expiredQueue, String pinnedQueue, DeliveryHandler handler) throws IOException {
     Channel channel = connection.createChannel();
     if (channel == null) {
       throw new IOException("the broker has no channel left for this connection");
@@ -103,8 +102,10 @@ final class AgentConsumer implements ConsumerHandle {
       channel.basicQos(spec.prefetch()); // per consumer: the expired queue does not eat the prefetch
       String tag = "reef-" + spec.agentName() + "-" + spec.instanceId();
       consumer.consumerTags.add(channel.basicConsume(queue, false, tag, consumer.new Receiver(true)));
-      consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired",
-          consumer.new Receiver(false)));
+      consumer.consumerTags.add(channel.basicConsume(expiredQueue, false, tag + "-expired", consumer.new Receiver(false)));
+      if (pinnedQueue != null) { // its own prefetch, as the expired queue's
+        consumer.consumerTags.add(channel.basicConsume(pinnedQueue, false, tag + "-pinned", consumer.new Receiver(true)));
+      }
     } catch (IOException | RuntimeException e) {
       Quietly.close(channel, "a consumer channel");
       throw e;

@@ -75,9 +75,11 @@ public final class AmqpBackend implements ReefBackend {
   private final Set<Endpoint> endpoints = ConcurrentHashMap.newKeySet(); // reply queues, observers, presence links
   private final AtomicBoolean closed = new AtomicBoolean();
   private final HistoryStreams history;
+  private final SiteMirrors mirrors;
 
   private AmqpBackend(BackendParts parts) {
     this.parts = parts;
+    this.mirrors = new SiteMirrors(parts.topology(), parts.presenceSending());
     this.history = new HistoryStreams(parts.options(), parts.publishing(), parts.topology(), parts.codec(),
         parts.sender());
   }
@@ -133,8 +135,9 @@ public final class AmqpBackend implements ReefBackend {
     String queue = parts.topology().agentQueue(spec.channel(), spec.agentName());
     history.agentQueueDeclared(spec.channel(), spec.agentName()); // after the queue exists: see HistoryStreams
     try {
+      String pinned = parts.names().sitesOn() ? parts.names().pinnedQueue(spec.channel(), spec.agentName()) : null;
       AgentConsumer consumer = AgentConsumer.start(parts.consumers(), consumers::remove, parts.consuming(), spec, queue,
-          parts.names().expiredQueue(spec.channel(), spec.agentName()), handler);
+          parts.names().expiredQueue(spec.channel(), spec.agentName()), pinned, handler);
       consumers.add(consumer);
       return consumer;
     } catch (IOException | RuntimeException e) {
@@ -206,7 +209,7 @@ public final class AmqpBackend implements ReefBackend {
     ensureOpen();
     try {
       return kept(AmqpPresence.open(parts.consuming(), parts.topology(), parts.sender(), parts.presenceSending(),
-          listener));
+          listener, mirrors::heard));
     } catch (IOException | RuntimeException e) {
       throw new ReefException("could not join the presence of namespace '" + namespace() + "': "
           + Topology.brokerReason(e), e);
@@ -223,7 +226,14 @@ public final class AmqpBackend implements ReefBackend {
   @Override
   public boolean isReplyAddressOpen(String address) {
     ensureOpen();
-    return parts.names().isReplyQueue(address) && parts.topology().queueExists(address);
+    if (!parts.names().isReplyQueue(address)) {
+      return false;
+    }
+    int at = address.indexOf(Names.SITE_SEPARATOR);
+    if (at > 0 && !address.substring(at + 1).equals(parts.names().site())) {
+      return false; // at another site: it cannot be asked from here
+    }
+    return parts.topology().queueExists(at > 0 ? address.substring(0, at) : address);
   }
 
   /** {@inheritDoc} A passive declare of {@code ns.CHANNEL.AGENT}: its ready messages. */
@@ -270,6 +280,12 @@ public final class AmqpBackend implements ReefBackend {
     return deleted;
   }
 
+  /** {@inheritDoc} The {@link AmqpOption#SITE} option. */
+  @Override
+  public String site() {
+    return parts.names().site();
+  }
+
   @Override
   public String messagingSystem() {
     return "rabbitmq";
@@ -294,6 +310,9 @@ public final class AmqpBackend implements ReefBackend {
     for (AgentConsumer consumer : consumers) {
       queues.add(consumer.queue());
       queues.add(consumer.expiredQueue());
+      if (parts.names().sitesOn()) {
+        queues.add(parts.names().pinnedQueue(consumer.spec().channel(), consumer.spec().agentName()));
+      }
     }
     long total = parts.retries().pending();
     for (String queue : queues) {

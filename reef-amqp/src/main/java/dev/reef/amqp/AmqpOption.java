@@ -2,6 +2,8 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.Address;
 import com.rabbitmq.client.ConnectionFactory;
+import dev.reef.sites.Site;
+import dev.reef.sites.SiteList;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -199,11 +201,20 @@ public final class AmqpOption<T> {
       Objects::requireNonNull, "a file holding the namespace's shared dead-letter key (at least 32 bytes; default:"
           + " the environment variable " + DeadLetterSeal.KEY_ENV + ", else none)", false);
 
+  /** {@code site}: this Reef's site, one of {@link #SITES} (docs/sites.md); default none, sites off. */
+  public static final AmqpOption<String> SITE = new AmqpOption<>("site", "", String::trim, AmqpOption::siteName,
+      "this Reef's site, one of the names in 'sites' (default: none, sites off; see docs/sites.md)", false);
+
+  /** {@code sites}: every site, a sites file ({@link SiteList}) or a {@code List<Site>}; needs {@link #SITE}. */
+  public static final AmqpOption<List<Site>> SITES = new AmqpOption<>("sites", List.of(),
+      text -> SiteList.read(Path.of(text.trim())), sites -> sites.isEmpty() ? List.of() : SiteList.check(sites),
+      "the sites file (JSON: name, amqp_uri, management_uri of every site; see docs/sites.md)", false);
+
   /** Every setting, in the order of the table. */
   static final List<AmqpOption<?>> ALL = List.of(ADDRESSES, QUEUE_TYPE, MAX_QUEUE_LENGTH, MAX_QUEUE_BYTES,
       MAX_BODY_BYTES, CONFIRM_TIMEOUT, SEND_WAIT, REPLY_WAIT, MAX_UNCONFIRMED, RPC_TIMEOUT, RECOVERY_INTERVAL,
       CONNECTION_NAME, CA_CERTIFICATES, KEY_STORE, KEY_STORE_PASSWORD, VERIFY_HOSTNAME, AMQP_HEARTBEAT,
-      CONNECTION_TIMEOUT, CHANNEL_MAX, MANAGEMENT_URI, STREAM_ADDRESSES, DEAD_LETTER_KEY);
+      CONNECTION_TIMEOUT, CHANNEL_MAX, MANAGEMENT_URI, STREAM_ADDRESSES, DEAD_LETTER_KEY, SITE, SITES);
 
   /** Query keys that were settings once, and what to do instead. */
   static final Map<String, String> REMOVED = Map.of("presence_heartbeat_ms",
@@ -374,6 +385,10 @@ public final class AmqpOption<T> {
       throw new IllegalArgumentException(key + " must be positive, got " + value);
     }
     return value;
+  }
+
+  private static String siteName(String value) {
+    return Objects.requireNonNull(value, "site").isEmpty() ? value : dev.reef.spore.Names.require("site name", value);
   }
 
   private static String notBlank(String value) {

@@ -57,7 +57,23 @@ public final class AmqpOptions {
         || values.get(AmqpOption.KEY_STORE) != null)) {
       throw new IllegalArgumentException("TLS options need an amqps:// URI, got " + Uris.mask(checked));
     }
+    checkSites(values);
     return new AmqpOptions(Uris.withoutQuery(checked), namespace, Collections.unmodifiableMap(values), sslContext);
+  }
+
+  /** {@code site} and {@code sites} go together, and the site is one of the sites. */
+  private static void checkSites(Map<AmqpOption<?>, Object> values) {
+    String site = (String) values.getOrDefault(AmqpOption.SITE, "");
+    @SuppressWarnings("unchecked")
+    java.util.List<dev.reef.sites.Site> sites = (java.util.List<dev.reef.sites.Site>) values.getOrDefault(
+        AmqpOption.SITES, java.util.List.of());
+    if (site.isEmpty() && !sites.isEmpty()) {
+      throw new IllegalArgumentException("option 'sites' needs option 'site': the name of this Reef's own site");
+    }
+    if (!site.isEmpty() && sites.stream().noneMatch(each -> each.name().equals(site))) {
+      throw new IllegalArgumentException("option 'site' is '" + site + "', which is not one of the sites"
+          + (sites.isEmpty() ? " (option 'sites' is not set)" : " " + sites.stream().map(dev.reef.sites.Site::name).toList()));
+    }
   }
 
   /** The broker URI without its query: scheme, user, password, host, port and virtual host. */

@@ -44,12 +44,16 @@ final class AmqpPresence implements PresenceLink, Endpoint {
   private final MessageSender sender;
   private final Executor sending;
   private final PresenceListener listener;
+  private final String localSite;
+  private final java.util.function.Consumer<PresenceMessage> remoteInstances;
   private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private AmqpPresence(String exchange, String queue, Channel channel, MessageSender sender, Executor sending,
-      PresenceListener listener) {
+      PresenceListener listener, String localSite, java.util.function.Consumer<PresenceMessage> remoteInstances) {
+    this.localSite = localSite;
+    this.remoteInstances = remoteInstances;
     this.exchange = exchange;
     this.queue = queue;
     this.channel = channel;
@@ -66,13 +70,24 @@ final class AmqpPresence implements PresenceLink, Endpoint {
    */
   static AmqpPresence open(Connection connection, Topology topology, MessageSender sender, Executor sending,
       PresenceListener listener) throws IOException {
+    return open(connection, topology, sender, sending, listener, message -> { });
+  }
+
+  /**
+   * As {@link #open(Connection, Topology, MessageSender, Executor, PresenceListener)}; messages from
+   * Reefs of other sites (docs/sites.md) are also given to {@code remoteInstances}, on the client's
+   * thread: it must return at once.
+   */
+  static AmqpPresence open(Connection connection, Topology topology, MessageSender sender, Executor sending,
+      PresenceListener listener, java.util.function.Consumer<PresenceMessage> remoteInstances) throws IOException {
     String exchange = topology.presenceExchange();
     String queue = topology.names().presenceQueue(UUID.randomUUID().toString());
     Channel channel = connection.createChannel();
     if (channel == null) {
       throw new IOException("the broker has no channel left for this connection");
     }
-    AmqpPresence link = new AmqpPresence(exchange, queue, channel, sender, sending, listener);
+    AmqpPresence link = new AmqpPresence(exchange, queue, channel, sender, sending, listener, topology.names().site(),
+        remoteInstances);
     try {
       channel.queueDeclare(queue, false, true, true, null);
       channel.queueBind(queue, exchange, "");
@@ -134,6 +149,9 @@ final class AmqpPresence implements PresenceLink, Endpoint {
     }
     if (ownIds.contains(message.reefId())) {
       return;
+    }
+    if (!message.site().isEmpty() && !message.site().equals(localSite)) {
+      remoteInstances.accept(message); // from another site, through federation
     }
     try {
       listener.onPresence(message);

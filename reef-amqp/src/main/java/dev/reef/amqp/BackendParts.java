@@ -51,7 +51,7 @@ record BackendParts(
    */
   static BackendParts open(AmqpOptions options, JsonMapping json, MeterRegistry meters) {
     Connector connector = new Connector(options, meters);
-    BrokerNames names = new BrokerNames(options.namespace());
+    BrokerNames names = new BrokerNames(options.namespace(), options.get(AmqpOption.SITE));
     String namespace = options.namespace();
     Connection publishing = connector.open("publish");
     Connection consuming = null;
@@ -72,7 +72,11 @@ record BackendParts(
       ConfirmingPublisher publisher = new ConfirmingPublisher(publishing, completions, new ConfirmingPublisher.Limits(
           options.get(AmqpOption.CONFIRM_TIMEOUT), options.get(AmqpOption.MAX_UNCONFIRMED)), topology::forget);
       SporeSender sender = new SporeSender(topology, publisher, codec, options.get(AmqpOption.SEND_WAIT),
-          options.get(AmqpOption.REPLY_WAIT), timer, meters);
+          options.get(AmqpOption.REPLY_WAIT), timer, meters, options.get(AmqpOption.SITES).stream()
+              .map(dev.reef.sites.Site::name).collect(java.util.stream.Collectors.toSet()));
+      if (names.sitesOn()) {
+        topology.sitesExchange(); // before any reply queue or pinned queue binds to it
+      }
       Retries retries = new Retries(topology, sender, codec);
       AmqpDeadLetters deadLetters = new AmqpDeadLetters(publishing, topology, sender, codec, sender::publish,
           DeadLetterSeal.of(options, connector.user()));

@@ -13,12 +13,62 @@ final class BrokerNames {
   /** AMQP's limit on exchange and queue names, in UTF-8 bytes. */
   static final int MAX_NAME_BYTES = 255;
   /** Channel names whose exchange would collide with the namespace's own objects. */
-  static final Set<String> RESERVED_CHANNELS = Set.of("dead", "retry", "reply", "presence", "history");
+  static final Set<String> RESERVED_CHANNELS = Set.of("dead", "retry", "reply", "presence", "history", "sites");
 
   private final String namespace;
+  private final String site;
 
   BrokerNames(String namespace) {
+    this(namespace, "");
+  }
+
+  /** The names of a namespace at {@code site} (empty: sites off). */
+  BrokerNames(String namespace, String site) {
     this.namespace = dev.reef.spore.Names.require("namespace", namespace);
+    this.site = site.isEmpty() ? site : dev.reef.spore.Names.require("site name", site);
+  }
+
+  /** This Reef's site, or empty when sites are off. */
+  String site() {
+    return site;
+  }
+
+  /** True when this Reef is one site of several (docs/sites.md). */
+  boolean sitesOn() {
+    return !site.isEmpty();
+  }
+
+  /** The topic exchange, federated between sites, of site-addressed spores and cross-site replies: {@code ns.sites}. */
+  String sitesExchange() {
+    return namespace + ".sites";
+  }
+
+  /**
+   * The queue of the spores addressed to {@code AGENT@SITE} at this site, {@code ns.CHANNEL.AGENT.pinned}:
+   * consumed by the agent's instances here and never federated, so they are handled here.
+   */
+  String pinnedQueue(String channel, String agent) {
+    return checked(agentQueue(channel, agent) + ".pinned");
+  }
+
+  /** The routing key on {@link #sitesExchange()} of a spore to {@code AGENT@SITE}: {@code SITE.CHANNEL.AGENT.TYPE}. */
+  static String pinnedKey(String site, String channel, String agent, SporeType type) {
+    return site + "." + channel + "." + agent + "." + type.wireValue();
+  }
+
+  /** The binding of a pinned queue at {@code site}: {@code SITE.CHANNEL.AGENT.*}. */
+  static String pinnedBinding(String site, String channel, String agent) {
+    return site + "." + channel + "." + agent + ".*";
+  }
+
+  /** The routing key on {@link #sitesExchange()} of a reply to reply queue {@code ns.reply.ID} at {@code site}. */
+  String replyKey(String site, String replyQueue) {
+    return site + ".reply." + replyQueue.substring(prefix().length() + "reply.".length());
+  }
+
+  /** A reply queue's address: its name, and {@code @SITE} when sites are on. */
+  String replyAddress(String replyQueue) {
+    return sitesOn() ? replyQueue + dev.reef.spore.Names.SITE_SEPARATOR + site : replyQueue;
   }
 
   String namespace() {
@@ -93,6 +143,11 @@ final class BrokerNames {
    * ({@code ns.reply.observer-ID}) is not one.
    */
   boolean isReplyQueue(String address) {
+    if (address != null && address.indexOf(dev.reef.spore.Names.SITE_SEPARATOR) > 0) {
+      // ns.reply.UUID@SITE: a reply queue at that site
+      int at = address.indexOf(dev.reef.spore.Names.SITE_SEPARATOR);
+      return dev.reef.spore.Names.isValid(address.substring(at + 1)) && isReplyQueue(address.substring(0, at));
+    }
     String prefix = namespace + ".reply.";
     if (address == null || !address.startsWith(prefix) || address.length() != prefix.length() + 36) {
       return false;

@@ -90,24 +90,81 @@ final class ManagementApi {
 
   private List<String> names(String kind, String prefix) {
     List<String> names = new ArrayList<>();
-    int pages = 1;
-    for (int page = 1; page <= pages; page++) {
-      JsonNode answer = get("/api/" + kind + "/" + encode(virtualHost) + "?page=" + page + "&page_size=" + PAGE_SIZE
-          + "&use_regex=true&name=" + encode("^" + escapeRegex(prefix)) + "&columns=name");
-      pages = answer.path("page_count").asInt(0);
-      for (JsonNode item : answer.path("items")) {
-        String name = item.path("name").asText("");
-        if (name.startsWith(prefix)) { // the filter is the broker's: check it
-          names.add(name);
-        }
+    for (JsonNode item : items(path(kind, null), "^" + escapeRegex(prefix), "name")) {
+      String name = item.path("name").asText("");
+      if (name.startsWith(prefix)) { // the filter is the broker's: check it
+        names.add(name);
       }
     }
     return names;
   }
 
+  /**
+   * The API of one site (docs/sites.md): {@code managementUri}, with its own user or else the AMQP
+   * URI's, on the AMQP URI's virtual host.
+   */
+  static ManagementApi forSite(URI amqpUri, URI managementUri, Duration timeout) {
+    boolean ownUser = managementUri.getRawUserInfo() != null && !managementUri.getRawUserInfo().isEmpty();
+    URI credentials = ownUser ? managementUri : amqpUri;
+    return new ManagementApi(withoutUserInfo(managementUri), Uris.user(credentials), Uris.password(credentials),
+        Uris.virtualHost(amqpUri), timeout);
+  }
+
+  /** The virtual host this API works on. */
+  String virtualHost() {
+    return virtualHost;
+  }
+
+  /** {@code /api/KIND/VHOST/NAME} with the parts encoded: the address of one object. */
+  String path(String kind, String name) {
+    return "/api/" + kind + "/" + encode(virtualHost) + (name == null ? "" : "/" + encode(name));
+  }
+
+  /** The JSON at {@code path}, or null when the API says there is none (HTTP 404). */
+  JsonNode getOrNull(String path) {
+    HttpResponse<String> response = send(request(path).GET().build());
+    if (response.statusCode() == 404) {
+      return null;
+    }
+    return json(checked(response));
+  }
+
+  /** Every item of a paged listing at {@code path} (which has no query yet), {@code columns} only. */
+  List<JsonNode> items(String path, String nameRegex, String columns) {
+    List<JsonNode> items = new ArrayList<>();
+    int pages = 1;
+    for (int page = 1; page <= pages; page++) {
+      JsonNode answer = get(path + "?page=" + page + "&page_size=" + PAGE_SIZE + "&use_regex=true&name="
+          + encode(nameRegex) + "&columns=" + columns);
+      pages = answer.path("page_count").asInt(0);
+      answer.path("items").forEach(items::add);
+    }
+    return items;
+  }
+
+  /** Every item of an unpaged listing at {@code path}. */
+  List<JsonNode> list(String path) {
+    List<JsonNode> items = new ArrayList<>();
+    get(path).forEach(items::add);
+    return items;
+  }
+
+  /** Puts {@code body} at {@code path} (creates or replaces the object). */
+  void put(String path, JsonNode body) {
+    checked(send(request(path).header("Content-Type", "application/json")
+        .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build()));
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path)).timeout(timeout)
+        .header("Authorization", authorization).header("Accept", "application/json");
+  }
+
   private JsonNode get(String path) {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base.toString().replaceAll("/+$", "") + path)).timeout(timeout)
-        .header("Authorization", authorization).header("Accept", "application/json").GET().build();
+    return json(checked(send(request(path).GET().build())));
+  }
+
+  private HttpResponse<String> send(HttpRequest request) {
     HttpResponse<String> response;
     try {
       response = client().send(request, HttpResponse.BodyHandlers.ofString());
@@ -121,6 +178,10 @@ final class ManagementApi {
       Thread.currentThread().interrupt();
       throw new ReefException("interrupted while asking RabbitMQ's management API at " + base, e);
     }
+    return response;
+  }
+
+  private HttpResponse<String> checked(HttpResponse<String> response) {
     int status = response.statusCode();
     if (status == 401 || status == 403) {
       throw unreachable("HTTP " + status + ": the user may not use the management API (it needs the 'management'"
@@ -129,9 +190,14 @@ final class ManagementApi {
     if (status == 404) {
       throw unreachable("HTTP 404: no virtual host '" + virtualHost + "', or not a RabbitMQ management API", null);
     }
-    if (status != 200) {
-      throw unreachable("HTTP " + status, null);
+    if (status / 100 != 2) {
+      throw unreachable("HTTP " + status + " for " + response.request().method() + " "
+          + response.request().uri().getRawPath() + ": " + WireFields.abbreviate(response.body()), null);
     }
+    return response;
+  }
+
+  private JsonNode json(HttpResponse<String> response) {
     try {
       return MAPPER.readTree(response.body());
     } catch (IOException e) {
@@ -150,7 +216,7 @@ final class ManagementApi {
   }
 
   /** {@code text} as a regular expression matching itself. Names hold only letters, digits, {@code _ - .}. */
-  private static String escapeRegex(String text) {
+  static String escapeRegex(String text) {
     StringBuilder escaped = new StringBuilder();
     for (char c : text.toCharArray()) {
       if (!Character.isLetterOrDigit(c) && c != '_') {

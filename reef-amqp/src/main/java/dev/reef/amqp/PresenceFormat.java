@@ -27,7 +27,8 @@ import java.util.Set;
  *                 "started_at": "2026-03-01T10:00:00.000000+00:00", "stalled": false}]}
  * }</pre>
  *
- * <p>{@code kind} is {@code hello}, {@code announce} or {@code leave}. {@code pid} and {@code stalled}
+ * <p>{@code kind} is {@code hello}, {@code announce} or {@code leave}. With sites on, {@code "site"}
+ * names the sender's site (docs/sites.md); absent otherwise. {@code pid} and {@code stalled}
  * are read as -1 and false when absent (senders from before they existed). Anything else missing or
  * of the wrong type makes the message malformed.
  */
@@ -50,6 +51,9 @@ final class PresenceFormat {
     json.put("host", message.host());
     json.put("pid", message.pid());
     json.put("heartbeat_ms", message.heartbeat().toMillis());
+    if (!message.site().isEmpty()) {
+      json.put("site", message.site());
+    }
     ArrayNode instances = json.putArray("instances");
     for (PresenceMessage.Instance instance : message.instances()) {
       ObjectNode node = instances.addObject();
@@ -94,7 +98,7 @@ final class PresenceFormat {
     }
     try {
       return new PresenceMessage(kind, text(json, "connection"), text(json, "host"), pid,
-          Duration.ofMillis(heartbeatMillis), instances);
+          Duration.ofMillis(heartbeatMillis), instances, json.has("site") ? text(json, "site") : "");
     } catch (IllegalArgumentException | NullPointerException e) {
       throw new MalformedPresenceException(String.valueOf(e.getMessage()));
     }

@@ -30,6 +30,7 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
   private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, 10);
 
   private final String name;
+  private final String address; // the name, with @SITE when sites are on
   private final Channel channel;
   private final SporeCodec codec;
   private final DeadLetterWriter deadLetters;
@@ -37,9 +38,10 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
 
-  private ReplyQueue(String name, Channel channel, SporeCodec codec, DeadLetterWriter deadLetters,
+  private ReplyQueue(String name, String address, Channel channel, SporeCodec codec, DeadLetterWriter deadLetters,
       ReplyHandler handler) {
     this.name = name;
+    this.address = address;
     this.channel = channel;
     this.codec = codec;
     this.deadLetters = deadLetters;
@@ -53,9 +55,13 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
     if (channel == null) {
       throw new IOException("the broker has no channel left for this connection");
     }
-    ReplyQueue queue = new ReplyQueue(name, channel, codec, deadLetters, handler);
+    ReplyQueue queue = new ReplyQueue(name, names.replyAddress(name), channel, codec, deadLetters, handler);
     try {
       channel.queueDeclare(name, false, true, true, null);
+      if (names.sitesOn()) {
+        // Replies from other sites come on the federated sites exchange with this key (docs/sites.md).
+        channel.queueBind(name, names.sitesExchange(), names.replyKey(names.site(), name));
+      }
       channel.basicConsume(name, true, "reef-replies", new DefaultConsumer(channel) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -94,7 +100,7 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
 
   @Override
   public String address() {
-    return name;
+    return address;
   }
 
   /** Replies dropped because they could not be handed on (for tests). */

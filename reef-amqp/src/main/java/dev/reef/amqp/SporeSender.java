@@ -4,11 +4,13 @@ import dev.reef.ReefException;
 import dev.reef.UnknownDestinationException;
 import dev.reef.spi.Outbound;
 import dev.reef.spore.InvalidSporeException;
+import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,6 +52,7 @@ final class SporeSender implements MessageSender {
   private final Duration replyWait;
   private final ScheduledExecutorService timer;
   private final Counter refusedReplies;
+  private final Set<String> sites;
 
   /**
    * @param replyWait how long a reply waits for its requester's missing reply queue to come back
@@ -58,6 +61,13 @@ final class SporeSender implements MessageSender {
    */
   SporeSender(Topology topology, ConfirmingPublisher publisher, SporeCodec codec, Duration sendWait,
       Duration replyWait, ScheduledExecutorService timer, MeterRegistry meters) {
+    this(topology, publisher, codec, sendWait, replyWait, timer, meters, Set.of());
+  }
+
+  /** @param sites the names of the sites this Reef's site is linked with, its own included (empty: no sites) */
+  SporeSender(Topology topology, ConfirmingPublisher publisher, SporeCodec codec, Duration sendWait,
+      Duration replyWait, ScheduledExecutorService timer, MeterRegistry meters, Set<String> sites) {
+    this.sites = Set.copyOf(sites);
     this.topology = topology;
     this.publisher = publisher;
     this.codec = codec;
@@ -74,6 +84,9 @@ final class SporeSender implements MessageSender {
     long deadline = deadline();
     Spore spore = message.spore();
     String target = message.targetAgent();
+    if (target != null && Names.siteOf(target) != null) {
+      return publishToSite(message, Names.agentOf(target), Names.siteOf(target), deadline);
+    }
     String exchange = topology.names().channelExchange(message.channel());
     try {
       if (!topology.exchangeExists(exchange, deadline)) {
@@ -97,6 +110,34 @@ final class SporeSender implements MessageSender {
         description), deadline);
   }
 
+  /**
+   * A spore to {@code AGENT@SITE} (docs/sites.md): on the sites exchange with the key of the agent's
+   * pinned queue at that site, mandatory, so that an agent that never ran there (its binding never
+   * crossed to this site) fails as an unknown destination.
+   */
+  private CompletableFuture<Void> publishToSite(Outbound message, String agent, String site, long deadline) {
+    Spore spore = message.spore();
+    String address = message.targetAgent();
+    if (!topology.names().sitesOn()) {
+      return CompletableFuture.failedFuture(new UnknownDestinationException("'" + address + "' names site '" + site
+          + "', but this Reef has no sites (set the AMQP options 'site' and 'sites', see docs/sites.md)"));
+    }
+    if (!sites.contains(site)) {
+      return CompletableFuture.failedFuture(new UnknownDestinationException("'" + address + "' names site '" + site
+          + "', which is not one of the sites " + sites));
+    }
+    String exchange = topology.names().sitesExchange();
+    SporeCodec.Encoded encoded = encode(spore, message.replyAddress(), message.attempt());
+    String routingKey = BrokerNames.pinnedKey(site, message.channel(), agent, spore.type());
+    Supplier<RuntimeException> ifReturned = () -> new UnknownDestinationException("no agent named '" + agent
+        + "' has ever subscribed on channel '" + message.channel() + "' at site '" + site + "' (or its site link has"
+        + " never been up)");
+    String description = spore.type().wireValue() + " spore " + spore.id() + " to agent '" + address + "' on channel '"
+        + message.channel() + "'";
+    return publisher.publish(new OutgoingMessage(exchange, routingKey, encoded.properties(), encoded.body(), ifReturned,
+        description), deadline);
+  }
+
   /** See {@link dev.reef.spi.ReefBackend#sendReply}. */
   CompletableFuture<Void> sendReply(String replyAddress, Spore reply) {
     if (replyAddress == null || replyAddress.isEmpty() || replyAddress.length() > BrokerNames.MAX_NAME_BYTES) {
@@ -112,7 +153,17 @@ final class SporeSender implements MessageSender {
           + " reply addresses"));
     }
     SporeCodec.Encoded encoded = encode(reply, null, 1);
-    OutgoingMessage message = new OutgoingMessage("", replyAddress, encoded.properties(), encoded.body(),
+    // With sites, ns.reply.UUID@SITE: straight to the queue at this site, else on the sites exchange.
+    int at = replyAddress.indexOf(Names.SITE_SEPARATOR);
+    String site = at < 0 ? "" : replyAddress.substring(at + 1);
+    String queue = at < 0 ? replyAddress : replyAddress.substring(0, at);
+    boolean remote = !site.isEmpty() && !site.equals(topology.names().site());
+    if (remote && !sites.contains(site)) {
+      return CompletableFuture.failedFuture(new UnknownDestinationException("reply address '"
+          + WireFields.abbreviate(replyAddress) + "' is at site '" + site + "', which is not one of the sites " + sites));
+    }
+    OutgoingMessage message = new OutgoingMessage(remote ? topology.names().sitesExchange() : "",
+        remote ? topology.names().replyKey(site, queue) : queue, encoded.properties(), encoded.body(),
         () -> new UnknownDestinationException("reply address '" + replyAddress + "' no longer exists: the requester"
             + " closed, or lost its connection and did not come back within " + replyWait.toMillis()
             + " ms (reply_wait_ms)"),

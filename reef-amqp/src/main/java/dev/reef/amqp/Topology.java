@@ -111,6 +111,15 @@ final class Topology implements AutoCloseable {
    * queue its expired spores move to.
    */
   String agentQueue(String channelName, String agent) {
+    String queue = mirrorQueue(channelName, agent);
+    if (names.sitesOn()) {
+      pinnedQueue(channelName, agent);
+    }
+    return queue;
+  }
+
+  /** As {@link #agentQueue} without the pinned queue: for an agent of another site (docs/sites.md). */
+  String mirrorQueue(String channelName, String agent) {
     String exchange = channelExchange(channelName);
     String queue = names.agentQueue(channelName, agent);
     String expired = names.expiredQueue(channelName, agent);
@@ -127,6 +136,29 @@ final class Topology implements AutoCloseable {
     queuesUsed.add(expired);
     queuesUsed.add(queue);
     return queue;
+  }
+
+  /** Declares the queue of spores to {@code AGENT@SITE} at this site, bound to the sites exchange. */
+  String pinnedQueue(String channelName, String agent) {
+    String exchange = sitesExchange(); // declared first: the queue binds to it
+    String queue = names.pinnedQueue(channelName, agent);
+    declare("queue " + queue, ch -> {
+      Map<String, Object> arguments = queueArguments(queues.type() == QueueType.CLASSIC);
+      arguments.put("x-dead-letter-exchange", "");
+      arguments.put("x-dead-letter-routing-key", names.expiredQueue(channelName, agent));
+      ch.queueDeclare(queue, true, false, false, arguments);
+      ch.queueBind(queue, exchange, BrokerNames.pinnedBinding(names.site(), channelName, agent));
+    }, deadline());
+    queuesUsed.add(queue);
+    return queue;
+  }
+
+  /** Declares the sites exchange {@code ns.sites} (durable topic), federated between sites; returns its name. */
+  String sitesExchange() {
+    String exchange = names.sitesExchange();
+    declare("exchange " + exchange, ch -> ch.exchangeDeclare(exchange, "topic", true, false, null), deadline());
+    exchangesUsed.add(exchange);
+    return exchange;
   }
 
   private Map<String, Object> queueArguments(boolean priorities) {

@@ -54,7 +54,34 @@ class AmqpOptionsTest {
       assertThat(option.defaultValue()).as(key + " differs from its default in this test").isNotEqualTo(sample.getValue());
       covered.add(key);
     }
+    // site and sites go together: tried in sitesReadTheSameFromTheUriAndFromTheBuilderAndGoTogether
+    covered.addAll(List.of(AmqpOption.SITE.key(), AmqpOption.SITES.key()));
     assertThat(covered).as("every setting of the table is tried").hasSameSizeAs(AmqpOption.ALL);
+  }
+
+  @Test
+  void sitesReadTheSameFromTheUriAndFromTheBuilderAndGoTogether() throws Exception {
+    java.nio.file.Path file = java.nio.file.Files.createTempFile("reef-sites-", ".json");
+    try {
+      java.nio.file.Files.writeString(file, "{\"sites\": [{\"name\": \"a\", \"amqp_uri\": \"amqp://u:pw@ha/\","
+          + " \"management_uri\": \"http://ha:15672\"}, {\"name\": \"b\", \"amqp_uri\": \"amqp://u:pw@hb/\","
+          + " \"management_uri\": \"http://hb:15672\"}]}");
+      AmqpOptions fromUri = AmqpOptions.of(URI.create("amqp://rabbit/?site=a&sites=" + file), "ns");
+      assertThat(fromUri.get(AmqpOption.SITE)).isEqualTo("a");
+      assertThat(fromUri.get(AmqpOption.SITES)).extracting(dev.reef.sites.Site::name).containsExactly("a", "b");
+      assertThat(fromUri.toString()).doesNotContain("pw");
+      AmqpOptions fromBuilder = AmqpBackend.builder().uri("amqp://rabbit/").set(AmqpOption.SITE, "b")
+          .set(AmqpOption.SITES, fromUri.get(AmqpOption.SITES)).options();
+      assertThat(fromBuilder.get(AmqpOption.SITES)).isEqualTo(fromUri.get(AmqpOption.SITES));
+      assertThatThrownBy(() -> AmqpOptions.of(URI.create("amqp://rabbit/?site=a"), "ns"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not one of the sites");
+      assertThatThrownBy(() -> AmqpOptions.of(URI.create("amqp://rabbit/?sites=" + file), "ns"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("needs option 'site'");
+      assertThatThrownBy(() -> AmqpOptions.of(URI.create("amqp://rabbit/?site=c&sites=" + file), "ns"))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'c'").hasMessageNotContaining("pw");
+    } finally {
+      java.nio.file.Files.deleteIfExists(file);
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -14,14 +14,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A TCP proxy between the tests' clients and the broker that can cut every connection at once, as a
  * network failure or a broker restart would, without touching the broker or other clients.
  */
-final class ChaosProxy implements AutoCloseable {
+public final class ChaosProxy implements AutoCloseable {
   private final ServerSocket server;
   private final String brokerHost;
   private final int brokerPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  private volatile boolean down;
 
-  ChaosProxy(URI broker) throws IOException {
+  /** A proxy on a free port of 127.0.0.1 to {@code broker}'s host and port. */
+  public ChaosProxy(URI broker) throws IOException {
     this.brokerHost = broker.getHost();
     this.brokerPort = broker.getPort() == -1 ? 5672 : broker.getPort();
     this.server = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
@@ -31,24 +33,47 @@ final class ChaosProxy implements AutoCloseable {
   }
 
   /** The broker URI with the proxy in the middle. */
-  String uri(URI broker) {
+  public String uri(URI broker) {
     String userInfo = broker.getRawUserInfo() == null ? "" : broker.getRawUserInfo() + "@";
     String path = broker.getRawPath() == null ? "" : broker.getRawPath();
     return broker.getScheme() + "://" + userInfo + "127.0.0.1:" + server.getLocalPort() + path;
   }
 
   /** Cuts every connection through the proxy; new ones are accepted again. */
-  void cutAll() {
+  public void cutAll() {
     for (Socket socket : sockets) {
       closeQuietly(socket);
     }
     sockets.clear();
   }
 
+  /**
+   * Cuts the link and keeps it cut: every connection is closed and new ones are closed as soon as
+   * they are accepted, until {@link #heal()}, as a network partition would.
+   */
+  public void cut() {
+    down = true;
+    cutAll();
+  }
+
+  /** Lets connections through again after {@link #cut()}. */
+  public void heal() {
+    down = false;
+  }
+
+  /** The port the proxy listens on. */
+  public int port() {
+    return server.getLocalPort();
+  }
+
   private void accept() {
     while (!closed) {
       try {
         Socket client = server.accept();
+        if (down) {
+          closeQuietly(client);
+          continue;
+        }
         Socket broker = new Socket();
         broker.connect(new InetSocketAddress(brokerHost, brokerPort), 2_000);
         sockets.add(client);
@@ -91,6 +116,7 @@ final class ChaosProxy implements AutoCloseable {
     }
   }
 
+  /** Stops the proxy and cuts every connection. */
   @Override
   public void close() {
     closed = true;

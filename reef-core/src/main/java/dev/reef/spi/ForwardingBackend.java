@@ -32,6 +32,11 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
+  public String site() {
+    return delegate.site();
+  }
+
+  @Override
   public String messagingSystem() {
     return delegate.messagingSystem();
   }

@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param channel the channel name
  * @param spore the spore
- * @param targetAgent the agent queue to route to, or null to route to every agent queue on the
+ * @param targetAgent the agent queue to route to (an agent name, or {@code AGENT@SITE} for the agent's
+ *     instances at one site: backends without sites refuse it as an unknown destination), or null to route to every agent queue on the
  *     channel. Usually the spore's {@code toAgent}; differs when a retried or replayed broadcast goes
  *     back to the one agent that failed it.
  * @param replyAddress for a request, the requester's {@link ReplyEndpoint#address()}; else null
@@ -22,7 +23,7 @@ public record Outbound(String channel, Spore spore, String targetAgent, String r
     Names.require("channel name", channel);
     Objects.requireNonNull(spore, "spore");
     if (targetAgent != null) {
-      Names.require("agent name", targetAgent);
+      Names.requireAddress("agent name", targetAgent); // AGENT or AGENT@SITE
     }
     if (attempt < 1) {
       throw new IllegalArgumentException("attempt must be at least 1, got " + attempt);

@@ -18,9 +18,11 @@ import java.util.Set;
  * @param pid its process id, or -1
  * @param heartbeat how often it announces itself
  * @param instances its running instances (empty for {@link Kind#HELLO} and {@link Kind#LEAVE})
+ * @param site the site of the sending Reef when sites are linked (see {@link ReefBackend#site()}), else
+ *     empty
  */
 public record PresenceMessage(
-    Kind kind, String reefId, String host, long pid, Duration heartbeat, List<Instance> instances) {
+    Kind kind, String reefId, String host, long pid, Duration heartbeat, List<Instance> instances, String site) {
 
   /** What a presence message is. */
   public enum Kind {
@@ -42,6 +44,20 @@ public record PresenceMessage(
       throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
     }
     instances = List.copyOf(instances);
+    site = site == null ? "" : site;
+    if (!site.isEmpty()) {
+      Names.require("site name", site);
+    }
+  }
+
+  /** A message of a Reef without a site. */
+  public PresenceMessage(Kind kind, String reefId, String host, long pid, Duration heartbeat, List<Instance> instances) {
+    this(kind, reefId, host, pid, heartbeat, instances, "");
+  }
+
+  /** This message as sent from {@code otherSite}. */
+  public PresenceMessage withSite(String otherSite) {
+    return new PresenceMessage(kind, reefId, host, pid, heartbeat, instances, otherSite);
   }
 
   /**

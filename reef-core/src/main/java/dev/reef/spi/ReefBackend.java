@@ -29,6 +29,15 @@ public interface ReefBackend extends Backend {
   /** The namespace prefixing every broker object of this connection. */
   String namespace();
 
+  /**
+   * The site this backend's broker is, when it is linked with other sites (AMQP federation, see
+   * docs/sites.md); empty when the backend has no sites (the default). The directory lists this
+   * Reef's instances at this site.
+   */
+  default String site() {
+    return "";
+  }
+
   /** The messaging system, as OpenTelemetry names it ({@code rabbitmq}); {@code reef} for Reef's own. */
   default String messagingSystem() {
     return "reef";

@@ -26,6 +26,53 @@ public final class Names {
     return name;
   }
 
+  /** The separator of an agent name and a site name in an address: {@code AGENT@SITE}. */
+  public static final char SITE_SEPARATOR = '@';
+
+  /**
+   * Returns {@code address} when it is a valid recipient: an agent name, or {@code AGENT@SITE}
+   * (an agent at one site of a Reef linked across sites; both parts valid names).
+   *
+   * @param kind what the address is, for the message ("agent name", "to_agent")
+   * @throws IllegalArgumentException saying what is wrong with it
+   */
+  public static String requireAddress(String kind, String address) {
+    String problem = addressProblem(address);
+    if (problem != null) {
+      throw new IllegalArgumentException("invalid " + kind + " " + quote(address) + ": " + problem);
+    }
+    return address;
+  }
+
+  /** The agent name of a recipient address: {@code X} for {@code X} and for {@code X@SITE}. */
+  public static String agentOf(String address) {
+    int at = address.indexOf(SITE_SEPARATOR);
+    return at < 0 ? address : address.substring(0, at);
+  }
+
+  /** The site of a recipient address {@code X@SITE}, or null for a plain agent name. */
+  public static String siteOf(String address) {
+    int at = address.indexOf(SITE_SEPARATOR);
+    return at < 0 ? null : address.substring(at + 1);
+  }
+
+  /** What is wrong with a recipient address, or null when it is valid. */
+  static String addressProblem(String address) {
+    if (address == null) {
+      return "must not be null";
+    }
+    int at = address.indexOf(SITE_SEPARATOR);
+    if (at < 0) {
+      return problem(address);
+    }
+    String agent = problem(address.substring(0, at));
+    if (agent != null) {
+      return "its agent name (before '@') " + agent;
+    }
+    String site = problem(address.substring(at + 1));
+    return site == null ? null : "its site name (after '@') " + site;
+  }
+
   /** What is wrong with {@code name}, or null when it is valid. */
   static String problem(String name) {
     if (name == null) {

@@ -61,7 +61,10 @@ public record Spore(
     }
     requireName("from_agent", fromAgent);
     if (toAgent != null) {
-      requireName("to_agent", toAgent);
+      String problem = Names.addressProblem(toAgent); // an agent name, or AGENT@SITE
+      if (problem != null) {
+        throw new InvalidSporeException("to_agent", "recipient " + Names.quote(toAgent) + " " + problem);
+      }
     } else if (type == SporeType.REQUEST || type == SporeType.RESPONSE) {
       throw new InvalidSporeException("to_agent", "a " + type.wireValue() + " needs a recipient");
     }

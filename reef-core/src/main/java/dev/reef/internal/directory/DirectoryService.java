@@ -57,6 +57,7 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
   private final List<Consumer<DirectoryEvent>> listeners = new CopyOnWriteArrayList<>();
   private Function<PresenceListener, PresenceLink> opener; // guarded by this; null once opened
   private volatile PresenceLink link;
+  private final String site;
   private volatile ScheduledFuture<?> beats;
   private volatile boolean closed;
   private volatile long lastHeardNanos;
@@ -68,6 +69,16 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
    */
   public DirectoryService(String reefId, String host, long pid, Duration heartbeat, ScheduledExecutorService timer,
       Supplier<List<PresenceMessage.Instance>> localInstances) {
+    this(reefId, host, "", pid, heartbeat, timer, localInstances);
+  }
+
+  /**
+   * A directory of a Reef at {@code site} (empty: no sites), which it names in its announcements and
+   * in the listing of its own instances.
+   */
+  public DirectoryService(String reefId, String host, String site, long pid, Duration heartbeat,
+      ScheduledExecutorService timer, Supplier<List<PresenceMessage.Instance>> localInstances) {
+    this.site = Objects.requireNonNull(site, "site");
     this.reefId = Objects.requireNonNull(reefId, "reefId");
     this.host = Objects.requireNonNull(host, "host");
     this.pid = pid;
@@ -269,7 +280,7 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
   }
 
   private PresenceMessage message(PresenceMessage.Kind kind, List<PresenceMessage.Instance> instances) {
-    return new PresenceMessage(kind, reefId, host, pid, heartbeat, instances);
+    return new PresenceMessage(kind, reefId, host, pid, heartbeat, instances, site);
   }
 
   /** Every instance known now, by instance id, with its state; forgets what is long gone. */
@@ -278,7 +289,7 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
     Instant wallNow = Instant.now();
     for (PresenceMessage.Instance instance : localInstances.get()) {
       all.put(instance.instanceId(), new Info(instance, host, pid, reefId, wallNow,
-          instance.stalled() ? AgentState.SILENT : AgentState.ONLINE, true));
+          instance.stalled() ? AgentState.SILENT : AgentState.ONLINE, true, site));
     }
     long silentAfter = heartbeat.toNanos() * MISSED_HEARTBEATS;
     peers.values().removeIf(peer -> now - peer.lastNanos() > peer.heartbeatNanos * FORGET_AFTER_HEARTBEATS);
@@ -288,7 +299,7 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
         AgentState state = peer.leftNanos != 0 ? AgentState.LEFT
             : heard && !instance.stalled() ? AgentState.ONLINE : AgentState.SILENT;
         all.put(instance.instanceId(), new Info(instance, peer.message.host(), peer.message.pid(),
-            peer.message.reefId(), peer.seenAt, state, false));
+            peer.message.reefId(), peer.seenAt, state, false, peer.message.site()));
       }
     }
     // Instances that vanished from their Reef's announcement stopped: listed as left for a while.

@@ -18,16 +18,17 @@ record Info(
     Instant startedAt,
     Instant lastHeartbeat,
     AgentState state,
-    boolean isLocal) implements AgentInfo {
+    boolean isLocal,
+    String site) implements AgentInfo {
 
   Info(PresenceMessage.Instance instance, String host, long pid, String reefId, Instant lastHeartbeat,
-      AgentState state, boolean local) {
+      AgentState state, boolean local, String site) {
     this(instance.agent(), instance.instanceId(), instance.channel(), instance.capabilities(), host, pid, reefId,
-        instance.startedAt(), lastHeartbeat, state, local);
+        instance.startedAt(), lastHeartbeat, state, local, site);
   }
 
   Info withState(AgentState other) {
     return new Info(agentName, instanceId, channel, capabilities, host, pid, reefId, startedAt, lastHeartbeat, other,
-        isLocal);
+        isLocal, site);
   }
 }

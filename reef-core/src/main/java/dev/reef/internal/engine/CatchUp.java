@@ -9,6 +9,7 @@ import dev.reef.spi.Delivery;
 import dev.reef.spi.DeliveryHandler;
 import dev.reef.spi.HistoryBounds;
 import dev.reef.spi.HistoryLog;
+import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
@@ -110,7 +111,7 @@ final class CatchUp implements DeliveryHandler, HistoryDelivery.Settlement {
     if (spore.type() == SporeType.RESPONSE) {
       return false;
     }
-    return spore.isBroadcast() ? !agent.equals(spore.fromAgent()) : agent.equals(spore.toAgent());
+    return spore.isBroadcast() ? !agent.equals(spore.fromAgent()) : agent.equals(Names.agentOf(spore.toAgent()));
   }
 
   private boolean take() {

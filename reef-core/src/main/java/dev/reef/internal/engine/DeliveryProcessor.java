@@ -10,6 +10,7 @@ import io.micrometer.observation.Observation;
 import dev.reef.spi.Delivery;
 import dev.reef.spi.DeliveryHandler;
 import dev.reef.spore.JsonMapping;
+import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
@@ -105,7 +106,7 @@ final class DeliveryProcessor implements DeliveryHandler {
       delivery = new Deliveries.Verified(arrived, verdict.spore());
       spore = verdict.spore();
     }
-    if (spore.toAgent() != null && !spore.toAgent().equals(agent.agentName())) {
+    if (spore.toAgent() != null && !Names.agentOf(spore.toAgent()).equals(agent.agentName())) {
       // Someone published straight into this agent's queue with another recipient: not this agent's to act on.
       metrics.rejected(channelName, agent.agentName(), "misrouted");
       warnings.warn("agent '{}' on '{}' got spore {} addressed to '{}'; dead-lettered", agent.agentName(),

@@ -86,7 +86,7 @@ final class ReefEngine implements Reef {
         return backend.openReplyEndpoint(handler);
       }, timer, callbacks::execute, metrics, signatures, openStreams, json);
       Instances instances = new Instances(options.heartbeat());
-      DirectoryService directory = new DirectoryService(reefId, hostName(), ProcessHandle.current().pid(),
+      DirectoryService directory = new DirectoryService(reefId, hostName(), backend.site(), ProcessHandle.current().pid(),
           options.heartbeat(), timer, instances::describe);
       instances.announceWith(directory::announce);
       directory.start(backend::openPresence);

@@ -9,6 +9,7 @@ import dev.reef.internal.trace.Cause;
 import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
 import dev.reef.spore.JsonMapping;
+import dev.reef.spore.Names;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
@@ -175,7 +176,7 @@ final class RequestTracker implements ReplyHandler {
           answer.replyTo());
       return;
     }
-    if (!answer.fromAgent().equals(call.request.toAgent())) {
+    if (!answer.fromAgent().equals(Names.agentOf(call.request.toAgent()))) { // X answers a request to X@SITE
       // Anyone who can read the request can answer it: only the agent asked may (SPEC §8).
       metrics.count(FOREIGN_REPLIES, "-", "-", SporeType.RESPONSE.wireValue());
       dropped.warn("reply {} to request {} claims to come from '{}', but the request went to '{}'; dropped",

@@ -33,9 +33,17 @@ import java.util.TreeSet;
  * @param capabilities what they offer
  * @param lastHeartbeat when the process was last heard of
  * @param backlog spores waiting in the agent's queues (shared by all its processes), null when unknown
+ * @param site the site the process runs at when sites are linked (docs/sites.md), else empty
  */
 record AgentRow(String agent, String host, long pid, String reefId, AgentState state, int instances,
-    Set<String> instanceIds, Set<String> channels, Set<String> capabilities, Instant lastHeartbeat, Long backlog) {
+    Set<String> instanceIds, Set<String> channels, Set<String> capabilities, Instant lastHeartbeat, Long backlog,
+    String site) {
+
+  /** A row of a Reef without sites. */
+  AgentRow(String agent, String host, long pid, String reefId, AgentState state, int instances,
+      Set<String> instanceIds, Set<String> channels, Set<String> capabilities, Instant lastHeartbeat, Long backlog) {
+    this(agent, host, pid, reefId, state, instances, instanceIds, channels, capabilities, lastHeartbeat, backlog, "");
+  }
 
   static final Comparator<AgentRow> ORDER = Comparator.comparing(AgentRow::agent).thenComparing(AgentRow::host)
       .thenComparingLong(AgentRow::pid).thenComparing(AgentRow::reefId);
@@ -68,7 +76,7 @@ record AgentRow(String agent, String host, long pid, String reefId, AgentState s
       }
       int instances = idsByChannel.values().stream().mapToInt(Set::size).max().orElse(0);
       rows.add(new AgentRow(first.agentName(), first.host(), first.pid(), first.reefId(), state, instances, ids,
-          new TreeSet<>(idsByChannel.keySet()), capabilities, last, backlogs.get(first.agentName())));
+          new TreeSet<>(idsByChannel.keySet()), capabilities, last, backlogs.get(first.agentName()), first.site()));
     }
     rows.sort(ORDER);
     return rows;
@@ -95,6 +103,9 @@ record AgentRow(String agent, String host, long pid, String reefId, AgentState s
     ObjectNode node = JsonNodeFactory.instance.objectNode();
     node.put("agent", agent);
     node.put("host", host);
+    if (!site.isEmpty()) {
+      node.put("site", site);
+    }
     node.put("pid", pid);
     node.put("reef_id", reefId);
     node.put("instances", instances);

@@ -153,12 +153,25 @@ final class AgentsCommand extends ReefSubcommand {
     out.flush();
   }
 
+  /** {@code line} with {@code site} as its second column when {@code sites}. */
+  private static String[] withSite(boolean sites, String site, String[] line) {
+    if (!sites) {
+      return line;
+    }
+    String[] wider = new String[line.length + 1];
+    wider[0] = line[0];
+    wider[1] = site;
+    System.arraycopy(line, 1, wider, 2, line.length - 1);
+    return wider;
+  }
+
   static String table(List<AgentRow> rows, Instant now, String namespace) {
     List<String[]> lines = new ArrayList<>();
-    lines.add(new String[] {"AGENT", "HOST", "PID", "INSTANCES", "STATE", "LAST HEARTBEAT", "BACKLOG", "CHANNELS",
-        "CAPABILITIES"});
+    boolean sites = rows.stream().anyMatch(row -> !row.site().isEmpty()); // a SITE column only when sites are linked
+    lines.add(withSite(sites, "SITE", new String[] {"AGENT", "HOST", "PID", "INSTANCES", "STATE", "LAST HEARTBEAT",
+        "BACKLOG", "CHANNELS", "CAPABILITIES"}));
     for (AgentRow row : rows) {
-      lines.add(new String[] {
+      lines.add(withSite(sites, row.site().isEmpty() ? "-" : row.site(), new String[] {
           row.agent(),
           row.host(),
           row.pid() < 0 ? "?" : Long.toString(row.pid()),
@@ -167,7 +180,7 @@ final class AgentsCommand extends ReefSubcommand {
           ago(row.lastHeartbeat(), now),
           row.backlog() == null ? "?" : Long.toString(row.backlog()),
           String.join(",", row.channels()),
-          row.capabilities().isEmpty() ? "-" : String.join(",", row.capabilities())});
+          row.capabilities().isEmpty() ? "-" : String.join(",", row.capabilities())}));
     }
     int[] widths = new int[lines.get(0).length];
     for (String[] line : lines) {

@@ -94,6 +94,11 @@ public final class ReefCli {
     namespace.addSubcommand(new NamespaceCommand.DeleteCommand(environment));
     namespace.addSubcommand("help", new CommandLine.HelpCommand());
     reef.addSubcommand(namespace);
+    CommandLine sites = new CommandLine(new SitesCommand());
+    sites.addSubcommand(new SitesCommand.LinkCommand(environment));
+    sites.addSubcommand(new SitesCommand.StatusCommand(environment));
+    sites.addSubcommand("help", new CommandLine.HelpCommand());
+    reef.addSubcommand(sites);
     for (Object command : extraCommands) {
       reef.addSubcommand(Objects.requireNonNull(command, "extra command"));
     }
