@@ -33,7 +33,7 @@ class LayersTest {
 
   @ArchTest
   static final ArchRule theApiNeverReachesTheEngine = noClasses()
-      .that().resideInAnyPackage("dev.reef", "dev.reef.spore", "dev.reef.security", "dev.reef.spi")
+      .that().resideInAnyPackage("dev.reef", "dev.reef.spore", "dev.reef.security", "dev.reef.spi", "dev.reef.sites")
       .should().dependOnClassesThat().resideInAPackage("dev.reef.internal..")
       .because("users import the API packages only, and the engine must be free to change behind them");
 
