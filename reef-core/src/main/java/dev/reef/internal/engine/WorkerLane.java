@@ -104,11 +104,10 @@ final class WorkerLane {
       return;
     }
     try {
-      // Everything is taken from inside the start, not from the deployment's future: that completes on
-      // the caller's context, which may be a handler's, blocked until this lane runs what it waits for.
+      // The lane is ready from inside the start, not from the deployment's future: that completes on the
+      // caller's context, which may be a handler's, blocked until this lane runs what it waits for.
       vertx.deployVerticle(starting -> {
         context = starting;
-        deployed.complete(starting.deploymentID());
         started.complete(starting);
         return Future.succeededFuture();
       }, options).onComplete(result -> {
@@ -117,9 +116,9 @@ final class WorkerLane {
               result.cause());
           started.completeExceptionally(result.cause());
           deployed.completeExceptionally(result.cause());
-        } else if (closed) {
-          vertx.undeploy(result.result()); // closed while it was starting; undeploying twice is harmless
+          return;
         }
+        deployed.complete(result.result());
       });
     } catch (RuntimeException e) { // Vert.x closed under us
       LOG.error("could not start the worker pool '{}': {}", name, e.toString());
@@ -146,17 +145,29 @@ final class WorkerLane {
    */
   void close(Duration within) {
     closed = true;
-    if (!deployAsked.compareAndSet(false, true)) { // else nothing was deployed, and now nothing will be
-      try {
-        String id = deployed.get(within.toMillis(), TimeUnit.MILLISECONDS);
-        await(vertx.undeploy(id), within, "stop the worker pool '" + name + "'");
-      } catch (ExecutionException | TimeoutException | ReefException | IllegalStateException e) {
-        LOG.debug("worker pool '{}' not stopped: {}", name, e.toString());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    if (deployAsked.compareAndSet(false, true)) {
+      return; // never deployed, and now never will be
+    }
+    String id;
+    try {
+      id = deployed.get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      deployed.thenAccept(vertx::undeploy); // still starting: undeployed once it has
+      LOG.debug("worker pool '{}' still starting after {} ms; undeployed when it has", name, within.toMillis());
+      return;
+    } catch (ExecutionException e) {
+      return; // it never started
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    try {
+      await(vertx.undeploy(id), within, "stop the worker pool '" + name + "'");
+    } catch (ReefException | IllegalStateException e) {
+      LOG.debug("{}", e.getMessage());
     }
   }
+
 
   private void runLogged(Runnable task) {
     try {

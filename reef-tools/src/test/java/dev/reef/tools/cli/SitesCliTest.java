@@ -66,7 +66,11 @@ class SitesCliTest {
     System.out.print("reef sites link (second run):\n" + second.out() + second.err());
 
     assertThat(first.exitCode()).isZero();
-    assertThat(first.out().lines().filter(line -> line.startsWith("changed "))).hasSize(10);
+    // Ten objects, written by the first run; one of them may already be there: the first site's exchange
+    // federation link, once its policy is in, declares the upstream site's exchange itself.
+    assertThat(first.out().lines()).hasSize(10)
+        .allMatch(line -> line.startsWith("changed ") || line.startsWith("unchanged "));
+    assertThat(first.out().lines().filter(line -> line.startsWith("changed "))).hasSizeGreaterThanOrEqualTo(9);
     assertThat(second.exitCode()).isZero();
     assertThat(second.out().lines()).hasSize(10).allMatch(line -> line.startsWith("unchanged "));
     assertThat(second.err()).contains("nothing to change");

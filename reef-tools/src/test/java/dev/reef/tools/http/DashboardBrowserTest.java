@@ -65,7 +65,8 @@ class DashboardBrowserTest {
             p50: row.querySelector('.p50').textContent, p95: row.querySelector('.p95').textContent,
             p99: row.querySelector('.p99').textContent })),
           deadLetterIds: [...document.querySelectorAll('#dead-letters li')].map(item => item.dataset.deadLetter),
-          detail: document.getElementById('dead-detail').hidden ? null : {
+          // null until the page has loaded: the first reads may come before the document is parsed
+          detail: (document.getElementById('dead-detail') || { hidden: true }).hidden ? null : {
             id: text('detail-id'), agent: text('detail-agent'), error: text('detail-error'),
             spore: text('detail-spore'), at: text('detail-at'), result: text('detail-result') },
           channels: [...document.querySelectorAll('#channels tr')].map(row => ({
