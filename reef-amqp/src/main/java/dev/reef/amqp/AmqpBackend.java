@@ -229,11 +229,11 @@ public final class AmqpBackend implements ReefBackend {
     if (!parts.names().isReplyQueue(address)) {
       return false;
     }
-    int at = address.indexOf(Names.SITE_SEPARATOR);
-    if (at > 0 && !address.substring(at + 1).equals(parts.names().site())) {
+    String site = Names.siteOf(address);
+    if (site != null && !site.equals(parts.names().site())) {
       return false; // at another site: it cannot be asked from here
     }
-    return parts.topology().queueExists(at > 0 ? address.substring(0, at) : address);
+    return parts.topology().queueExists(Names.agentOf(address));
   }
 
   /** {@inheritDoc} A passive declare of {@code ns.CHANNEL.AGENT}: its ready messages. */

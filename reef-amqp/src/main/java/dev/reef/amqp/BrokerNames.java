@@ -143,10 +143,9 @@ final class BrokerNames {
    * ({@code ns.reply.observer-ID}) is not one.
    */
   boolean isReplyQueue(String address) {
-    if (address != null && address.indexOf(dev.reef.spore.Names.SITE_SEPARATOR) > 0) {
-      // ns.reply.UUID@SITE: a reply queue at that site
-      int at = address.indexOf(dev.reef.spore.Names.SITE_SEPARATOR);
-      return dev.reef.spore.Names.isValid(address.substring(at + 1)) && isReplyQueue(address.substring(0, at));
+    String site = address == null ? null : dev.reef.spore.Names.siteOf(address);
+    if (site != null) { // ns.reply.UUID@SITE: a reply queue at that site
+      return dev.reef.spore.Names.isValid(site) && isReplyQueue(dev.reef.spore.Names.agentOf(address));
     }
     String prefix = namespace + ".reply.";
     if (address == null || !address.startsWith(prefix) || address.length() != prefix.length() + 36) {

@@ -67,10 +67,7 @@ final class ManagementApi {
     URI base = given != null ? given
         : URI.create((options.tls() ? "https://" : "http://") + hostForUri(amqp.getHost()) + ":"
             + (options.tls() ? 15671 : 15672));
-    boolean ownUser = given != null && given.getRawUserInfo() != null && !given.getRawUserInfo().isEmpty();
-    URI credentials = ownUser ? given : amqp;
-    return new ManagementApi(withoutUserInfo(base), Uris.user(credentials), Uris.password(credentials),
-        Uris.virtualHost(amqp), options.get(AmqpOption.RPC_TIMEOUT));
+    return forSite(amqp, base, options.get(AmqpOption.RPC_TIMEOUT));
   }
 
   /** The API's address as it may be shown. */

@@ -154,10 +154,9 @@ final class SporeSender implements MessageSender {
     }
     SporeCodec.Encoded encoded = encode(reply, null, 1);
     // With sites, ns.reply.UUID@SITE: straight to the queue at this site, else on the sites exchange.
-    int at = replyAddress.indexOf(Names.SITE_SEPARATOR);
-    String site = at < 0 ? "" : replyAddress.substring(at + 1);
-    String queue = at < 0 ? replyAddress : replyAddress.substring(0, at);
-    boolean remote = !site.isEmpty() && !site.equals(topology.names().site());
+    String site = Names.siteOf(replyAddress);
+    String queue = Names.agentOf(replyAddress);
+    boolean remote = site != null && !site.equals(topology.names().site());
     if (remote && !sites.contains(site)) {
       return CompletableFuture.failedFuture(new UnknownDestinationException("reply address '"
           + WireFields.abbreviate(replyAddress) + "' is at site '" + site + "', which is not one of the sites " + sites));

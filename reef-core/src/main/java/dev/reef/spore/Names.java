@@ -44,13 +44,16 @@ public final class Names {
     return address;
   }
 
-  /** The agent name of a recipient address: {@code X} for {@code X} and for {@code X@SITE}. */
+  /**
+   * The part of an address before its site: {@code X} for {@code X} and for {@code X@SITE} (an agent's
+   * name, or a reply queue's).
+   */
   public static String agentOf(String address) {
     int at = address.indexOf(SITE_SEPARATOR);
     return at < 0 ? address : address.substring(0, at);
   }
 
-  /** The site of a recipient address {@code X@SITE}, or null for a plain agent name. */
+  /** The site of an address {@code X@SITE}, or null for an address without one. */
   public static String siteOf(String address) {
     int at = address.indexOf(SITE_SEPARATOR);
     return at < 0 ? null : address.substring(at + 1);
