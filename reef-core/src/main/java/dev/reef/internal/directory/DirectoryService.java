@@ -58,6 +58,7 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
   private Function<PresenceListener, PresenceLink> opener; // guarded by this; null once opened
   private volatile PresenceLink link;
   private final String site;
+  private final CoalescingAnnouncer announcer = new CoalescingAnnouncer(() -> send(PresenceMessage.Kind.ANNOUNCE));
   private volatile ScheduledFuture<?> beats;
   private volatile boolean closed;
   private volatile long lastHeardNanos;
@@ -96,11 +97,15 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
     this.opener = Objects.requireNonNull(opener, "opener");
   }
 
-  /** Announces this Reef's instances now (one joined or left); the future completes when the backend has it. */
+  /**
+   * Announces this Reef's instances (one joined or left), at once or, while an announcement is on its
+   * way, in the one that follows it; the future completes when the backend has an announcement made
+   * after the change.
+   */
   public java.util.concurrent.CompletableFuture<Void> announce() {
     join(false);
     timer.execute(this::evaluate);
-    return send(PresenceMessage.Kind.ANNOUNCE);
+    return announcer.announce();
   }
 
   /**

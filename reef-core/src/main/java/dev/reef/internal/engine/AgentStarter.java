@@ -21,10 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,8 +31,6 @@ import org.slf4j.LoggerFactory;
  */
 final class AgentStarter {
   private static final Logger LOG = LoggerFactory.getLogger(AgentStarter.class);
-  /** How long a subscribe waits for the directory to have the news, so that other Reefs learn of it promptly. */
-  private static final Duration ANNOUNCE_WAIT = Duration.ofSeconds(2);
   /** Agent names whose queues would take the place of Reef's own objects of a channel. */
   static final java.util.Set<String> RESERVED_AGENT_NAMES = java.util.Set.of("history");
 
@@ -89,7 +84,14 @@ final class AgentStarter {
     if (catchUp != null) {
       catchUp.start(history, options.catchUpFrom().get()); // the queue is bound now: the seam is set
     }
-    awaitAnnounced(shared.instances().add(instance), agentName, channel.name());
+    // Not waited for: a subscribe costs the broker round trips of its queue, not one more for presence,
+    // and announcements made meanwhile go out together (a JVM starting many agents).
+    shared.instances().add(instance).whenComplete((ok, error) -> {
+      if (error != null) {
+        LOG.warn("agent '{}' on '{}' runs, but the directory could not announce it until its next heartbeat: {}",
+            agentName, channel.name(), error.toString());
+      }
+    });
     return instance;
   }
 
@@ -118,16 +120,5 @@ final class AgentStarter {
     }
     return WorkerLane.open(shared.vertx(), pool, options.poolSize(),
         options.concurrency() == Concurrency.SEQUENTIAL, options.virtualThreads());
-  }
-
-  private static void awaitAnnounced(java.util.concurrent.CompletableFuture<Void> announced, String agent,
-      String channel) {
-    try {
-      announced.get(ANNOUNCE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      LOG.warn("agent '{}' on '{}' runs, but the directory has not heard of it yet: {}", agent, channel, e.toString());
-    }
   }
 }
