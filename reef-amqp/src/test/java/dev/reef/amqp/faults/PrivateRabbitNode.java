@@ -67,6 +67,10 @@ public final class PrivateRabbitNode implements AutoCloseable {
   private final int amqpPort;
   private final int distributionPort;
   private final Path directory;
+  /** Where {@link #freePorts} chooses: below Linux's default ephemeral range (32768-60999). */
+  private static final int FIRST_PORT = 20_000;
+  private static final int END_PORT = 32_000;
+
   private final Path scripts;
   private final Map<String, String> environment;
   private final Duration startupTimeout;
@@ -390,19 +394,31 @@ public final class PrivateRabbitNode implements AutoCloseable {
     }
   }
 
-  /** Distinct free TCP ports on the loopback interface (free now: the node binds them soon after). */
+  /**
+   * Distinct free TCP ports on the loopback interface (free now: the node binds them soon after),
+   * chosen at random below the kernel's ephemeral range, which {@code bind(0)} and every outgoing
+   * connection draw from: so that neither a client connecting meanwhile nor a test in another fork
+   * asking at the same moment is likely to take one before the node binds it.
+   */
   public static int[] freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
+    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
     try {
       int[] ports = new int[count];
-      for (int i = 0; i < count; i++) {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        sockets.add(socket); // held open until all are chosen, so that they differ
-        ports[i] = socket.getLocalPort();
+      for (int i = 0, tries = 0; i < count; tries++) {
+        if (tries == 1_000) {
+          throw new UncheckedIOException(new IOException("no free port in [" + FIRST_PORT + ", " + END_PORT
+              + ") after 1,000 tries"));
+        }
+        int port = random.nextInt(FIRST_PORT, END_PORT);
+        try {
+          sockets.add(new ServerSocket(port, 1, InetAddress.getLoopbackAddress())); // held until all are chosen
+          ports[i++] = port;
+        } catch (IOException taken) {
+          // in use: another
+        }
       }
       return ports;
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port: " + e.getMessage(), e);
     } finally {
       for (ServerSocket socket : sockets) {
         try {
