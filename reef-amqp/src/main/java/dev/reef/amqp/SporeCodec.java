@@ -252,8 +252,17 @@ final class SporeCodec {
    * @throws RuntimeException only for a bug here, which must surface rather than pass for bad input
    */
   Decoded decode(BasicProperties properties, byte[] body) {
+    return properties == null ? decode(null, null, null, body)
+        : decode(properties.getHeaders(), properties.getReplyTo(), properties.getUserId(), body);
+  }
+
+  /**
+   * Decodes a message from its parts, as {@link #decode(BasicProperties, byte[])} does: for a stored
+   * message, whose headers would be copied once more into a {@code BasicProperties} for nothing.
+   */
+  Decoded decode(Map<String, Object> headers, String replyTo, String userId, byte[] body) {
     try {
-      return decodeOrThrow(properties, body);
+      return decodeOrThrow(headers, replyTo, userId, body);
     } catch (MalformedException e) {
       return new Decoded.Malformed(e.getMessage());
     } catch (InvalidSporeException e) {
@@ -262,7 +271,8 @@ final class SporeCodec {
     }
   }
 
-  private Decoded decodeOrThrow(BasicProperties properties, byte[] body) throws MalformedException {
+  private Decoded decodeOrThrow(Map<String, Object> headers, String replyTo, String userId, byte[] body)
+      throws MalformedException {
     if (body == null) {
       body = new byte[0];
     }
@@ -270,7 +280,6 @@ final class SporeCodec {
       throw new MalformedException(
           "body of " + body.length + " bytes exceeds the limit of " + maxBodyBytes + " bytes");
     }
-    Map<String, Object> headers = properties == null ? null : properties.getHeaders();
     if (headers == null || headers.isEmpty()) {
       throw new MalformedException("message has no headers: a spore needs at least "
           + SPORE_ID + ", " + SPORE_TYPE + ", " + FROM_AGENT + " and " + CREATED_AT);
@@ -327,8 +336,7 @@ final class SporeCodec {
         throw new MalformedException("header '" + attemptHeader + "' must be at least 1, got " + attempt);
       }
     }
-    String replyAddress = emptyToNull(properties.getReplyTo());
-    return new Decoded.Valid(spore.build(), attempt, replyAddress, emptyToNull(properties.getUserId()));
+    return new Decoded.Valid(spore.build(), attempt, emptyToNull(replyTo), emptyToNull(userId));
   }
 
   /**

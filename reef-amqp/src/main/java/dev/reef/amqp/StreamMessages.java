@@ -1,12 +1,10 @@
 package dev.reef.amqp;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.stream.Message;
 import com.rabbitmq.stream.Properties;
 import dev.reef.HistoryEntry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * Reads the messages of a channel's stream back as spores. RabbitMQ stores an AMQP 0.9.1 message in a
@@ -34,16 +32,12 @@ final class StreamMessages {
    * broker's clock).
    */
   Read read(long offset, long timestampMillis, Message message) {
-    Map<String, Object> headers = message.getApplicationProperties();
-    AMQP.BasicProperties.Builder properties = new AMQP.BasicProperties.Builder().headers(headers);
     Properties stored = message.getProperties();
-    if (stored != null) {
-      properties.replyTo(stored.getReplyTo());
-      if (stored.getUserId() != null) {
-        properties.userId(new String(stored.getUserId(), StandardCharsets.UTF_8));
-      }
-    }
-    SporeCodec.Decoded decoded = codec.decode(properties.build(), message.getBodyAsBinary());
+    String replyTo = stored == null ? null : stored.getReplyTo();
+    String userId = stored == null || stored.getUserId() == null ? null
+        : new String(stored.getUserId(), StandardCharsets.UTF_8);
+    SporeCodec.Decoded decoded = codec.decode(message.getApplicationProperties(), replyTo, userId,
+        message.getBodyAsBinary());
     if (decoded instanceof SporeCodec.Decoded.Valid valid) {
       return new Read.Entry(new HistoryEntry(offset, Instant.ofEpochMilli(timestampMillis), valid.spore()));
     }

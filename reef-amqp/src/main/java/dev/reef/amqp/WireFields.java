@@ -150,8 +150,12 @@ final class WireFields {
     if (value == null) {
       return null;
     }
-    if (value instanceof LongString || value instanceof String) {
-      return value.toString();
+    if (value instanceof String text) {
+      return text;
+    }
+    if (value instanceof LongString text) {
+      // Not toString(): it looks the charset up by name, on every header of every message.
+      return new String(text.getBytes(), StandardCharsets.UTF_8);
     }
     if (value instanceof byte[] bytes) {
       // Some clients send strings as byte arrays ('x' field type); accept valid UTF-8.
