@@ -7,8 +7,10 @@ import java.util.function.Supplier;
 /**
  * Keeps at most one announcement on its way to the backend. A change while one is in flight is
  * folded into a single follow-up, sent when the first completes and listing everything at that
- * moment; so a JVM starting a thousand agents sends a few dozen announcements, not a thousand, each
- * naming every instance. A backend that completes sends at once (in memory) sends every change.
+ * moment: agents started together (by several threads, or faster than the broker confirms) share
+ * one announcement instead of sending one each, every one naming every instance. Agents started one
+ * by one, each slower than a confirm, are still announced one by one. A backend that completes sends
+ * at once (in memory) sends every change.
  */
 final class CoalescingAnnouncer {
   private final Supplier<CompletableFuture<Void>> sender;
