@@ -1,7 +1,6 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.LongString;
 import dev.reef.DeadLetter;
 import dev.reef.spore.Spore;
 import dev.reef.spore.Timestamps;
@@ -113,7 +112,7 @@ final class DeadLetterFormat {
     if (value == null && name.startsWith(PREFIX)) {
       value = headers.get(LEGACY_PREFIX + name.substring(PREFIX.length()).replace('_', '-'));
     }
-    return value instanceof LongString || value instanceof String ? value.toString() : null;
+    return WireFields.text(value);
   }
 
   private static Instant deadLetteredAt(AMQP.BasicProperties properties) {

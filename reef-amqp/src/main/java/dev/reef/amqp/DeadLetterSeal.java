@@ -1,7 +1,6 @@
 package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.LongString;
 import dev.reef.DeadLetter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -107,12 +106,12 @@ final class DeadLetterSeal {
       return ownUser != null && ownUser.equals(properties.getUserId()) ? DeadLetter.Integrity.VERIFIED
           : DeadLetter.Integrity.UNVERIFIED;
     }
-    Object seal = headers.get(HEADER);
-    if (!(seal instanceof LongString || seal instanceof String)) {
+    String seal = WireFields.text(headers.get(HEADER));
+    if (seal == null) {
       return DeadLetter.Integrity.UNVERIFIED;
     }
     byte[] expected = mac(headers, properties, body).getBytes(StandardCharsets.US_ASCII);
-    byte[] found = seal.toString().getBytes(StandardCharsets.US_ASCII);
+    byte[] found = seal.getBytes(StandardCharsets.US_ASCII);
     return MessageDigest.isEqual(expected, found) ? DeadLetter.Integrity.VERIFIED : DeadLetter.Integrity.TAMPERED;
   }
 
@@ -161,10 +160,11 @@ final class DeadLetterSeal {
     }
 
     void value(Object value) {
+      String asText = WireFields.text(value);
       if (value == null) {
         out.write('0');
-      } else if (value instanceof LongString || value instanceof String) {
-        text(value.toString());
+      } else if (asText != null) {
+        text(asText);
       } else if (value instanceof byte[] bytes) {
         tagged('B', bytes);
       } else if (value instanceof Number number && !(value instanceof BigDecimal)) {

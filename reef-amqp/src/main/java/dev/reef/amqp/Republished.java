@@ -2,7 +2,6 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.LongString;
 import java.util.Map;
 
 /**
@@ -97,8 +96,7 @@ final class Republished {
   }
 
   private String text(String name) {
-    Object value = headers.get(name);
-    return value instanceof LongString || value instanceof String ? value.toString() : null;
+    return WireFields.text(headers.get(name));
   }
 
   private static int bounded(long count) {

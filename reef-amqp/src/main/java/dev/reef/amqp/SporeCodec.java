@@ -14,7 +14,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BasicProperties;
-import com.rabbitmq.client.LongString;
 import dev.reef.amqp.WireFields.MalformedException;
 import dev.reef.spore.InvalidSporeException;
 import dev.reef.spore.Spore;
@@ -346,8 +345,7 @@ final class SporeCodec {
    */
   private static void adoptTraceparent(Map<String, Object> headers, Spore.Builder spore) {
     Object value = headers.get(TRACEPARENT);
-    String text = value instanceof LongString || value instanceof String ? value.toString()
-        : value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : null;
+    String text = value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : WireFields.text(value);
     if (text != null && !text.isBlank()) {
       spore.metadata(TRACEPARENT, text.trim());
     }

@@ -150,12 +150,9 @@ final class WireFields {
     if (value == null) {
       return null;
     }
-    if (value instanceof String text) {
+    String text = text(value);
+    if (text != null) {
       return text;
-    }
-    if (value instanceof LongString text) {
-      // Not toString(): it looks the charset up by name, on every header of every message.
-      return new String(text.getBytes(), StandardCharsets.UTF_8);
     }
     if (value instanceof byte[] bytes) {
       // Some clients send strings as byte arrays ('x' field type); accept valid UTF-8.
@@ -163,6 +160,21 @@ final class WireFields {
     }
     throw new MalformedException("header '" + name + "' must be a string, got "
         + value.getClass().getSimpleName() + " (" + abbreviate(String.valueOf(value)) + ")");
+  }
+
+  /**
+   * A header value that is text (a {@code String}, or the client's {@code LongString} for an AMQP
+   * string) as a {@code String}; null for any other value.
+   */
+  static String text(Object value) {
+    if (value instanceof String text) {
+      return text;
+    }
+    if (value instanceof LongString text) {
+      // Not toString(): it looks the charset up by name, on every header of every message.
+      return new String(text.getBytes(), StandardCharsets.UTF_8);
+    }
+    return null;
   }
 
   static String kind(JsonNode node) {

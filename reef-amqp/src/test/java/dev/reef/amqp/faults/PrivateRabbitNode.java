@@ -21,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -402,7 +403,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
    */
   public static int[] freePorts(int count) {
     List<ServerSocket> sockets = new ArrayList<>();
-    java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
     try {
       int[] ports = new int[count];
       for (int i = 0, tries = 0; i < count; tries++) {
