@@ -5,6 +5,8 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import dev.reef.spi.ReplyEndpoint;
 import dev.reef.spi.ReplyHandler;
 import java.io.IOException;
@@ -21,8 +23,10 @@ import org.slf4j.LoggerFactory;
  * declares it again under the same name after a connection recovery and requests already sent
  * still get their replies.
  *
- * <p>Replies are auto-acked: a reply lost with the connection is a request that times out, which the
- * caller sees. A message that is not a spore goes to the dead letters; one that fails for another
+ * <p>Replies are auto-acked. A reply lost with the connection (on its way, or in the queue when the
+ * connection or its node went) is asked for again: once the connection has recovered, with the queue
+ * and its consumer, the handler hears of it ({@link ReplyHandler#onReopened()}) and sends the
+ * requests still waiting again, which their responders answer again. A message that is not a spore goes to the dead letters; one that fails for another
  * reason (a bug in Reef) is dropped, counted and logged as an error, and its request times out.
  */
 final class ReplyQueue implements ReplyEndpoint, Endpoint {
@@ -37,9 +41,22 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
   private final ReplyHandler handler;
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
+  private final Connection connection;
+  private final RecoveryListener reopened = new RecoveryListener() {
+    @Override
+    public void handleRecovery(Recoverable recovered) { // after the topology: the queue and its consumer are back
+      if (!closed.get()) {
+        handler.onReopened();
+      }
+    }
 
-  private ReplyQueue(String name, String address, Channel channel, SporeCodec codec, DeadLetterWriter deadLetters,
-      ReplyHandler handler) {
+    @Override
+    public void handleRecoveryStarted(Recoverable recovering) {}
+  };
+
+  private ReplyQueue(Connection connection, String name, String address, Channel channel, SporeCodec codec,
+      DeadLetterWriter deadLetters, ReplyHandler handler) {
+    this.connection = connection;
     this.name = name;
     this.address = address;
     this.channel = channel;
@@ -55,7 +72,8 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
     if (channel == null) {
       throw new IOException("the broker has no channel left for this connection");
     }
-    ReplyQueue queue = new ReplyQueue(name, names.replyAddress(name), channel, codec, deadLetters, handler);
+    ReplyQueue queue = new ReplyQueue(connection, name, names.replyAddress(name), channel, codec, deadLetters,
+        handler);
     try {
       channel.queueDeclare(name, false, true, true, null);
       if (names.sitesOn()) {
@@ -71,6 +89,9 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
     } catch (IOException | RuntimeException e) {
       queue.close();
       throw e;
+    }
+    if (connection instanceof Recoverable recoverable) {
+      recoverable.addRecoveryListener(queue.reopened);
     }
     return queue;
   }
@@ -116,6 +137,9 @@ final class ReplyQueue implements ReplyEndpoint, Endpoint {
   @Override
   public void close() {
     if (closed.compareAndSet(false, true)) {
+      if (connection instanceof Recoverable recoverable) {
+        recoverable.removeRecoveryListener(reopened);
+      }
       try {
         if (channel.isOpen()) {
           channel.queueDelete(name);

@@ -21,6 +21,8 @@ public final class ChaosProxy implements AutoCloseable {
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
   private volatile boolean down;
+  private volatile boolean swallowing;
+  private final java.util.concurrent.atomic.AtomicLong swallowed = new java.util.concurrent.atomic.AtomicLong();
 
   /** A proxy on a free port of 127.0.0.1 to {@code broker}'s host and port. */
   public ChaosProxy(URI broker) throws IOException {
@@ -41,6 +43,7 @@ public final class ChaosProxy implements AutoCloseable {
 
   /** Cuts every connection through the proxy; new ones are accepted again. */
   public void cutAll() {
+    swallowing = false;
     for (Socket socket : sockets) {
       closeQuietly(socket);
     }
@@ -61,6 +64,21 @@ public final class ChaosProxy implements AutoCloseable {
     down = false;
   }
 
+  /**
+   * From now on, what the broker sends its clients is read and thrown away: the broker has written it
+   * (an auto-acked delivery is gone from its queue), and no client ever gets it, as when a connection
+   * dies with frames on their way. Ends with {@link #cutAll()}.
+   */
+  public void swallowFromBroker() {
+    swallowed.set(0);
+    swallowing = true;
+  }
+
+  /** Bytes thrown away since {@link #swallowFromBroker()}. */
+  public long swallowed() {
+    return swallowed.get();
+  }
+
   /** The port the proxy listens on. */
   public int port() {
     return server.getLocalPort();
@@ -78,8 +96,8 @@ public final class ChaosProxy implements AutoCloseable {
         broker.connect(new InetSocketAddress(brokerHost, brokerPort), 2_000);
         sockets.add(client);
         sockets.add(broker);
-        pump(client, broker);
-        pump(broker, client);
+        pump(client, broker, false);
+        pump(broker, client, true);
       } catch (IOException e) {
         if (!closed) {
           continue;
@@ -89,13 +107,17 @@ public final class ChaosProxy implements AutoCloseable {
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, boolean fromBroker) {
     Thread thread = new Thread(() -> {
       byte[] buffer = new byte[64 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int read;
         while ((read = in.read(buffer)) >= 0) {
-          out.write(buffer, 0, read);
+          if (fromBroker && swallowing) {
+            swallowed.addAndGet(read);
+          } else {
+            out.write(buffer, 0, read);
+          }
         }
       } catch (IOException e) {
         // cut: close both sides below

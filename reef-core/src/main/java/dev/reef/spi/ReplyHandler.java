@@ -14,4 +14,11 @@ public interface ReplyHandler {
    *     Delivery#verifiedUserId()}
    */
   void onReply(Spore reply, Optional<String> verifiedUserId);
+
+  /**
+   * The endpoint is back, under the same address, after its transport was lost (a connection
+   * recovery): replies sent to it meanwhile may have been lost. Backends whose endpoints cannot be
+   * lost never call it.
+   */
+  default void onReopened() {}
 }

@@ -37,8 +37,8 @@ final class AgentStarter {
   /** Everything the instances of one Reef share. */
   record Shared(ReefBackend backend, Vertx vertx, String reefId, Lifecycle lifecycle, Access access,
       Instances instances, DuplicateWindows windows, Signatures signatures, JsonMapping json, ReefMetrics metrics,
-      DeliveryProcessor.ContextFactory contexts, ScheduledExecutorService timer, SporeObservations observations,
-      Duration drainTimeout, Histories histories) {}
+      DeliveryProcessor.ContextFactory contexts, DeliveryProcessor.Answers answers, ScheduledExecutorService timer,
+      SporeObservations observations, Duration drainTimeout, Histories histories) {}
 
   private final Shared shared;
   private final Map<String, Integer> poolSizes = new ConcurrentHashMap<>();
@@ -67,7 +67,8 @@ final class AgentStarter {
         warnings);
     DeliveryProcessor processor = new DeliveryProcessor(new DeliveryProcessor.Agent(channel, agentName, instanceId,
         handler, options.handlerTimeout().orElse(null)), lane, window, held, outcomes, shared.signatures(),
-        shared.json(), shared.contexts(), shared.metrics(), shared.timer(), shared.observations(), warnings);
+        shared.json(), shared.contexts(), shared.answers(), shared.metrics(), shared.timer(), shared.observations(),
+        warnings);
     AgentInstance instance = new AgentInstance(channel.name(), agentName, instanceId, options.capabilities(),
         processor, outcomes, held, lane, shared.access(), shared.instances(), shared.drainTimeout());
     CatchUp catchUp = history == null ? null : new CatchUp(channel.name(), agentName, options.prefetch(), processor,

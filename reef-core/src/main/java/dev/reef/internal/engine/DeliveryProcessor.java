@@ -36,6 +36,12 @@ final class DeliveryProcessor implements DeliveryHandler {
   /** Who the instance is and what it runs. */
   record Agent(Channel channel, String agentName, String instanceId, SporeHandler handler, Duration handlerTimeout) {}
 
+  /** Sends again the reply already sent to a request that came again (see {@link Outbox#answerAgain}). */
+  @FunctionalInterface
+  interface Answers {
+    boolean answerAgain(String requestId, String replyAddress);
+  }
+
   /** Makes the context of one delivery. */
   @FunctionalInterface
   interface ContextFactory {
@@ -51,6 +57,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   private final Signatures signatures;
   private final JsonMapping json;
   private final ContextFactory contexts;
+  private final Answers answers;
   private final ReefMetrics metrics;
   private final ScheduledExecutorService timer;
   private final SporeObservations observations;
@@ -60,7 +67,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   private volatile boolean accepting = true;
 
   DeliveryProcessor(Agent agent, WorkerLane lane, DuplicateWindow duplicates, HeldDeliveries held, Outcomes outcomes,
-      Signatures signatures, JsonMapping json, ContextFactory contexts, ReefMetrics metrics,
+      Signatures signatures, JsonMapping json, ContextFactory contexts, Answers answers, ReefMetrics metrics,
       ScheduledExecutorService timer, SporeObservations observations, BoundedLog warnings) {
     this.agent = agent;
     this.channelName = agent.channel().name();
@@ -71,6 +78,7 @@ final class DeliveryProcessor implements DeliveryHandler {
     this.signatures = signatures;
     this.json = json;
     this.contexts = contexts;
+    this.answers = answers;
     this.metrics = metrics;
     this.timer = timer;
     this.observations = observations;
@@ -130,8 +138,7 @@ final class DeliveryProcessor implements DeliveryHandler {
     } else if (taken.redelivered() && duplicates.contains(spore.id())) {
       // Only a redelivery is checked here, to ack it without a trip to the pool; any other duplicate
       // (a re-sent publish) is caught when the worker claims its id, which every delivery does.
-      metrics.count(ReefMetrics.DUPLICATES, channelName, agent.agentName(), spore);
-      outcomes.settle(taken, taken::ack);
+      duplicate(taken);
     } else {
       String tooOften = outcomes.deliveredTooOften(taken);
       if (tooOften == null) {
@@ -161,8 +168,7 @@ final class DeliveryProcessor implements DeliveryHandler {
       return;
     }
     if (!duplicates.claim(spore.id())) {
-      metrics.count(ReefMetrics.DUPLICATES, channelName, agent.agentName(), spore);
-      outcomes.settle(delivery, delivery::ack);
+      duplicate(delivery);
       return;
     }
     Run run = new Run(delivery);
@@ -190,6 +196,22 @@ final class DeliveryProcessor implements DeliveryHandler {
     } else {
       run.finished(result, null);
     }
+  }
+
+  /**
+   * A spore handled already (or being handled) is not run again. A request that comes again is
+   * answered again, from the reply kept, when its handler has finished: its requester lost the reply
+   * with its connection and asked once more (SPEC §3.3); while the handler runs, its reply is still
+   * to come.
+   */
+  private void duplicate(Delivery delivery) {
+    Spore spore = delivery.spore();
+    metrics.count(ReefMetrics.DUPLICATES, channelName, agent.agentName(), spore);
+    if (spore.type() == SporeType.REQUEST && answers.answerAgain(spore.id(), delivery.replyAddress())) {
+      LOG.debug("agent '{}' on '{}' answered request {} again: it came again", agent.agentName(), channelName,
+          spore.id());
+    }
+    outcomes.settle(delivery, delivery::ack);
   }
 
   /**

@@ -33,11 +33,13 @@ final class Outbox {
   private final ReefMetrics metrics;
   private final int maxKnowledgeBytes;
   private final SporeObservations observations;
+  private final RecentReplies recentReplies;
   /** Per channel, per sender: its meters, looked up by name instead of built per send. */
   private final Map<String, Map<String, ReefMetrics.SendCounters>> senders = new ConcurrentHashMap<>();
 
   Outbox(ReefBackend backend, Lifecycle lifecycle, Access access, BroadcastRateLimiter broadcasts,
-      Signatures signatures, ReefMetrics metrics, int maxKnowledgeBytes, SporeObservations observations) {
+      Signatures signatures, ReefMetrics metrics, int maxKnowledgeBytes, SporeObservations observations,
+      RecentReplies recentReplies) {
     this.backend = backend;
     this.lifecycle = lifecycle;
     this.access = access;
@@ -46,6 +48,7 @@ final class Outbox {
     this.metrics = metrics;
     this.maxKnowledgeBytes = maxKnowledgeBytes;
     this.observations = observations;
+    this.recentReplies = recentReplies;
   }
 
   /**
@@ -80,9 +83,41 @@ final class Outbox {
 
   private CompletableFuture<Void> sendReply(String channel, Spore reply, String replyAddress) {
     Spore signed = signatures.sign(reply);
+    remember(channel, signed, replyAddress);
     return counted(channel, reply, replyAddress != null
         ? backend.sendReply(channel, replyAddress, signed)
         : backend.publish(Outbound.of(channel, signed, null)));
+  }
+
+  /** A final reply is kept, for a requester that asks again after losing it with its connection. */
+  private void remember(String channel, Spore signed, String replyAddress) {
+    if (replyAddress != null && !signed.metadata().has(StreamProtocol.KEY)) {
+      recentReplies.remember(channel, replyAddress, signed); // streams' parts and ends are not answered again
+    }
+  }
+
+  /**
+   * Sends again, as it went, the final reply an agent of this Reef sent to request {@code requestId}
+   * at {@code replyAddress}, when it is still kept: the request came again because its requester lost
+   * the reply with its connection (SPEC §3.3). The history does not get it twice.
+   *
+   * @return true when the reply was kept and is sent again
+   */
+  boolean answerAgain(String requestId, String replyAddress) {
+    if (replyAddress == null || lifecycle.isClosing()) {
+      return false;
+    }
+    RecentReplies.Sent sent = recentReplies.find(requestId, replyAddress).orElse(null);
+    if (sent == null) {
+      return false;
+    }
+    counted(sent.channel(), sent.reply(), backend.sendReply(replyAddress, sent.reply())).whenComplete((ok, error) -> {
+      if (error != null) {
+        LOG.debug("reply {} to request {}, sent again, did not go: {}", sent.reply().id(), requestId,
+            unwrap(error).toString());
+      }
+    });
+    return true;
   }
 
   private static io.micrometer.observation.Observation parentOf(Cause cause) {
@@ -112,6 +147,7 @@ final class Outbox {
     lifecycle.ensureOpen();
     Spore stamped = cause == null ? errorReply : cause.stamp(errorReply);
     Spore signed = signatures.sign(stamped);
+    remember(channel, signed, replyAddress);
     return counted(channel, stamped, replyAddress != null
         ? backend.sendReply(channel, replyAddress, signed)
         : backend.publish(Outbound.of(channel, signed, null)));

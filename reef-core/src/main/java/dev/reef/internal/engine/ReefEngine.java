@@ -39,6 +39,12 @@ import org.slf4j.LoggerFactory;
  */
 final class ReefEngine implements Reef {
   private static final Logger LOG = LoggerFactory.getLogger(ReefEngine.class);
+  /**
+   * Final replies kept for requests that come again (a requester lost its reply with its connection):
+   * at a hundred requests a second, well over a reconnect's worth.
+   */
+  private static final int RECENT_REPLIES = 10_000;
+  private static final long RECENT_REPLY_BYTES = 16L << 20;
   /** Channel names a namespace uses for Reef's own broker objects (SPEC §5). */
   static final Set<String> RESERVED_CHANNELS = Set.of("dead", "retry", "reply", "presence", "history");
 
@@ -78,7 +84,8 @@ final class ReefEngine implements Reef {
       SporeObservations observations = new SporeObservations(options.observationRegistry(), backend.messagingSystem());
       Outbox outbox = new Outbox(backend, lifecycle, access,
           new BroadcastRateLimiter(options.broadcastPermits(), options.broadcastPer().orElse(Duration.ZERO)),
-          signatures, metrics, options.maxKnowledgeBytes(), observations);
+          signatures, metrics, options.maxKnowledgeBytes(), observations,
+          new RecentReplies(RECENT_REPLIES, RECENT_REPLY_BYTES));
       WorkerLane callbacks = WorkerLane.open(vertx, "reef-callbacks-" + reefId.substring(0, 6), 4, false);
       OpenStreams openStreams = new OpenStreams();
       RequestTracker requests = new RequestTracker(outbox, handler -> {
@@ -95,8 +102,8 @@ final class ReefEngine implements Reef {
           observation);
       Histories histories = new Histories(backend, lifecycle, access, directory, new HistoryMeters(registry));
       AgentStarter agents = new AgentStarter(new AgentStarter.Shared(backend, vertx, reefId, lifecycle, access,
-          instances, new DuplicateWindows(), signatures, json, metrics, contexts, timer, observations,
-          options.drainTimeout(), histories));
+          instances, new DuplicateWindows(), signatures, json, metrics, contexts, outbox::answerAgain, timer,
+          observations, options.drainTimeout(), histories));
       return new ReefEngine(new Parts(options, backend, vertx, options.vertx().isEmpty(), timer, callbacks, lifecycle,
           metrics, outbox, requests, new Scatter(lifecycle, access, directory, requests, json),
           new Observers(lifecycle, access, backend, directory), agents, instances, directory,

@@ -42,8 +42,13 @@ final class RequestTracker implements ReplyHandler {
 
   private static final Logger LOG = LoggerFactory.getLogger(RequestTracker.class);
 
-  /** A request waiting for its reply: a future and its timeout, or a stream. */
-  private record Pending(String channel, Spore request, long startNanos, CompletableFuture<Spore> future,
+  /** Meter of requests sent again after their reply address came back from a connection loss. */
+  static final String RESENT = "reef.requests.resent";
+  /** How many answered request ids are kept to tell a reply that came twice from a late one. */
+  private static final int ANSWERED_KEPT = 4_096;
+
+  /** A request waiting for its reply: a future and its timeout, or a stream; what it was sent with. */
+  private record Pending(String channel, Spore request, Cause cause, long startNanos, CompletableFuture<Spore> future,
       ScheduledFuture<?> timeout, StreamCall stream) {}
 
   private final Outbox outbox;
@@ -55,6 +60,7 @@ final class RequestTracker implements ReplyHandler {
   private final OpenStreams openStreams;
   private final JsonMapping json;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final DuplicateWindow answered = new DuplicateWindow(ANSWERED_KEPT);
   private final BoundedLog dropped = new BoundedLog(LOG, 20);
   private volatile ReplyEndpoint endpoint;
 
@@ -87,7 +93,7 @@ final class RequestTracker implements ReplyHandler {
     CompletableFuture<Spore> future = new CompletableFuture<>();
     ScheduledFuture<?> timer = this.timer.schedule(
         () -> timedOut(bounded, timeout), timeout.toNanos(), TimeUnit.NANOSECONDS);
-    pending.put(bounded.id(), new Pending(channel, bounded, System.nanoTime(), future, timer, null));
+    pending.put(bounded.id(), new Pending(channel, bounded, effective(cause), System.nanoTime(), future, timer, null));
     publish(channel, bounded, cause, address, e -> timer.cancel(false));
     return future;
   }
@@ -102,7 +108,7 @@ final class RequestTracker implements ReplyHandler {
     StreamCall call = new StreamCall(bounded, onPart, idleTimeout, timer, callbacks,
         (responder, stream) -> sendCancel(channel, stream.request(), responder),
         () -> pending.remove(bounded.id()));
-    pending.put(bounded.id(), new Pending(channel, bounded, System.nanoTime(), null, null, call));
+    pending.put(bounded.id(), new Pending(channel, bounded, effective(cause), System.nanoTime(), null, null, call));
     call.start();
     publish(channel, bounded, cause, address, call::fail);
     return call;
@@ -170,6 +176,12 @@ final class RequestTracker implements ReplyHandler {
       return;
     }
     Pending call = answer.replyTo() == null ? null : pending.get(answer.replyTo());
+    if (call == null && answer.replyTo() != null && answered.contains(answer.replyTo())) {
+      // Both the reply sent again for a request sent again and the first one came: the second is no news.
+      metrics.count(ReefMetrics.DUPLICATES, "-", "-", SporeType.RESPONSE.wireValue());
+      LOG.debug("reply {} to request {} came again; dropped", answer.id(), answer.replyTo());
+      return;
+    }
     if (call == null) {
       metrics.count(ReefMetrics.LATE_REPLIES, "-", "-", SporeType.RESPONSE.wireValue());
       dropped.warn("late reply {} to request {}: its caller has stopped waiting; dropped", answer.id(),
@@ -196,6 +208,7 @@ final class RequestTracker implements ReplyHandler {
       return; // timed out or answered meanwhile
     }
     call.timeout.cancel(false);
+    answered.claim(answer.replyTo());
     roundTrip(call);
     RemoteHandlerException remote = Replies.errorOf(answer);
     Spore delivered = answer;
@@ -206,6 +219,39 @@ final class RequestTracker implements ReplyHandler {
   private void roundTrip(Pending call) {
     metrics.time(ReefMetrics.ROUND_TRIP, call.channel, call.request.fromAgent(), call.request.type().wireValue(),
         System.nanoTime() - call.startNanos);
+  }
+
+  /**
+   * {@inheritDoc} Replies may have been lost with the connection, so every plain request still
+   * waiting is sent again, as it was: its responder answers a request it has handled with the reply it
+   * sent (a duplicate id is not handled twice), and one it has not handled yet only once. A streamed
+   * request is not sent again (its parts cannot be): it ends at its idle timeout if its parts were lost.
+   */
+  @Override
+  public void onReopened() {
+    completeLater(this::sendWaitingAgain); // off the backend's thread: a send may wait for its window
+  }
+
+  private void sendWaitingAgain() {
+    List<Pending> waiting = pending.values().stream().filter(call -> call.stream == null).toList();
+    if (waiting.isEmpty()) {
+      return;
+    }
+    LOG.info("the reply address came back after a connection loss: {} request(s) still waiting are sent again, in"
+        + " case their replies were lost with the connection", waiting.size());
+    String address = endpoint().address();
+    for (Pending call : waiting) {
+      try {
+        metrics.count(RESENT, call.channel, call.request.fromAgent(), call.request);
+        outbox.publish(Action.REQUEST, call.channel, call.request, call.cause, address).whenComplete((ok, error) -> {
+          if (error != null) {
+            LOG.debug("request {}, sent again, did not go: {}", call.request.id(), Outbox.unwrap(error).toString());
+          }
+        });
+      } catch (RuntimeException e) { // closing, or no longer allowed: the first send stands, and its timeout
+        LOG.debug("request {} was not sent again: {}", call.request.id(), e.toString());
+      }
+    }
   }
 
   /** Fails every pending request and closes the reply endpoint. */
@@ -264,6 +310,11 @@ final class RequestTracker implements ReplyHandler {
       }
     }
     return open;
+  }
+
+  /** The cause a request is sent with: the one given, else the thread's current one (kept to send it again). */
+  private static Cause effective(Cause cause) {
+    return cause != null ? cause : Cause.current();
   }
 
   private static Spore expireWithin(Spore request, Duration timeout) {

@@ -159,4 +159,42 @@ class RequestTrackerTest extends WithFakeBackend {
         .get(WAIT_SECONDS, TimeUnit.SECONDS)).isEmpty();
     assertThat(backend.published).isEmpty();
   }
+
+  @Test
+  void whenTheReplyAddressComesBackThePlainRequestsStillWaitingAreSentAgainAsTheyWere() throws Exception {
+    CompletableFuture<Spore> waiting = channel.request("asker", "answerer", Map.of("n", 1), Duration.ofSeconds(30));
+    CompletableFuture<Spore> answered = channel.request("asker", "answerer", Map.of("n", 2), Duration.ofSeconds(30));
+    Spore first = backend.published.get(0).spore();
+    Spore second = backend.published.get(1).spore();
+    backend.replyHandler.onReply(responseTo(second, Map.of("for", 2)), Optional.empty());
+    answered.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    backend.replyHandler.onReopened();
+
+    waitUntil("the request is sent again", () -> backend.published.size() == 3);
+    Outbound again = backend.published.get(2);
+    assertThat(again.spore().id()).as("the same request, so its responder knows it").isEqualTo(first.id());
+    assertThat(again.replyAddress()).isEqualTo(FakeBackend.REPLY_ADDRESS);
+    assertThat(again.spore().expiresAt()).isEqualTo(first.expiresAt());
+    assertThat(reef.meterRegistry().counter("reef.requests.resent", "channel", "main", "agent", "asker", "type",
+        "request").count()).isEqualTo(1.0);
+
+    backend.replyHandler.onReply(responseTo(first, Map.of("for", 1)), Optional.empty());
+    assertThat(waiting.get(WAIT_SECONDS, TimeUnit.SECONDS).knowledge().get("for").intValue()).isEqualTo(1);
+  }
+
+  @Test
+  void aReplyThatComesTwiceIsADuplicateNotALateReply() throws Exception {
+    CompletableFuture<Spore> reply = channel.request("asker", "answerer", Map.of("n", 1), Duration.ofSeconds(30));
+    Spore request = backend.published.get(0).spore();
+    Spore answer = responseTo(request, Map.of("a", 1));
+    backend.replyHandler.onReply(answer, Optional.empty());
+    reply.get(WAIT_SECONDS, TimeUnit.SECONDS);
+
+    backend.replyHandler.onReply(answer, Optional.empty()); // the reply sent again after a reconnect
+
+    assertThat(reef.meterRegistry().find("reef.spores.duplicates").counters()).singleElement()
+        .satisfies(counter -> assertThat(counter.count()).isEqualTo(1.0));
+    assertThat(reef.meterRegistry().find("reef.replies.late").counters()).isEmpty();
+  }
 }
