@@ -198,9 +198,17 @@ final class AgentConsumer implements ConsumerHandle {
 
     @Override
     public void handleShutdownSignal(String tag, ShutdownSignalException signal) {
-      if (!signal.isInitiatedByApplication()) {
+      if (signal.isInitiatedByApplication()) {
+        return;
+      }
+      if (signal.isHardError()) {
         LOG.debug("consumer {} of agent '{}' lost its channel ({}); the client recovers it", tag, spec.agentName(),
             signal.getMessage());
+      } else if (!closed.get()) {
+        // The client recovers channels only with their connection: this one stays closed (a bug in Reef).
+        LOG.error("the broker closed the channel of consumer {} of agent '{}' on '{}' ({}); this instance receives"
+            + " no more spores until its connection is recovered", tag, spec.agentName(), spec.channel(),
+            Topology.brokerReason(signal));
       }
     }
   }

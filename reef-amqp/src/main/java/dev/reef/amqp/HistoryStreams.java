@@ -3,6 +3,7 @@ package dev.reef.amqp;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.stream.Environment;
+import com.rabbitmq.stream.NoOffsetException;
 import dev.reef.HistoryRetention;
 import dev.reef.ReefException;
 import dev.reef.spore.Spore;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +52,7 @@ final class HistoryStreams implements AutoCloseable {
   private final Map<String, StreamHistoryLog> logs = new ConcurrentHashMap<>();
   private final AtomicLong appendFailures = new AtomicLong();
   private final Object lock = new Object();
+  private volatile boolean statisticsServed = true; // false once the broker said it has no stream statistics
   private Channel channel; // guarded by lock
   private Environment environment; // guarded by lock; opened on first read
   private boolean closed; // guarded by lock
@@ -124,7 +127,10 @@ final class HistoryStreams implements AutoCloseable {
       keeps = known != null && System.nanoTime() - known.checkedNanos() < KEPT_TTL.toNanos() ? known.kept()
           : isKept(channelName);
     } catch (ReefException e) {
-      return failed(reply, e);
+      if (known == null) {
+        return failed(reply, e);
+      }
+      keeps = known.kept(); // the broker could not be asked just now (a lost connection): what it said last
     }
     if (!keeps) {
       return CompletableFuture.completedFuture(null);
@@ -183,6 +189,28 @@ final class HistoryStreams implements AutoCloseable {
       return null;
     });
     boundAgents.add(channelName + "/" + agent);
+  }
+
+  /**
+   * Whether {@code stream} is empty, from the broker's stream statistics; empty when the broker has
+   * none (RabbitMQ before 3.11) or they cannot be read now.
+   */
+  Optional<Boolean> emptyByStatistics(String stream) {
+    if (!statisticsServed) {
+      return Optional.empty();
+    }
+    try {
+      environment().queryStreamStats(stream).firstOffset();
+      return Optional.of(false);
+    } catch (NoOffsetException e) {
+      return Optional.of(true);
+    } catch (UnsupportedOperationException e) {
+      statisticsServed = false; // an older broker: asked once
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      LOG.debug("stream statistics of {}: {}", stream, e.toString());
+      return Optional.empty();
+    }
   }
 
   private boolean exists(String queue) {

@@ -33,16 +33,23 @@ import org.slf4j.LoggerFactory;
  * first entry, one attached at the last chunk reads that chunk (whose entries share its timestamp) to
  * its end for the last: until an entry of a later chunk arrives, or {@link #QUIET} passes with
  * nothing more. While spores are being published the "last" found may be a little later than the
- * last when asked, never earlier. The broker's message count lags writes by up to a second or so, so
- * it only says how long to wait for a first entry: {@link #EMPTY_WAIT} when it says none (an empty
- * stream costs that wait), {@link #PROBE_WAIT} otherwise.
+ * last when asked, never earlier.
+ *
+ * <p>"Empty" is never a guess from a wait: a read that skipped a history thought empty (a catch-up)
+ * would lose spores. A broker with stream statistics (3.11 and later) says so at once. Before that,
+ * the broker's message count is all there is, and it is its statistics, refreshed every
+ * {@code collect_statistics_interval} (5 s by default): it may say none for seconds after spores were
+ * stored. So a count of none is believed only when, {@link #COUNT_LAG} after the bounds were asked, it
+ * still says none and no first entry came meanwhile (an empty history costs that wait on 3.10);
+ * otherwise the first entry is waited for up to {@link #PROBE_WAIT}.
  */
 final class StreamHistoryLog implements HistoryLog {
   private static final Logger LOG = LoggerFactory.getLogger(StreamHistoryLog.class);
   private static final RateLimitedLog SKIPPED = new RateLimitedLog(LOG, 10);
   static final Duration QUIET = Duration.ofMillis(200);
   private static final Duration PROBE_WAIT = Duration.ofSeconds(15);
-  static final Duration EMPTY_WAIT = Duration.ofSeconds(2);
+  /** Longer than the broker's default statistics interval (5 s), so that a count of none is current. */
+  static final Duration COUNT_LAG = Duration.ofSeconds(7);
   /** Chunks asked for ahead: enough to keep the reader busy, few enough to bound what waits in memory. */
   private static final int CREDITS = 4;
 
@@ -76,12 +83,23 @@ final class StreamHistoryLog implements HistoryLog {
 
   @Override
   public HistoryBounds bounds() {
+    long asked = System.nanoTime();
     long count = streams.messageCount(stream);
     if (count < 0) {
       throw noHistory();
     }
-    Duration patience = count == 0 ? EMPTY_WAIT : PROBE_WAIT;
-    Probe firstProbe = probe(OffsetSpecification.first(), false, patience);
+    Optional<Boolean> emptyByStatistics = count == 0 ? streams.emptyByStatistics(stream) : Optional.of(false);
+    if (emptyByStatistics.orElse(false)) {
+      return HistoryBounds.empty();
+    }
+    boolean countMayLag = emptyByStatistics.isEmpty();
+    Probe firstProbe = probe(OffsetSpecification.first(), false, countMayLag ? COUNT_LAG : PROBE_WAIT);
+    if (firstProbe == null && countMayLag && streams.messageCount(stream) > 0) {
+      // Stored before the question, counted only now; their first chunk is on its way (a loaded broker).
+      LOG.debug("history of '{}': counted only {} ms after it was asked; waiting for its first entry", channel,
+          (System.nanoTime() - asked) / 1_000_000);
+      firstProbe = probe(OffsetSpecification.first(), false, PROBE_WAIT);
+    }
     if (firstProbe == null) {
       return HistoryBounds.empty();
     }

@@ -199,8 +199,11 @@ class HistoryConformance extends ConformanceTest {
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       Set<String> seen = new HashSet<>();
       handled.entries().forEach(entry -> seen.add(entry.spore().id()));
-      throw new AssertionError(handled.count() + " of " + total + " handled (" + seen.size() + " distinct); "
-          + sent.stream().filter(id -> !seen.contains(id)).count() + " sent never handled", e);
+      java.util.IntSummaryStatistics numbers = handled.entries().stream().mapToInt(Handled.Entry::n)
+          .summaryStatistics();
+      throw new AssertionError(handled.count() + " of " + total + " handled (" + seen.size() + " distinct, n from "
+          + numbers.getMin() + " to " + numbers.getMax() + "); " + sent.stream().filter(id -> !seen.contains(id)).count()
+          + " sent never handled; meters of the late Reef: " + meters(late) + "\n" + reefThreads(), e);
     }
     holdsFor(() -> assertThat(handled.count()).isEqualTo(total));
     List<String> ids = handled.entries().stream().map(entry -> entry.spore().id()).toList();
@@ -341,5 +344,28 @@ class HistoryConformance extends ConformanceTest {
       numbers.add(i);
     }
     return numbers;
+  }
+
+  /** The late Reef's counters, for a failure's message. */
+  private static String meters(Reef reef) {
+    StringBuilder text = new StringBuilder();
+    reef.meterRegistry().getMeters().forEach(meter -> meter.measure().forEach(measure -> text.append(meter.getId()
+        .getName()).append(meter.getId().getTags()).append('=').append(measure.getValue()).append("; ")));
+    return text.toString();
+  }
+
+  /** What Reef's, Vert.x's and the clients' threads are doing, for a failure's message. */
+  private static String reefThreads() {
+    StringBuilder text = new StringBuilder("threads:\n");
+    Thread.getAllStackTraces().forEach((thread, stack) -> {
+      if (thread.getName().startsWith("main") || thread.getName().startsWith("Finalizer")) {
+        return;
+      }
+      text.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+      for (int i = 0; i < Math.min(stack.length, 12); i++) {
+        text.append("    at ").append(stack[i]).append('\n');
+      }
+    });
+    return text.toString();
   }
 }

@@ -88,6 +88,8 @@ final class CatchUp implements DeliveryHandler, HistoryDelivery.Settlement {
     long[] count = new long[1];
     try {
       HistoryBounds bounds = log.bounds();
+      LOG.debug("agent '{}' on '{}' catches up on the history since {} up to offset {}", agent, channel, from,
+          bounds.end() - 1);
       RangeScan.scan(log, HistoryStart.instant(from), bounds, IDLE, entry -> {
         if (isFor(entry.spore()) && processor.accepting() && take()) {
           handled.add(entry.spore().id());
@@ -114,11 +116,24 @@ final class CatchUp implements DeliveryHandler, HistoryDelivery.Settlement {
     return spore.isBroadcast() ? !agent.equals(spore.fromAgent()) : agent.equals(Names.agentOf(spore.toAgent()));
   }
 
+  /**
+   * Waits for one of the {@code prefetch} places of history spores in hand: for as long as handlers
+   * take (a handler may call a slow model), saying so every {@link #IDLE} (live spores wait meanwhile).
+   */
   private boolean take() {
     try {
+      long since = System.nanoTime();
+      long said = since;
       while (processor.accepting()) {
         if (unfinished.tryAcquire(100, TimeUnit.MILLISECONDS)) {
           return true;
+        }
+        long now = System.nanoTime();
+        if (now - said >= IDLE.toNanos()) {
+          said = now;
+          LOG.warn("agent '{}' on '{}' has waited {} s for the handlers of the history spores in hand to finish;"
+              + " its catch-up, and its live spores behind it, wait meanwhile", agent, channel,
+              TimeUnit.NANOSECONDS.toSeconds(now - since));
         }
       }
     } catch (InterruptedException e) {
@@ -129,6 +144,7 @@ final class CatchUp implements DeliveryHandler, HistoryDelivery.Settlement {
 
   private void openGate() {
     synchronized (this) {
+      LOG.debug("agent '{}' on '{}' goes live with {} spore(s) held", agent, channel, held.size());
       open = true;
       for (Delivery delivery : held) {
         live(delivery); // in arrival order, before any later delivery (which waits for this lock)
