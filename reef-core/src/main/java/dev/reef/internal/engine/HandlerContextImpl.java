@@ -141,7 +141,8 @@ final class HandlerContextImpl implements HandlerContext {
     }
     String address = requests.address(); // the caller's cancel comes back here
     stream = new ReplyStreamImpl(spore.id(), spore.fromAgent(), (number, knowledge) -> sendReply(
-        response().knowledge(knowledge).metadata(StreamProtocol.KEY, StreamProtocol.part(number, address)).build()));
+        response().knowledge(knowledge).metadata(StreamProtocol.KEY, StreamProtocol.part(number, address)).build(),
+        false));
     openStreams.opened(spore.id(), stream);
     return stream;
   }
@@ -208,18 +209,22 @@ final class HandlerContextImpl implements HandlerContext {
   private CompletableFuture<Void> sendFinal(Spore reply) {
     ReplyStreamImpl open = stream;
     if (open == null) {
-      return sendReply(reply);
+      return sendReply(reply, true);
     }
     openStreams.closed(spore.id());
     if (open.isCancelled()) {
       return CompletableFuture.completedFuture(null); // the caller has gone: nobody waits for the end
     }
-    return sendReply(reply.toBuilder().metadata(StreamProtocol.KEY, StreamProtocol.end(open.partsSent())).build());
+    // A stream's end is not kept: a caller that lost parts cannot be given them again.
+    return sendReply(reply.toBuilder().metadata(StreamProtocol.KEY, StreamProtocol.end(open.partsSent())).build(),
+        false);
   }
 
-  private CompletableFuture<Void> sendReply(Spore reply) {
+  /** @param answer true for the one reply that answers the request, which is kept to be sent again */
+  private CompletableFuture<Void> sendReply(Spore reply, boolean answer) {
     try {
-      return outbox.reply(channel.name(), reply, cause, delivery.replyAddress());
+      return answer ? outbox.answer(channel.name(), reply, cause, delivery.replyAddress())
+          : outbox.reply(channel.name(), reply, cause, delivery.replyAddress());
     } catch (AccessDeniedException refused) {
       // Without an answer the requester would wait for its timeout: it learns the reply was refused.
       outbox.refusal(channel.name(), response().knowledge(Map.of("error", refused.getMessage()))

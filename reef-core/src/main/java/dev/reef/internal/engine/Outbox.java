@@ -70,30 +70,37 @@ final class Outbox {
 
   /**
    * Sends a reply to the requester's reply address or, for a requester that gave none (a foreign
-   * client), through the channel to its agent queue.
+   * client), through the channel to its agent queue: a part of a streamed reply, its end, or a cancel.
    */
   CompletableFuture<Void> reply(String channel, Spore reply, Cause cause, String replyAddress) {
-    Spore stamped = admit(Action.REPLY, channel, reply, cause);
-    if (observations.isOff()) {
-      return sendReply(channel, stamped, replyAddress);
-    }
-    SporeObservations.Publishing observed = observations.publishing(channel, stamped, parentOf(cause));
-    return observed(observed, () -> sendReply(channel, observed.spore(), replyAddress));
+    return reply(channel, reply, cause, replyAddress, false);
   }
 
-  private CompletableFuture<Void> sendReply(String channel, Spore reply, String replyAddress) {
+  /**
+   * Sends the one reply that answers a request, as {@link #reply} does, and keeps it, for a requester
+   * that asks again after losing it with its connection (see {@link #answerAgain}).
+   */
+  CompletableFuture<Void> answer(String channel, Spore reply, Cause cause, String replyAddress) {
+    return reply(channel, reply, cause, replyAddress, true);
+  }
+
+  private CompletableFuture<Void> reply(String channel, Spore reply, Cause cause, String replyAddress, boolean keep) {
+    Spore stamped = admit(Action.REPLY, channel, reply, cause);
+    if (observations.isOff()) {
+      return sendReply(channel, stamped, replyAddress, keep);
+    }
+    SporeObservations.Publishing observed = observations.publishing(channel, stamped, parentOf(cause));
+    return observed(observed, () -> sendReply(channel, observed.spore(), replyAddress, keep));
+  }
+
+  private CompletableFuture<Void> sendReply(String channel, Spore reply, String replyAddress, boolean keep) {
     Spore signed = signatures.sign(reply);
-    remember(channel, signed, replyAddress);
+    if (keep && replyAddress != null) {
+      recentReplies.remember(channel, replyAddress, signed);
+    }
     return counted(channel, reply, replyAddress != null
         ? backend.sendReply(channel, replyAddress, signed)
         : backend.publish(Outbound.of(channel, signed, null)));
-  }
-
-  /** A final reply is kept, for a requester that asks again after losing it with its connection. */
-  private void remember(String channel, Spore signed, String replyAddress) {
-    if (replyAddress != null && !signed.metadata().has(StreamProtocol.KEY)) {
-      recentReplies.remember(channel, replyAddress, signed); // streams' parts and ends are not answered again
-    }
   }
 
   /**
@@ -147,7 +154,9 @@ final class Outbox {
     lifecycle.ensureOpen();
     Spore stamped = cause == null ? errorReply : cause.stamp(errorReply);
     Spore signed = signatures.sign(stamped);
-    remember(channel, signed, replyAddress);
+    if (replyAddress != null) {
+      recentReplies.remember(channel, replyAddress, signed); // the refusal is the request's answer
+    }
     return counted(channel, stamped, replyAddress != null
         ? backend.sendReply(channel, replyAddress, signed)
         : backend.publish(Outbound.of(channel, signed, null)));

@@ -46,16 +46,14 @@ final class RecentReplies {
       return;
     }
     synchronized (this) {
-      Sent before = byRequest.remove(request);
-      if (before != null) {
-        knowledgeBytes -= before.reply().knowledgeBytes();
-      }
-      byRequest.put(request, new Sent(channel, address, reply));
-      knowledgeBytes += size;
-      Iterator<Map.Entry<String, Sent>> oldest = byRequest.entrySet().iterator();
-      while (byRequest.size() > maxReplies || knowledgeBytes > maxKnowledgeBytes) {
-        knowledgeBytes -= oldest.next().getValue().reply().knowledgeBytes();
-        oldest.remove();
+      Sent before = byRequest.put(request, new Sent(channel, address, reply));
+      knowledgeBytes += size - (before == null ? 0 : before.reply().knowledgeBytes());
+      if (byRequest.size() > maxReplies || knowledgeBytes > maxKnowledgeBytes) {
+        Iterator<Map.Entry<String, Sent>> oldest = byRequest.entrySet().iterator();
+        while (byRequest.size() > maxReplies || knowledgeBytes > maxKnowledgeBytes) {
+          knowledgeBytes -= oldest.next().getValue().reply().knowledgeBytes();
+          oldest.remove();
+        }
       }
     }
   }
