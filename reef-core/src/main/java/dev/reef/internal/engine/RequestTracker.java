@@ -14,6 +14,8 @@ import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,7 +46,7 @@ final class RequestTracker implements ReplyHandler {
 
   /** Meter of requests sent again after their reply address came back from a connection loss. */
   static final String RESENT = "reef.requests.resent";
-  /** How many answered request ids are kept to tell a reply that came twice from a late one. */
+  /** How many answered requests are kept to tell a reply that came twice from a late (or forged) one. */
   private static final int ANSWERED_KEPT = 4_096;
 
   /** A request waiting for its reply: a future and its timeout, or a stream; what it was sent with. */
@@ -60,7 +62,13 @@ final class RequestTracker implements ReplyHandler {
   private final OpenStreams openStreams;
   private final JsonMapping json;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
-  private final DuplicateWindow answered = new DuplicateWindow(ANSWERED_KEPT);
+  /** Recently answered requests, by id: the agent that answered. */
+  private final Map<String, String> answered = Collections.synchronizedMap(new LinkedHashMap<>() {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+      return size() > ANSWERED_KEPT;
+    }
+  });
   private final BoundedLog dropped = new BoundedLog(LOG, 20);
   private volatile ReplyEndpoint endpoint;
 
@@ -176,8 +184,9 @@ final class RequestTracker implements ReplyHandler {
       return;
     }
     Pending call = answer.replyTo() == null ? null : pending.get(answer.replyTo());
-    if (call == null && answer.replyTo() != null && answered.contains(answer.replyTo())) {
+    if (call == null && answer.replyTo() != null && answer.fromAgent().equals(answered.get(answer.replyTo()))) {
       // Both the reply sent again for a request sent again and the first one came: the second is no news.
+      // From anyone else, it is a late reply (or a forged one), counted as such below.
       metrics.count(ReefMetrics.DUPLICATES, "-", "-", SporeType.RESPONSE.wireValue());
       LOG.debug("reply {} to request {} came again; dropped", answer.id(), answer.replyTo());
       return;
@@ -208,7 +217,7 @@ final class RequestTracker implements ReplyHandler {
       return; // timed out or answered meanwhile
     }
     call.timeout.cancel(false);
-    answered.claim(answer.replyTo());
+    answered.put(answer.replyTo(), answer.fromAgent());
     roundTrip(call);
     RemoteHandlerException remote = Replies.errorOf(answer);
     Spore delivered = answer;

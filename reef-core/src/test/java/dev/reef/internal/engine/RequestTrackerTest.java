@@ -196,5 +196,12 @@ class RequestTrackerTest extends WithFakeBackend {
     assertThat(reef.meterRegistry().find("reef.spores.duplicates").counters()).singleElement()
         .satisfies(counter -> assertThat(counter.count()).isEqualTo(1.0));
     assertThat(reef.meterRegistry().find("reef.replies.late").counters()).isEmpty();
+
+    Spore forged = Spore.builder(SporeType.RESPONSE).from("mallory").to("asker").replyTo(request.id())
+        .knowledge(Map.of("a", 666)).build();
+    backend.replyHandler.onReply(forged, Optional.empty()); // the same request, answered by someone else
+
+    assertThat(reef.meterRegistry().find("reef.replies.late").counters()).singleElement()
+        .satisfies(counter -> assertThat(counter.count()).isEqualTo(1.0));
   }
 }
