@@ -198,14 +198,8 @@ final class AgentConsumer implements ConsumerHandle {
 
     @Override
     public void handleShutdownSignal(String tag, ShutdownSignalException signal) {
-      if (signal.isInitiatedByApplication()) {
-        return;
-      }
-      if (signal.isHardError()) {
-        LOG.debug("consumer {} of agent '{}' lost its channel ({}); the client recovers it", tag, spec.agentName(),
-            signal.getMessage());
-      } else if (!closed.get()) {
-        // The client recovers channels only with their connection: this one stays closed (a bug in Reef).
+      // A lost connection is logged and recovered, channels with it; a channel error is never recovered.
+      if (!signal.isInitiatedByApplication() && !signal.isHardError() && !closed.get()) {
         LOG.error("the broker closed the channel of consumer {} of agent '{}' on '{}' ({}); this instance receives"
             + " no more spores until its connection is recovered", tag, spec.agentName(), spec.channel(),
             Topology.brokerReason(signal));
@@ -316,10 +310,7 @@ final class AgentConsumer implements ConsumerHandle {
 
   /** Acks {@code deliveryTag}, at once or, while other deliveries are in hand, in a batch (see {@link AckBatcher}). */
   void ack(long deliveryTag) {
-    if (closed.get()) {
-      return;
-    }
-    if (acks.acked(deliveryTag) && flushScheduled.compareAndSet(false, true)) {
+    if (!closed.get() && acks.acked(deliveryTag) && flushScheduled.compareAndSet(false, true)) {
       try {
         shared.timer().schedule(this::flushAcks, ACK_DELAY_MICROS, TimeUnit.MICROSECONDS);
       } catch (RejectedExecutionException e) {

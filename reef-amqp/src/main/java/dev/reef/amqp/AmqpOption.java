@@ -110,9 +110,7 @@ public final class AmqpOption<T> {
    * {@code reply_wait_ms}: how long a reply waits for its requester's reply queue when the queue is
    * missing (default 10 s): a requester that lost its connection declares its queue again under the
    * same name once it is back, and the reply is sent again, with growing pauses, until then. Past it
-   * the reply is dropped and its send fails; the request it answers stays unacknowledged meanwhile.
-   * The requester, back, sends its waiting requests again, and the responder answers those from the
-   * replies it kept (see {@code docs/security.md}).
+   * the reply is dropped (the requester, back, asks again: see {@code docs/security.md}).
    */
   public static final AmqpOption<Duration> REPLY_WAIT = new AmqpOption<>("reply_wait_ms", Duration.ofSeconds(10),
       AmqpOption::millis, value -> positive("reply_wait_ms", value),
