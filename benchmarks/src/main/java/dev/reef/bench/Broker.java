@@ -117,10 +117,14 @@ final class Broker implements AutoCloseable {
     exchanges.addAll(exchangeNames);
   }
 
-  /** Records Reef's objects for an agent queue: the queue, its expired queue and its channel's exchange. */
+  /**
+   * Records Reef's objects for an agent queue: the queue, its expired queue and its channel's
+   * exchanges (the channel's and its history's).
+   */
   void reefAgentQueue(String channelName, String agent) {
     String queue = namespace + "." + channelName + "." + agent;
-    forgetLater(List.of(queue, queue + ".expired"), List.of(namespace + "." + channelName));
+    String exchange = namespace + "." + channelName;
+    forgetLater(List.of(queue, queue + ".expired"), List.of(exchange, exchange + ".history"));
   }
 
   /** How many consumers {@code queue} has, or -1 when it does not exist (yet). */

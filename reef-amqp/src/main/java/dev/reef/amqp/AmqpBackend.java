@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -133,7 +132,6 @@ public final class AmqpBackend implements ReefBackend {
     Objects.requireNonNull(handler, "handler");
     ensureOpen();
     String queue = parts.topology().agentQueue(spec.channel(), spec.agentName());
-    history.agentQueueDeclared(spec.channel(), spec.agentName()); // after the queue exists: see HistoryStreams
     try {
       String pinned = parts.names().sitesOn() ? parts.names().pinnedQueue(spec.channel(), spec.agentName()) : null;
       AgentConsumer consumer = AgentConsumer.start(parts.consumers(), consumers::remove, parts.consuming(), spec, queue,
@@ -183,21 +181,20 @@ public final class AmqpBackend implements ReefBackend {
   /**
    * {@inheritDoc}
    *
-   * <p>On AMQP the copy comes through a private queue bound for broadcasts and for each agent in
-   * {@code knownAgents}, never with {@code #}, so that sends to unknown agents still fail while
-   * someone watches; see {@link ChannelObserver} for what an observer therefore misses.
+   * <p>On AMQP the copy comes through a private queue bound to the channel's history exchange, which
+   * carries broadcasts and the directed spores of agents that have a queue, so that sends to unknown
+   * agents still fail while someone watches; see {@link ChannelObserver} for what an observer misses.
    */
   @Override
-  public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
+  public Observation observe(String channel, SporeObserver observer) {
     Names.require("channel name", channel);
     Objects.requireNonNull(observer, "observer");
-    Objects.requireNonNull(knownAgents, "knownAgents");
     ensureOpen();
-    String exchange = parts.names().channelExchange(channel);
+    String exchange = parts.names().historyExchange(channel);
     Topology topology = parts.topology();
     try {
       return kept(ChannelObserver.start(parts.consuming(), parts.names(), exchange, channel, parts.codec(), observer,
-          knownAgents, () -> topology.exchangeExists(exchange, System.nanoTime() + REBIND_CHECK.toNanos())));
+          () -> topology.exchangeExists(exchange, System.nanoTime() + REBIND_CHECK.toNanos())));
     } catch (IOException | RuntimeException e) {
       throw new ReefException("could not observe channel '" + channel + "': " + Topology.brokerReason(e), e);
     }

@@ -94,7 +94,7 @@ final class AmqpPresence implements PresenceLink, Endpoint {
       channel.basicConsume(queue, true, "reef-presence", new DefaultConsumer(channel) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-          link.received(body);
+          link.received(properties.getAppId(), body);
         }
       });
     } catch (IOException | RuntimeException e) {
@@ -111,6 +111,7 @@ final class AmqpPresence implements PresenceLink, Endpoint {
     String kind = message.kind().name().toLowerCase(Locale.ROOT);
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
         .messageId(UUID.randomUUID().toString())
+        .appId(message.reefId()) // so that this Reef's own messages are dropped unread when they come back
         .type("reef.presence." + kind)
         .contentType(SporeCodec.CONTENT_TYPE)
         .deliveryMode(1)
@@ -134,9 +135,9 @@ final class AmqpPresence implements PresenceLink, Endpoint {
     return sent;
   }
 
-  private void received(byte[] body) {
-    if (closed.get()) {
-      return;
+  private void received(String appId, byte[] body) {
+    if (closed.get() || appId != null && ownIds.contains(appId)) {
+      return; // an announcement lists every instance of its Reef: one's own is not worth decoding
     }
     PresenceMessage message;
     try {

@@ -84,6 +84,15 @@ final class BrokerNames {
     return checked(namespace + "." + channel);
   }
 
+  /**
+   * The fanout exchange that carries what a channel's history records, {@code ns.CHANNEL.history}:
+   * bound to the channel's exchange for broadcasts and, per agent queue, for that agent's directed
+   * spores; the channel's stream (a queue of the same name) is bound to it when history is kept.
+   */
+  String historyExchange(String channel) {
+    return checked(channelExchange(channel) + ".history");
+  }
+
   /** The queue an agent name's instances share on a channel: {@code ns.CHANNEL.AGENT}. */
   String agentQueue(String channel, String agent) {
     channelExchange(channel);

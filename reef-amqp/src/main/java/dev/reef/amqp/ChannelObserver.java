@@ -11,39 +11,39 @@ import dev.reef.SporeObserver;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Shows the spores published on one channel to a {@link SporeObserver} ({@code reef tail}, the
- * dashboard): a private queue, bound to the channel's exchange, that receives a copy of each spore.
+ * dashboard): a private queue, bound to the channel's history exchange ({@link
+ * BrokerNames#historyExchange}), that receives a copy of each spore the channel's history would
+ * record: every broadcast, and every directed spore to an agent that has a queue on the channel.
  *
- * <p>Why not one binding with {@code #}: the send of a directed spore detects an unknown destination
- * because its mandatory publish is unroutable (SPEC §3.6). A queue bound with {@code #} would route
- * every directed publish, so, while anyone watched, a spore to an agent nobody ever subscribed would
- * be "delivered" to the watcher and lost. So the queue is bound with {@code broadcast.#} and with
- * {@code agent.AGENT.#} only for agents known to have a queue on the channel: those the directory
- * has seen there (running now, or seen since this Reef started), asked again every {@link
- * #REBIND_INTERVAL}. Bindings are never removed while the observation lasts: an agent that stopped
- * still has its queue, and spores sent to it still wait there.
+ * <p>Why not a binding with {@code #} on the channel's exchange: the send of a directed spore detects
+ * an unknown destination because its mandatory publish is unroutable (SPEC §3.6). A queue bound with
+ * {@code #} would route every directed publish, so, while anyone watched, a spore to an agent nobody
+ * ever subscribed would be "delivered" to the watcher and lost. The history exchange gets an agent's
+ * directed spores only once the agent's queue is declared, so the observer sees them from then on,
+ * whether the agent runs, stopped, or was never announced.
  *
- * <p>What it therefore misses (best-effort, as {@link SporeObserver} says): spores to agents whose
- * processes stopped before this connection heard of them, or that do not announce themselves
- * (Praval); spores sent to an agent in the first moments after it appears, until the next check;
- * replies, which travel to the requester's reply queue, not through the channel; retries, which go
- * straight back to the agent's queue; and, when the observer falls more than {@link #MAX_BACKLOG}
- * spores behind, the oldest of them (the queue drops its head rather than hold the broker's memory;
- * a warning is logged when that begins).
+ * <p>What it misses (best-effort, as {@link SporeObserver} says): spores to agents whose queues were
+ * declared by something other than Reef (a Praval agent, or a Reef before the history exchange) until
+ * a Reef subscribes the agent; replies, which travel to the requester's reply queue, not through the
+ * channel; retries, which go straight back to the agent's queue; and, when the observer falls more
+ * than {@link #MAX_BACKLOG} spores behind, the oldest of them (the queue drops its head rather than
+ * hold the broker's memory; a warning is logged when that begins).
+ *
+ * <p>Observing declares nothing durable: while the history exchange does not exist (nobody ever used
+ * the channel, so nothing is sent there either), the observer checks every {@link #CHECK_INTERVAL}
+ * and binds once it exists.
  *
  * <p>The queue, {@code ns.reply.observer-ID}, is named under the namespace's reserved {@code reply}
  * prefix so that it can never be taken for an agent's queue; it is exclusive to this connection and
@@ -54,8 +54,8 @@ final class ChannelObserver implements Observation, Endpoint {
   private static final RateLimitedLog FAILURES = new RateLimitedLog(LOG, 10);
   /** The most spores waiting for a slow observer; older ones are dropped first. */
   static final int MAX_BACKLOG = 10_000;
-  /** How often the agents known on the channel are checked for new ones to bind. */
-  static final Duration REBIND_INTERVAL = Duration.ofMillis(250);
+  /** How often the observer looks for the history exchange (until it binds) and at its backlog. */
+  static final Duration CHECK_INTERVAL = Duration.ofMillis(250);
   /** Unacknowledged copies in flight to this client: a slow observer never floods the connection. */
   private static final int PREFETCH = 256;
 
@@ -64,22 +64,19 @@ final class ChannelObserver implements Observation, Endpoint {
   private final String queue;
   private final SporeCodec codec;
   private final SporeObserver observer;
-  private final Supplier<Set<String>> knownAgents;
   private final BooleanSupplier exchangeExists;
   private final Connection connection;
   private final Channel consuming;
   private final Channel binding; // used by the watcher thread only (and by close)
   private final ScheduledExecutorService watcher;
-  private final Set<String> boundAgents = ConcurrentHashMap.newKeySet();
   private final AtomicLong undecodable = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ShutdownListener connectionClosed;
   private boolean lagging; // used by the watcher thread only
-  private volatile boolean bound; // bound for broadcasts: the channel's exchange exists
+  private volatile boolean bound; // the history exchange exists and the queue is bound to it
 
   private ChannelObserver(Connection connection, Channel consuming, Channel binding, String queue, String exchange,
-      String channelName, SporeCodec codec, SporeObserver observer, Supplier<Set<String>> knownAgents,
-      BooleanSupplier exchangeExists) {
+      String channelName, SporeCodec codec, SporeObserver observer, BooleanSupplier exchangeExists) {
     this.connection = connection;
     this.consuming = consuming;
     this.binding = binding;
@@ -88,7 +85,6 @@ final class ChannelObserver implements Observation, Endpoint {
     this.channelName = channelName;
     this.codec = codec;
     this.observer = observer;
-    this.knownAgents = knownAgents;
     this.exchangeExists = exchangeExists;
     this.watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "reef-amqp-observer-" + channelName);
@@ -104,20 +100,14 @@ final class ChannelObserver implements Observation, Endpoint {
   }
 
   /**
-   * Declares the observer's queue on {@code connection}, binds it for broadcasts and for the agents
-   * {@code knownAgents} names on {@code channelName}, and starts consuming.
+   * Declares the observer's queue on {@code connection}, binds it to the channel's history exchange
+   * once that exists, and starts consuming.
    *
-   * <p>Observing declares nothing durable: while the channel's exchange does not exist (nobody ever
-   * subscribed on the channel, so nothing is sent there either), the observer waits, and binds once
-   * it exists.
-   *
-   * @param exchange the channel's exchange
-   * @param knownAgents the agent names known to have a queue on the channel, asked again and again
-   * @param exchangeExists whether the exchange exists now (declaring nothing)
+   * @param exchange the channel's history exchange
+   * @param exchangeExists whether the history exchange exists now (declaring nothing)
    */
   static ChannelObserver start(Connection connection, BrokerNames names, String exchange, String channelName,
-      SporeCodec codec, SporeObserver observer, Supplier<Set<String>> knownAgents, BooleanSupplier exchangeExists)
-      throws IOException {
+      SporeCodec codec, SporeObserver observer, BooleanSupplier exchangeExists) throws IOException {
     Channel binding = connection.createChannel();
     Channel consuming = binding == null ? null : connection.createChannel();
     if (consuming == null) {
@@ -126,7 +116,7 @@ final class ChannelObserver implements Observation, Endpoint {
     }
     String queue = names.observerQueue(UUID.randomUUID());
     ChannelObserver observation = new ChannelObserver(connection, consuming, binding, queue, exchange, channelName,
-        codec, observer, knownAgents, exchangeExists);
+        codec, observer, exchangeExists);
     try {
       binding.queueDeclare(queue, false, true, true, Map.of("x-max-length", MAX_BACKLOG, "x-overflow", "drop-head"));
       observation.bind();
@@ -137,7 +127,7 @@ final class ChannelObserver implements Observation, Endpoint {
       throw e;
     }
     connection.addShutdownListener(observation.connectionClosed);
-    long interval = REBIND_INTERVAL.toMillis();
+    long interval = CHECK_INTERVAL.toMillis();
     observation.watcher.scheduleWithFixedDelay(observation::watch, interval, interval, TimeUnit.MILLISECONDS);
     return observation;
   }
@@ -147,9 +137,9 @@ final class ChannelObserver implements Observation, Endpoint {
     return queue;
   }
 
-  /** The agents whose directed spores this observation sees (for tests and tools). */
-  Set<String> boundAgents() {
-    return Set.copyOf(boundAgents);
+  /** True once the queue is bound to the history exchange (for tests). */
+  boolean isBound() {
+    return bound;
   }
 
   private void watch() {
@@ -157,30 +147,17 @@ final class ChannelObserver implements Observation, Endpoint {
       bind();
       checkBacklog();
     } catch (IOException | RuntimeException e) {
-      // The connection may be recovering; the next check binds what is still missing.
-      LOG.debug("observer of '{}' could not bind new agents yet: {}", channelName, e.toString());
+      // The connection may be recovering; the next check binds if it could not.
+      LOG.debug("observer of '{}' could not bind yet: {}", channelName, e.toString());
     }
   }
 
-  /** Binds for broadcasts once the exchange exists, then for the agents not bound yet. */
+  /** Binds to the history exchange once it exists. */
   private void bind() throws IOException {
-    if (!bound) {
-      if (!exchangeExists.getAsBoolean()) {
-        return;
-      }
-      binding.queueBind(queue, exchange, "broadcast.#");
+    if (!bound && !closed.get() && exchangeExists.getAsBoolean()) {
+      binding.queueBind(queue, exchange, "");
       bound = true;
-    }
-    bindNewAgents();
-  }
-
-  private void bindNewAgents() throws IOException {
-    for (String agent : knownAgents.get()) {
-      if (!boundAgents.contains(agent) && !closed.get()) {
-        binding.queueBind(queue, exchange, "agent." + agent + ".#");
-        boundAgents.add(agent);
-        LOG.debug("observer of '{}' now sees the spores sent to agent '{}'", channelName, agent);
-      }
+      LOG.debug("observer of '{}' is bound to {}", channelName, exchange);
     }
   }
 

@@ -13,26 +13,23 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The streams of the channels that keep history (SPEC §5): {@code ns.CHANNEL.history}, a RabbitMQ
- * stream bound to the channel's exchange for {@code broadcast.*} and, per agent queue of the channel,
- * {@code agent.A.*}, never {@code #}: a directed spore to an agent that has no queue stays
- * unroutable (SPEC §3.6). The agent keys are bound where the agent's queue is declared ({@link
- * #agentQueueDeclared}, which asks the broker whether the channel keeps history after the queue
- * exists) and, for queues that existed before, when history is turned on ({@link #keep}, which binds
- * after the stream exists): whichever comes second sees the other, so no agent queue is missed.
+ * stream bound to the channel's history exchange ({@link BrokerNames#historyExchange}), which every
+ * channel has: the channel's exchange feeds it broadcasts and, per agent queue, that agent's directed
+ * spores ({@code agent.A.*}, bound with the queue; never {@code #}: a directed spore to an agent that
+ * has no queue stays unroutable, SPEC §3.6). Turning history on is one binding, and an agent queue
+ * declared before, after or meanwhile is recorded alike, with no question to the broker per queue.
  * Replies bypass the channel, so the responder appends each to the stream itself.
  *
- * <p>A channel that keeps no history declares nothing here, and its publishes do not change; the
- * stream protocol connection is opened only when history is first read.
+ * <p>A channel that keeps no history has no stream; the stream protocol connection is opened only
+ * when history is first read.
  */
 final class HistoryStreams implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(HistoryStreams.class);
@@ -48,7 +45,6 @@ final class HistoryStreams implements AutoCloseable {
   private final SporeCodec codec;
   private final MessageSender sender;
   private final Map<String, Kept> kept = new ConcurrentHashMap<>();
-  private final Set<String> boundAgents = ConcurrentHashMap.newKeySet();
   private final Map<String, StreamHistoryLog> logs = new ConcurrentHashMap<>();
   private final AtomicLong appendFailures = new AtomicLong();
   private final Object lock = new Object();
@@ -77,12 +73,10 @@ final class HistoryStreams implements AutoCloseable {
     return topology.names().channelExchange(channelName) + ".history";
   }
 
-  /**
-   * Declares the channel's stream with {@code retention} and binds it for broadcasts and for the
-   * queues of {@code knownAgents} that exist.
-   */
-  void keep(String channelName, HistoryRetention retention, Supplier<Set<String>> knownAgents) {
-    String exchange = topology.channelExchange(channelName);
+  /** Declares the channel's stream with {@code retention} and binds it to the channel's history exchange. */
+  void keep(String channelName, HistoryRetention retention) {
+    topology.channelExchange(channelName); // and its history exchange
+    String history = topology.names().historyExchange(channelName);
     String stream = stream(channelName);
     Map<String, Object> arguments = new HashMap<>();
     arguments.put("x-queue-type", "stream");
@@ -91,28 +85,17 @@ final class HistoryStreams implements AutoCloseable {
     arguments.put("x-stream-max-segment-size-bytes", (int) Math.min(Integer.MAX_VALUE, retention.segmentBytes()));
     admin("declare the history stream " + stream, ch -> {
       ch.queueDeclare(stream, true, false, false, arguments);
-      ch.queueBind(stream, exchange, BrokerNames.BROADCAST_BINDING);
+      ch.queueBind(stream, history, "");
       return null;
     });
     kept.put(channelName, new Kept(true, System.nanoTime()));
-    for (String agent : knownAgents.get()) {
-      bindIfQueued(channelName, agent);
-    }
   }
 
   /** Asks the broker whether the channel's stream exists. */
   boolean isKept(String channelName) {
-    boolean exists = exists(stream(channelName));
+    boolean exists = messageCount(stream(channelName)) >= 0;
     kept.put(channelName, new Kept(exists, System.nanoTime()));
     return exists;
-  }
-
-  /** Called once an agent's queue is declared and bound: binds its key to the stream when history is kept. */
-  void agentQueueDeclared(String channelName, String agent) {
-    if (boundAgents.contains(channelName + "/" + agent) || !isKept(channelName)) {
-      return;
-    }
-    bind(channelName, agent);
   }
 
   /**
@@ -176,21 +159,6 @@ final class HistoryStreams implements AutoCloseable {
     }
   }
 
-  private void bindIfQueued(String channelName, String agent) {
-    if (exists(topology.names().agentQueue(channelName, agent))) {
-      bind(channelName, agent);
-    }
-  }
-
-  private void bind(String channelName, String agent) {
-    String exchange = topology.channelExchange(channelName);
-    admin("bind the history of '" + channelName + "' for agent '" + agent + "'", ch -> {
-      ch.queueBind(stream(channelName), exchange, BrokerNames.agentBinding(agent));
-      return null;
-    });
-    boundAgents.add(channelName + "/" + agent);
-  }
-
   /**
    * Whether {@code stream} is empty, from the broker's stream statistics; empty when the broker has
    * none (RabbitMQ before 3.11) or they cannot be read now.
@@ -211,10 +179,6 @@ final class HistoryStreams implements AutoCloseable {
       LOG.debug("stream statistics of {}: {}", stream, e.toString());
       return Optional.empty();
     }
-  }
-
-  private boolean exists(String queue) {
-    return messageCount(queue) >= 0;
   }
 
   private interface AdminCall<T> {

@@ -16,9 +16,7 @@ import dev.reef.spore.Names;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -72,8 +70,8 @@ final class StreamHistoryLog implements HistoryLog {
   }
 
   @Override
-  public void keep(HistoryRetention retention, Supplier<Set<String>> knownAgents) {
-    streams.keep(channel, retention, knownAgents);
+  public void keep(HistoryRetention retention) {
+    streams.keep(channel, retention);
   }
 
   @Override

@@ -76,9 +76,16 @@ final class Topology implements AutoCloseable {
    */
   String channelExchange(String channelName, long deadlineNanos) {
     String exchange = names.channelExchange(channelName);
-    declare("exchange " + exchange, ch -> ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, null),
-        deadlineNanos);
+    String history = names.historyExchange(channelName);
+    declare("exchange " + exchange, ch -> {
+      ch.exchangeDeclare(exchange, BuiltinExchangeType.TOPIC, true, false, null);
+      // Declared with the channel, so that an agent queue's history binding never has to ask whether
+      // the channel keeps history: the stream, when there is one, hangs off this exchange.
+      ch.exchangeDeclare(history, BuiltinExchangeType.FANOUT, true, false, null);
+      ch.exchangeBind(history, exchange, BrokerNames.BROADCAST_BINDING);
+    }, deadlineNanos);
     exchangesUsed.add(exchange);
+    exchangesUsed.add(history);
     return exchange;
   }
 
@@ -111,25 +118,38 @@ final class Topology implements AutoCloseable {
    * queue its expired spores move to.
    */
   String agentQueue(String channelName, String agent) {
-    String queue = mirrorQueue(channelName, agent);
+    String queue = queue(channelName, agent, true);
     if (names.sitesOn()) {
       pinnedQueue(channelName, agent);
     }
     return queue;
   }
 
-  /** As {@link #agentQueue} without the pinned queue: for an agent of another site (docs/sites.md). */
+  /**
+   * As {@link #agentQueue} without the pinned queue and without the history binding: for an agent of
+   * another site (docs/sites.md), whose directed spores that site's history records.
+   */
   String mirrorQueue(String channelName, String agent) {
+    return queue(channelName, agent, false);
+  }
+
+  private String queue(String channelName, String agent, boolean recordedHere) {
     String exchange = channelExchange(channelName);
     String queue = names.agentQueue(channelName, agent);
     String expired = names.expiredQueue(channelName, agent);
-    declare("queue " + queue, ch -> {
+    declare((recordedHere ? "queue " : "mirror queue ") + queue, ch -> {
       ch.queueDeclare(expired, true, false, false, queueArguments(false));
       Map<String, Object> arguments = queueArguments(queues.type() == QueueType.CLASSIC);
       // Expired spores are dead-lettered (without their expiration) to the expired queue.
       arguments.put("x-dead-letter-exchange", "");
       arguments.put("x-dead-letter-routing-key", expired);
       ch.queueDeclare(queue, true, false, false, arguments);
+      if (recordedHere) {
+        // The agent's directed spores reach the channel's history (if it keeps one) once it has a
+        // queue, and never before: an unknown recipient stays unroutable (SPEC §3.6). No reply to
+        // wait for: the bind after it fails, with the broker's reason, if this one was refused.
+        ch.exchangeBindNoWait(names.historyExchange(channelName), exchange, BrokerNames.agentBinding(agent), null);
+      }
       ch.queueBind(queue, exchange, BrokerNames.agentBinding(agent));
       ch.queueBind(queue, exchange, BrokerNames.BROADCAST_BINDING);
     }, deadline());

@@ -51,7 +51,7 @@ class ChannelObserverTest {
     Queue<Spore> seen = new ConcurrentLinkedQueue<>();
     try (AutoCloseable tail = watcher.channel("main").observe((channel, spore) -> seen.add(spore))) {
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> ((ChannelObserver) tail).boundAgents().contains("worker"));
+          .until(() -> ((ChannelObserver) tail).isBound());
 
       Channel main = namespace.reef().channel("main");
       main.send("boss", "worker", Map.of("job", 1)).get(5, TimeUnit.SECONDS);
@@ -71,7 +71,7 @@ class ChannelObserverTest {
     Queue<Spore> seen = new ConcurrentLinkedQueue<>();
     try (AutoCloseable tail = watcher.channel("main").observe((channel, spore) -> seen.add(spore))) {
       await().atMost(Duration.ofSeconds(5))
-          .until(() -> ((ChannelObserver) tail).boundAgents().contains("worker"));
+          .until(() -> ((ChannelObserver) tail).isBound());
       Channel main = namespace.reef().channel("main");
 
       assertThatThrownBy(() -> main.send("boss", "nobody", Map.of("job", 2)).get(5, TimeUnit.SECONDS))
@@ -85,15 +85,18 @@ class ChannelObserverTest {
   }
 
   @Test
-  void anAgentThatAppearsLaterIsObservedOnceTheDirectoryHearsOfIt() throws Exception {
+  void anObserverOfAChannelNobodyUsedYetBindsOnceItIsUsedAndSeesAgentsFromTheirFirstSpore() throws Exception {
     Reef watcher = namespace.reef();
     Queue<Spore> seen = new ConcurrentLinkedQueue<>();
     try (AutoCloseable tail = watcher.channel("main").observe((channel, spore) -> seen.add(spore))) {
-      assertThat(((ChannelObserver) tail).boundAgents()).isEmpty();
-      namespace.reef().channel("main").subscribe("latecomer", (spore, context) -> null);
-      await().atMost(Duration.ofSeconds(5))
-          .until(() -> ((ChannelObserver) tail).boundAgents().contains("latecomer"));
+      ChannelObserver observer = (ChannelObserver) tail;
+      assertThat(observer.isBound()).isFalse(); // nothing declared for the channel yet
+      Reef agents = namespace.reef();
+      agents.channel("main").subscribe("early", (spore, context) -> null);
+      await().atMost(Duration.ofSeconds(5)).until(observer::isBound);
 
+      // An agent that appears now is seen from its first spore: no directory, no wait.
+      agents.channel("main").subscribe("latecomer", (spore, context) -> null);
       namespace.reef().channel("main").send("boss", "latecomer", Map.of("job", 4)).get(5, TimeUnit.SECONDS);
 
       await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
@@ -102,21 +105,43 @@ class ChannelObserverTest {
   }
 
   @Test
-  void anObserverOnlyBindsAgentsOfItsOwnChannelAndItsQueueGoesWhenClosed() throws Exception {
+  void anAgentThatStoppedBeforeTheObserverStartedIsStillObserved() throws Exception {
+    try (Reef gone = namespace.reef()) {
+      gone.channel("main").subscribe("sleeper", (spore, context) -> null).close();
+    }
+    Reef watcher = namespace.reef(); // its directory never heard of 'sleeper'
+    Queue<Spore> seen = new ConcurrentLinkedQueue<>();
+    try (AutoCloseable tail = watcher.channel("main").observe((channel, spore) -> seen.add(spore))) {
+      await().atMost(Duration.ofSeconds(5)).until(((ChannelObserver) tail)::isBound);
+
+      namespace.reef().channel("main").send("boss", "sleeper", Map.of("job", 5)).get(5, TimeUnit.SECONDS);
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+      assertThat(seen).extracting(Spore::toAgent).containsExactly("sleeper");
+    }
+  }
+
+  @Test
+  void anObserverSeesOnlyItsOwnChannelAndItsQueueGoesWhenClosed() throws Exception {
     Reef agents = namespace.reef();
     agents.channel("main").subscribe("worker", (spore, context) -> null);
     agents.channel("other").subscribe("elsewhere", (spore, context) -> null);
     Reef watcher = namespace.reef();
-    await().atMost(Duration.ofSeconds(5)).until(() -> watcher.directory().agents().size() == 2);
-    Observation tail = watcher.channel("main").observe((channel, spore) -> {});
+    Queue<Spore> seen = new ConcurrentLinkedQueue<>();
+    Observation tail = watcher.channel("main").observe((channel, spore) -> seen.add(spore));
     ChannelObserver observer = (ChannelObserver) tail;
-    await().atMost(Duration.ofSeconds(5)).until(() -> observer.boundAgents().contains("worker"));
+    await().atMost(Duration.ofSeconds(5)).until(observer::isBound);
     String queue = observer.queue();
     assertThat(exclusiveQueueExists(queue)).isTrue();
+    Reef sender = namespace.reef();
+    sender.channel("other").send("boss", "elsewhere", Map.of("job", 6)).get(5, TimeUnit.SECONDS);
+    sender.channel("other").broadcast("boss", Map.of("news", "elsewhere")).get(5, TimeUnit.SECONDS);
+    sender.channel("main").send("boss", "worker", Map.of("job", 7)).get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
 
     tail.close();
 
-    assertThat(observer.boundAgents()).containsExactly("worker");
+    assertThat(seen).extracting(Spore::toAgent).containsExactly("worker"); // published after the others
     assertThat(exclusiveQueueExists(queue)).isFalse();
   }
 
@@ -142,7 +167,7 @@ class ChannelObserverTest {
       seen.add(spore);
       throw new IllegalStateException("observer bug");
     })) {
-      await().atMost(Duration.ofSeconds(5)).until(() -> ((ChannelObserver) tail).boundAgents().contains("worker"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> ((ChannelObserver) tail).isBound());
       Channel main = namespace.reef().channel("main");
       for (int i = 0; i < 3; i++) {
         main.send("boss", "worker", Map.of("job", i)).get(5, TimeUnit.SECONDS);

@@ -108,6 +108,7 @@ final class AmqpTopology {
     Set<String> exchanges = new LinkedHashSet<>();
     for (String channel : channels) {
       exchanges.add(namespace + "." + channel);
+      exchanges.add(namespace + "." + channel + ".history"); // the channel's history exchange
     }
     exchanges.add(namespace + ".dead");
     exchanges.add(namespace + ".retry");

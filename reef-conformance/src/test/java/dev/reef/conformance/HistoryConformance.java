@@ -274,6 +274,21 @@ class HistoryConformance extends ConformanceTest {
   }
 
   @Test
+  void anAgentQueueMadeBeforeHistoryWasKeptIsRecordedThoughItsAgentStoppedUnseen() {
+    Reef gone = connect();
+    channel(gone).subscribe("sleeper", (spore, context) -> null).close(); // its queue stays, its agent is gone
+    gone.close();
+    Reef keeper = connect(); // its directory never heard of 'sleeper'
+    Channel channel = channel(keeper);
+    channel.history().keep(DAY);
+
+    join(channel.send("client", "sleeper", n(1)));
+
+    List<HistoryEntry> entries = eventuallyRead(channel.history(), HistoryQuery.all(), 1);
+    assertThat(entries).extracting(entry -> entry.spore().toAgent()).containsExactly("sleeper");
+  }
+
+  @Test
   void aChannelThatKeepsNoHistorySaysSoAndReadingItFails() {
     Reef reef = connect();
     Channel channel = channel(reef);

@@ -13,9 +13,7 @@ import dev.reef.spi.ReefBackend;
 import dev.reef.spore.Spore;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * A backend that tells an {@link AmqpTopology} which channels, agent queues and retry delays it
@@ -58,9 +56,9 @@ final class RecordingBackend extends ForwardingBackend {
   }
 
   @Override
-  public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
+  public Observation observe(String channel, SporeObserver observer) {
     topology.usedChannel(channel);
-    return super.observe(channel, observer, knownAgents);
+    return super.observe(channel, observer);
   }
 
   /** A delivery that notes the delay of its retry, whose queue is named after it. */

@@ -5,9 +5,7 @@ import dev.reef.SporeObserver;
 import dev.reef.spore.Spore;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * A backend that forwards every call to another: extend it to decorate a backend (tamper in a test,
@@ -72,8 +70,8 @@ public abstract class ForwardingBackend implements ReefBackend {
   }
 
   @Override
-  public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
-    return delegate.observe(channel, observer, knownAgents);
+  public Observation observe(String channel, SporeObserver observer) {
+    return delegate.observe(channel, observer);
   }
 
   @Override

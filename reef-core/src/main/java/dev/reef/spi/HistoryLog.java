@@ -5,9 +5,7 @@ import dev.reef.HistoryRetention;
 import dev.reef.HistoryStart;
 import dev.reef.Observation;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The history of one channel as a backend keeps it (SPEC §3.16): an append-only log of every spore
@@ -27,12 +25,9 @@ public interface HistoryLog {
   /**
    * Keeps the channel's history from now on; idempotent.
    *
-   * @param knownAgents the agent names the directory has seen on the channel: a backend that must
-   *     name the agents whose spores it copies into the log (AMQP binds per agent, never with {@code
-   *     #}) asks it for the agent queues that existed before history was kept
    * @throws dev.reef.ReefException when the backend refuses (e.g. the log exists with another retention)
    */
-  void keep(HistoryRetention retention, Supplier<Set<String>> knownAgents);
+  void keep(HistoryRetention retention);
 
   /** True when the channel keeps history (asked of the broker, which any connection may have told). */
   boolean isKept();

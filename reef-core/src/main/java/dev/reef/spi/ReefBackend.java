@@ -5,9 +5,7 @@ import dev.reef.Observation;
 import dev.reef.SporeObserver;
 import dev.reef.spore.Spore;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * A transport for spores. One instance is one connection to a broker (or to an in-memory broker);
@@ -97,11 +95,10 @@ public interface ReefBackend extends Backend {
 
   /**
    * Shows every spore published on {@code channel} from now on to {@code observer}, as a copy: the
-   * agents' queues are untouched. A backend that must name the agents it copies for (AMQP binds a
-   * private queue per agent, never with {@code #}, so that unknown destinations still fail) asks
-   * {@code knownAgents} for the agent names the directory has seen on the channel, again and again.
+   * agents' queues are untouched. A directed spore to an agent that has no queue stays unroutable
+   * while anyone observes (SPEC §3.6).
    */
-  Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents);
+  Observation observe(String channel, SporeObserver observer);
 
   /**
    * Joins the namespace's presence: {@code listener} hears every presence message other connections

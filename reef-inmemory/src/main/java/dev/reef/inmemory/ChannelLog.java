@@ -17,9 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The history of one channel in the broker (AMQP: the stream {@code ns.CHANNEL.history}): every spore
@@ -56,9 +54,9 @@ final class ChannelLog implements HistoryLog {
     return channel;
   }
 
-  /** {@inheritDoc} In memory every agent queue is known here: {@code knownAgents} is not needed. */
+  /** {@inheritDoc} */
   @Override
-  public synchronized void keep(HistoryRetention retention, Supplier<Set<String>> knownAgents) {
+  public synchronized void keep(HistoryRetention retention) {
     this.retention = Objects.requireNonNull(retention, "retention");
     this.kept = true;
     trim();

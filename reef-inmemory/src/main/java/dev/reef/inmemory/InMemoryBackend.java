@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Supplier;
 
 /** One connection to an {@link InMemoryBroker}, in one namespace: what one JVM is to RabbitMQ. */
 final class InMemoryBackend implements ReefBackend {
@@ -115,9 +114,8 @@ final class InMemoryBackend implements ReefBackend {
     return namespace.history(channel);
   }
 
-  /** {@inheritDoc} In memory every agent queue is known to the exchange: {@code knownAgents} is not needed. */
   @Override
-  public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
+  public Observation observe(String channel, SporeObserver observer) {
     Names.require("channel name", channel);
     Objects.requireNonNull(observer, "observer must not be null");
     ensureOpen();

@@ -74,6 +74,7 @@ final class ProcessBroker {
     Set<String> exchanges = new LinkedHashSet<>();
     for (String channel : channels) {
       exchanges.add(namespace + "." + channel);
+      exchanges.add(namespace + "." + channel + ".history");
       for (String agent : agents) {
         queues.add(namespace + "." + channel + "." + agent);
         queues.add(namespace + "." + channel + "." + agent + ".expired");

@@ -46,6 +46,7 @@ public final class SharedTestBroker {
         namespace + ".presence"));
     for (String channel : channels) {
       exchanges.add(namespace + "." + channel);
+      exchanges.add(namespace + "." + channel + ".history");
       for (String agent : agents) {
         queues.add(namespace + "." + channel + "." + agent);
         queues.add(namespace + "." + channel + "." + agent + ".expired");

@@ -198,18 +198,6 @@ public final class DirectoryService implements AgentDirectory, PresenceListener,
     return online(channel, capability);
   }
 
-  /** Every agent name the directory has seen on {@code channel}, in any state: whose queues exist. */
-  public Set<String> knownAgents(String channel) {
-    join(true);
-    Set<String> names = new TreeSet<>();
-    for (AgentInfo info : snapshot(System.nanoTime()).values()) {
-      if (info.channel().equals(channel)) {
-        names.add(info.agentName());
-      }
-    }
-    return names;
-  }
-
   @Override
   public Observation subscribe(Consumer<DirectoryEvent> listener) {
     Objects.requireNonNull(listener, "listener");

@@ -2,7 +2,6 @@ package dev.reef.internal.engine;
 
 import dev.reef.AccessRequest;
 import dev.reef.ChannelHistory;
-import dev.reef.internal.directory.DirectoryService;
 import dev.reef.internal.history.ChannelHistoryImpl;
 import dev.reef.internal.history.HistoryGuard;
 import dev.reef.internal.history.HistoryMeters;
@@ -13,15 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
 /** The {@link ChannelHistory} of each channel of one Reef, made on first use. */
 final class Histories {
   private final ReefBackend backend;
-  private final DirectoryService directory;
   private final HistoryGuard guard;
   private final HistoryMeters meters;
   private final Map<String, ChannelHistory> byChannel = new ConcurrentHashMap<>();
 
-  Histories(ReefBackend backend, Lifecycle lifecycle, Access access, DirectoryService directory,
-      HistoryMeters meters) {
+  Histories(ReefBackend backend, Lifecycle lifecycle, Access access, HistoryMeters meters) {
     this.backend = backend;
-    this.directory = directory;
     this.meters = meters;
     this.guard = (action, channel) -> {
       lifecycle.ensureOpen();
@@ -30,8 +26,7 @@ final class Histories {
   }
 
   ChannelHistory of(String channel) {
-    return byChannel.computeIfAbsent(channel, c -> new ChannelHistoryImpl(backend.history(c), guard,
-        () -> directory.knownAgents(c), meters));
+    return byChannel.computeIfAbsent(channel, c -> new ChannelHistoryImpl(backend.history(c), guard, meters));
   }
 
   /** The backend's log of {@code channel}, for an agent that catches up on it. */

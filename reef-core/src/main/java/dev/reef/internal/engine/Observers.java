@@ -4,25 +4,22 @@ import dev.reef.AccessRequest;
 import dev.reef.Action;
 import dev.reef.Observation;
 import dev.reef.SporeObserver;
-import dev.reef.internal.directory.DirectoryService;
 import dev.reef.spi.ReefBackend;
 import dev.reef.spore.Names;
 
 /**
- * Watching a channel (SPEC §8: an action like any other): its spores, handed to the backend with
- * the directory's view of which agents have queues there, and its agents' backlogs.
+ * Watching a channel (SPEC §8: an action like any other): its spores, as the backend copies them,
+ * and its agents' backlogs.
  */
 final class Observers {
   private final Lifecycle lifecycle;
   private final Access access;
   private final ReefBackend backend;
-  private final DirectoryService directory;
 
-  Observers(Lifecycle lifecycle, Access access, ReefBackend backend, DirectoryService directory) {
+  Observers(Lifecycle lifecycle, Access access, ReefBackend backend) {
     this.lifecycle = lifecycle;
     this.access = access;
     this.backend = backend;
-    this.directory = directory;
   }
 
   long backlog(String channel, String agent) {
@@ -35,6 +32,6 @@ final class Observers {
   Observation observe(String channel, SporeObserver observer) {
     lifecycle.ensureNotClosing();
     access.check(AccessRequest.operator(Action.OBSERVE, channel));
-    return backend.observe(channel, observer, () -> directory.knownAgents(channel));
+    return backend.observe(channel, observer);
   }
 }

@@ -100,13 +100,13 @@ final class ReefEngine implements Reef {
       DeliveryProcessor.ContextFactory contexts = (agent, delivery, spore, observation) -> new HandlerContextImpl(
           agent.channel(), agent.agentName(), agent.instanceId(), delivery, spore, outbox, requests, json, openStreams,
           observation);
-      Histories histories = new Histories(backend, lifecycle, access, directory, new HistoryMeters(registry));
+      Histories histories = new Histories(backend, lifecycle, access, new HistoryMeters(registry));
       AgentStarter agents = new AgentStarter(new AgentStarter.Shared(backend, vertx, reefId, lifecycle, access,
           instances, new DuplicateWindows(), signatures, json, metrics, contexts, outbox::answerAgain, timer,
           observations, options.drainTimeout(), histories));
       return new ReefEngine(new Parts(options, backend, vertx, options.vertx().isEmpty(), timer, callbacks, lifecycle,
           metrics, outbox, requests, new Scatter(lifecycle, access, directory, requests, json),
-          new Observers(lifecycle, access, backend, directory), agents, instances, directory,
+          new Observers(lifecycle, access, backend), agents, instances, directory,
           new AuthorizedDeadLetters(backend, lifecycle, access, outbox), new Admin(lifecycle, access, backend),
           histories));
     } catch (RuntimeException | Error e) {

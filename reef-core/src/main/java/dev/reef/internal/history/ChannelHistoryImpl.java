@@ -13,9 +13,7 @@ import dev.reef.spore.Names;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /** A {@link ChannelHistory}: checks and authorizes each call, then reads the backend's {@link HistoryLog}. */
 public final class ChannelHistoryImpl implements ChannelHistory {
@@ -24,17 +22,11 @@ public final class ChannelHistoryImpl implements ChannelHistory {
 
   private final HistoryLog log;
   private final HistoryGuard guard;
-  private final Supplier<Set<String>> knownAgents;
   private final HistoryMeters meters;
 
-  /**
-   * @param knownAgents the agent names the directory has seen on the channel (for {@link #keep})
-   */
-  public ChannelHistoryImpl(HistoryLog log, HistoryGuard guard, Supplier<Set<String>> knownAgents,
-      HistoryMeters meters) {
+  public ChannelHistoryImpl(HistoryLog log, HistoryGuard guard, HistoryMeters meters) {
     this.log = log;
     this.guard = guard;
-    this.knownAgents = knownAgents;
     this.meters = meters;
   }
 
@@ -47,7 +39,7 @@ public final class ChannelHistoryImpl implements ChannelHistory {
   public void keep(HistoryRetention retention) {
     Objects.requireNonNull(retention, "retention");
     guard.check(Action.HISTORY_KEEP, channel());
-    log.keep(retention, knownAgents);
+    log.keep(retention);
     meters.watch(log, retention);
   }
 

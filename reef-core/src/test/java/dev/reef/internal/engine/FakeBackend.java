@@ -19,13 +19,11 @@ import dev.reef.spore.Spore;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * A backend that moves nothing by itself: it records what core publishes and lets a test hand
@@ -105,7 +103,7 @@ public final class FakeBackend implements ReefBackend {
   }
 
   @Override
-  public Observation observe(String channel, SporeObserver observer, Supplier<Set<String>> knownAgents) {
+  public Observation observe(String channel, SporeObserver observer) {
     throw new UnsupportedOperationException("the fake backend does not observe channels");
   }
 

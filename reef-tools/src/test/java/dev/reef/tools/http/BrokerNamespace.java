@@ -87,6 +87,7 @@ final class BrokerNamespace implements AutoCloseable {
           channel.queueDelete(namespace + "." + name + "." + agent + ".expired");
         }
         channel.exchangeDelete(namespace + "." + name);
+        channel.exchangeDelete(namespace + "." + name + ".history");
       }
       channel.queueDelete(namespace + ".dead");
       for (String exchange : List.of("dead", "retry", "presence")) {
