@@ -202,7 +202,7 @@ final class AgentConsumer implements ConsumerHandle {
       if (!signal.isInitiatedByApplication() && !signal.isHardError() && !closed.get()) {
         LOG.error("the broker closed the channel of consumer {} of agent '{}' on '{}' ({}); this instance receives"
             + " no more spores until its connection is recovered", tag, spec.agentName(), spec.channel(),
-            Topology.brokerReason(signal));
+            BrokerReason.of(signal));
       }
     }
   }

@@ -140,7 +140,7 @@ public final class AmqpBackend implements ReefBackend {
       return consumer;
     } catch (IOException | RuntimeException e) {
       throw new ReefException("could not consume queue " + queue + " for agent '" + spec.agentName() + "': "
-          + Topology.brokerReason(e), e);
+          + BrokerReason.of(e), e);
     }
   }
 
@@ -151,7 +151,7 @@ public final class AmqpBackend implements ReefBackend {
     try {
       return kept(ReplyQueue.open(parts.consuming(), parts.names(), parts.codec(), parts.deadLetters(), handler));
     } catch (IOException | RuntimeException e) {
-      throw new ReefException("could not open a reply queue: " + Topology.brokerReason(e), e);
+      throw new ReefException("could not open a reply queue: " + BrokerReason.of(e), e);
     }
   }
 
@@ -196,7 +196,7 @@ public final class AmqpBackend implements ReefBackend {
       return kept(ChannelObserver.start(parts.consuming(), parts.names(), exchange, channel, parts.codec(), observer,
           () -> topology.exchangeExists(exchange, System.nanoTime() + REBIND_CHECK.toNanos())));
     } catch (IOException | RuntimeException e) {
-      throw new ReefException("could not observe channel '" + channel + "': " + Topology.brokerReason(e), e);
+      throw new ReefException("could not observe channel '" + channel + "': " + BrokerReason.of(e), e);
     }
   }
 
@@ -209,7 +209,7 @@ public final class AmqpBackend implements ReefBackend {
           listener, mirrors::heard));
     } catch (IOException | RuntimeException e) {
       throw new ReefException("could not join the presence of namespace '" + namespace() + "': "
-          + Topology.brokerReason(e), e);
+          + BrokerReason.of(e), e);
     }
   }
 

@@ -95,7 +95,7 @@ record BackendParts(
       Quietly.close(publishing);
       if (e instanceof IOException) {
         throw new ReefException("could not open a publishing channel on " + connector.describe() + ": "
-            + Topology.brokerReason(e), e);
+            + BrokerReason.of(e), e);
       }
       throw (RuntimeException) e;
     }

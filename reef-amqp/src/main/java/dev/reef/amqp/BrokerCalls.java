@@ -89,7 +89,7 @@ final class BrokerCalls implements AutoCloseable {
       if (cause instanceof ReefException reef) {
         throw reef;
       }
-      throw new ReefException("could not " + what + ": " + Topology.brokerReason(cause), cause);
+      throw new ReefException("could not " + what + ": " + BrokerReason.of(cause), cause);
     }
   }
 

@@ -160,7 +160,7 @@ final class ConfirmingPublisher implements AutoCloseable {
           fresh = openChannel();
         } catch (IOException | RuntimeException e) {
           LOG.warn("could not open a publishing channel: {}; parked publishes wait for the next try or their"
-              + " confirm timeout", Topology.brokerReason(e));
+              + " confirm timeout", BrokerReason.of(e));
         }
         ledger.reopened(fresh);
         if (fresh != null) {

@@ -80,7 +80,7 @@ final class Connector {
     connection.addShutdownListener(cause -> {
       blocked.unblocked(); // closed, or lost: a recovered connection starts unblocked
       if (!cause.isInitiatedByApplication()) {
-        LOG.warn("lost the {} connection to {}: {}; recovering", role, broker, Topology.brokerReason(cause));
+        LOG.warn("lost the {} connection to {}: {}; recovering", role, broker, BrokerReason.of(cause));
       }
     });
     if (connection instanceof Recoverable recoverable) {
@@ -138,7 +138,7 @@ final class Connector {
             + " unreachable, or a firewall drops the connection";
       }
     }
-    String reason = Topology.brokerReason(error);
+    String reason = BrokerReason.of(error);
     if (reason.contains("NOT_ALLOWED") || reason.contains("vhost")) {
       return "the broker refused the virtual host '" + factory.getVirtualHost() + "' (" + reason + "): it does not"
           + " exist, or user '" + user + "' may not use it; the URI's path names the virtual host ('/' or no path:"

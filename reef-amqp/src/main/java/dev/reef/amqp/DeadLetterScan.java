@@ -61,7 +61,7 @@ final class DeadLetterScan implements AutoCloseable {
     try {
       count = channel.queueDeclarePassive(queue).getMessageCount();
     } catch (IOException e) {
-      String reason = Topology.brokerReason(e);
+      String reason = BrokerReason.of(e);
       if (!reason.startsWith("404 ")) {
         throw new ReefException("could not read the dead letters in " + queue + ": " + reason, e);
       }
@@ -79,7 +79,7 @@ final class DeadLetterScan implements AutoCloseable {
     try {
       response = channel.basicGet(queue, false);
     } catch (IOException e) {
-      throw new ReefException("could not read the dead letters in " + queue + ": " + Topology.brokerReason(e), e);
+      throw new ReefException("could not read the dead letters in " + queue + ": " + BrokerReason.of(e), e);
     }
     if (response == null) {
       left = 0;
@@ -134,7 +134,7 @@ final class DeadLetterScan implements AutoCloseable {
       }
       return channel;
     } catch (IOException e) {
-      throw new ReefException("could not open a channel to read the dead letters: " + Topology.brokerReason(e), e);
+      throw new ReefException("could not open a channel to read the dead letters: " + BrokerReason.of(e), e);
     }
   }
 }

@@ -137,7 +137,7 @@ final class HistoryStreams implements AutoCloseable {
       try {
         return (long) ch.queueDeclarePassive(stream).getMessageCount();
       } catch (IOException e) {
-        if (Topology.brokerReason(e).startsWith("404")) {
+        if (BrokerReason.of(e).startsWith("404")) {
           channel = null; // the broker closed it
           return -1L;
         }
@@ -201,7 +201,7 @@ final class HistoryStreams implements AutoCloseable {
         if (e instanceof ReefException reef) {
           throw reef;
         }
-        String reason = Topology.brokerReason(e);
+        String reason = BrokerReason.of(e);
         throw new ReefException("could not " + what + ": " + reason + (reason.contains("PRECONDITION_FAILED")
             ? " (the stream exists with another retention: a stream's retention is fixed when it is made)" : ""), e);
       }

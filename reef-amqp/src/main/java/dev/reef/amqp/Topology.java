@@ -1,10 +1,8 @@
 package dev.reef.amqp;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
 import dev.reef.ReefException;
 import dev.reef.spore.Spore;
 import java.io.IOException;
@@ -104,7 +102,7 @@ final class Topology implements AutoCloseable {
     try {
       call("look for " + what, ch -> ch.exchangeDeclarePassive(exchange), deadlineNanos);
     } catch (ReefException e) {
-      if (brokerReason(e).startsWith("404 ")) {
+      if (BrokerReason.of(e).startsWith("404 ")) {
         return false; // not remembered: a subscriber may declare it any time
       }
       throw e;
@@ -145,9 +143,8 @@ final class Topology implements AutoCloseable {
       arguments.put("x-dead-letter-routing-key", expired);
       ch.queueDeclare(queue, true, false, false, arguments);
       if (recordedHere) {
-        // The agent's directed spores reach the channel's history (if it keeps one) once it has a
-        // queue, and never before: an unknown recipient stays unroutable (SPEC §3.6). No reply to
-        // wait for: the bind after it fails, with the broker's reason, if this one was refused.
+        // Directed spores reach the history exchange once the agent has a queue, never before (SPEC
+        // §3.6). Not waited for: the next bind fails, with the broker's reason, if this one was refused.
         ch.exchangeBindNoWait(names.historyExchange(channelName), exchange, BrokerNames.agentBinding(agent), null);
       }
       ch.queueBind(queue, exchange, BrokerNames.agentBinding(agent));
@@ -247,7 +244,7 @@ final class Topology implements AutoCloseable {
       declare("exchange " + exchange, ch -> ch.exchangeDeclare(exchange, BuiltinExchangeType.FANOUT, false, true,
           null), deadline());
     } catch (ReefException e) {
-      if (!brokerReason(e).contains("PRECONDITION_FAILED") || !exchangeExists(exchange, deadline())) {
+      if (!BrokerReason.of(e).contains("PRECONDITION_FAILED") || !exchangeExists(exchange, deadline())) {
         throw e;
       }
     }
@@ -275,7 +272,7 @@ final class Topology implements AutoCloseable {
       return OptionalLong.of(call("count the messages of queue " + queue,
           ch -> (long) ch.queueDeclarePassive(queue).getMessageCount(), deadline()));
     } catch (ReefException e) {
-      if (brokerReason(e).startsWith("404 ")) {
+      if (BrokerReason.of(e).startsWith("404 ")) {
         return OptionalLong.empty();
       }
       throw e;
@@ -293,7 +290,7 @@ final class Topology implements AutoCloseable {
       call("look for queue " + queue, ch -> ch.queueDeclarePassive(queue), deadline());
       return true;
     } catch (ReefException e) {
-      String reason = brokerReason(e);
+      String reason = BrokerReason.of(e);
       if (reason.startsWith("404 ")) {
         return false;
       }
@@ -309,7 +306,7 @@ final class Topology implements AutoCloseable {
     try {
       return call("purge queue " + queue, ch -> ch.queuePurge(queue).getMessageCount(), deadline());
     } catch (ReefException e) {
-      if (brokerReason(e).startsWith("404 ")) {
+      if (BrokerReason.of(e).startsWith("404 ")) {
         return 0;
       }
       throw e;
@@ -339,7 +336,7 @@ final class Topology implements AutoCloseable {
       calls.call("delete " + what, deletion, calls.deadline());
       return true;
     } catch (ReefException e) {
-      String reason = brokerReason(e);
+      String reason = BrokerReason.of(e);
       if (reason.startsWith("404 ") || reason.startsWith("405 ")) {
         LOG.debug("did not delete {}: {}", what, reason);
         return false;
@@ -388,7 +385,7 @@ final class Topology implements AutoCloseable {
     } catch (ReefException e) {
       declarations.remove(what, declared); // so that the next use tries again
       if (declared.isCompletedExceptionally()) {
-        String reason = brokerReason(e);
+        String reason = BrokerReason.of(e);
         throw new ReefException("the broker refused to declare " + what + ": " + reason
             + (reason.contains("PRECONDITION_FAILED")
                 ? " (it exists with other settings: delete it, or use the settings it was made with)" : ""), e);
@@ -399,22 +396,5 @@ final class Topology implements AutoCloseable {
 
   private <T> T call(String what, BrokerCalls.Request<T> request, long deadlineNanos) {
     return calls.call(what, request, deadlineNanos);
-  }
-
-  /** The broker's own words for why an operation failed. */
-  static String brokerReason(Throwable error) {
-    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
-      if (cause instanceof ShutdownSignalException signal) {
-        Object reason = signal.getReason();
-        if (reason instanceof AMQP.Channel.Close close) {
-          return close.getReplyCode() + " " + close.getReplyText();
-        }
-        if (reason instanceof AMQP.Connection.Close close) {
-          return close.getReplyCode() + " " + close.getReplyText();
-        }
-        return String.valueOf(signal.getMessage());
-      }
-    }
-    return String.valueOf(error.getMessage());
   }
 }

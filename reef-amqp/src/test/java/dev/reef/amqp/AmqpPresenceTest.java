@@ -117,7 +117,7 @@ class AmqpPresenceTest {
       channel.queueDeclarePassive(queue);
       return true;
     } catch (IOException e) {
-      return Topology.brokerReason(e).startsWith("405");
+      return BrokerReason.of(e).startsWith("405");
     }
   }
 }

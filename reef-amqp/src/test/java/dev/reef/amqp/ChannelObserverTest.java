@@ -151,7 +151,7 @@ class ChannelObserverTest {
       channel.queueDeclarePassive(queue);
       return true;
     } catch (IOException e) {
-      String reason = Topology.brokerReason(e);
+      String reason = BrokerReason.of(e);
       assertThat(reason).matches("(404|405) .*");
       return reason.startsWith("405");
     }
