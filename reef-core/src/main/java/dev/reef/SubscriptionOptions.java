@@ -76,7 +76,10 @@ public final class SubscriptionOptions {
     return capabilities;
   }
 
-  /** How many recent spore ids per agent name are remembered to suppress duplicates; 0: none. */
+  /**
+   * How many recent spore ids per agent name are remembered, at least, to suppress duplicates (up to
+   * twice as many are: the window forgets in generations of this size); 0: none.
+   */
   public int duplicateWindow() {
     return duplicateWindow;
   }
@@ -180,7 +183,7 @@ public final class SubscriptionOptions {
       return this;
     }
 
-    /** Recent ids remembered for duplicate suppression; 0 turns it off. */
+    /** Recent ids remembered, at least, for duplicate suppression (see {@link SubscriptionOptions#duplicateWindow()}); 0 turns it off. */
     public Builder duplicateWindow(int duplicateWindow) {
       this.duplicateWindow = duplicateWindow;
       return this;

@@ -2,10 +2,8 @@ package dev.reef.inmemory;
 
 import dev.reef.DeadLetter;
 import dev.reef.spi.DeadLetterReason;
-import dev.reef.spore.Spore;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * outside it. Deliveries are made by a drain loop that at most one thread runs at a time (a
  * work-in-progress counter, as in reactive libraries): whoever makes work available — a publisher, a
  * settlement freeing room — asks for a drain, and either becomes the drainer or leaves the work to the
- * thread already draining. A handler that settles inside {@code onDelivery} therefore never recurses,
- * and deliveries from one queue reach handlers one at a time, in queue order. A thread drains at most
+ * thread already draining. The drainer takes deliveries in batches, one hold of the lock each (the
+ * first batch within the hold in which it made the work available), and hands them out after it. A
+ * handler that settles inside {@code onDelivery} therefore never recurses, and deliveries from one
+ * queue reach handlers one at a time, in queue order. A thread drains at most
  * a budget of deliveries before handing the rest to the broker's executor, so no caller is held
  * hostage by a busy queue.
  */
@@ -32,6 +32,7 @@ final class AgentQueue {
   private static final int CALLER_BUDGET = 256;
   private static final int EXECUTOR_BUDGET = 1024;
   private static final int SPINS_BEFORE_PARKING = 100;
+  private static final int BATCH = 16; // deliveries taken under one hold of the lock
   private static final QueueConsumer[] NO_CONSUMERS = new QueueConsumer[0];
 
   private final Namespace namespace;
@@ -41,14 +42,14 @@ final class AgentQueue {
   private final int maxLength;
 
   private final ReentrantLock lock = new ReentrantLock();
-  @SuppressWarnings("unchecked")
-  private final ArrayDeque<Message>[] levels = new ArrayDeque[Spore.MAX_PRIORITY + 1]; // by priority
-  private int nonEmptyLevels; // bit p is set when levels[p] holds messages
-  private int ready; // messages waiting, all levels together
+  private final PriorityLevels waiting = new PriorityLevels();
   private volatile QueueConsumer[] consumers = NO_CONSUMERS; // open, not cancelled; copy-on-write
   private int nextConsumer; // round-robin position
 
   private final AtomicInteger drainRequests = new AtomicInteger();
+  // The drainer's, while it drains (the drain requests order one drainer after the other):
+  private final QueuedDelivery[] batch = new QueuedDelivery[BATCH];
+  private boolean batchEndedTheWork; // the last take stopped for want of messages or room, not of space
 
   AgentQueue(Namespace namespace, String channel, String agentName) {
     this.namespace = namespace;
@@ -83,7 +84,7 @@ final class AgentQueue {
   int ready() {
     acquire();
     try {
-      return ready;
+      return waiting.size();
     } finally {
       lock.unlock();
     }
@@ -96,20 +97,20 @@ final class AgentQueue {
    * @return false when the queue refused it
    */
   boolean publish(Message message) {
-    boolean deliverable;
+    int taken;
     acquire();
     try {
-      if (ready >= maxLength) {
+      if (waiting.size() >= maxLength) {
         return false;
       }
-      add(message, false);
+      waiting.add(message, false);
       // When every consumer is full, the settlement that frees one will drain: no need to try here.
-      deliverable = anyConsumerHasRoom();
+      taken = anyConsumerHasRoom() ? takeIfDraining() : -1;
     } finally {
       lock.unlock();
     }
-    if (deliverable) {
-      drain();
+    if (taken >= 0) {
+      drainLoop(1, CALLER_BUDGET, taken);
     }
     return true;
   }
@@ -121,7 +122,7 @@ final class AgentQueue {
   void enqueueAccepted(Message message) {
     acquire();
     try {
-      add(message, false);
+      waiting.add(message, false);
     } finally {
       lock.unlock();
     }
@@ -164,7 +165,7 @@ final class AgentQueue {
       consumer.closed = true;
       for (QueuedDelivery delivery = consumer.newest; delivery != null; delivery = delivery.older) {
         delivery.settled = true;
-        add(delivery.message.redelivery(), true);
+        waiting.add(delivery.message.redelivery(), true);
         returned++;
       }
       consumer.oldest = null;
@@ -187,7 +188,7 @@ final class AgentQueue {
    * @return true when this call settled it
    */
   boolean settle(QueuedDelivery delivery, Message requeued) {
-    boolean wake;
+    int taken;
     acquire();
     try {
       if (delivery.settled) {
@@ -196,14 +197,14 @@ final class AgentQueue {
       delivery.settled = true;
       delivery.consumer.release(delivery);
       if (requeued != null) {
-        add(requeued, true);
+        waiting.add(requeued, true);
       }
-      wake = ready > 0;
+      taken = waiting.size() > 0 ? takeIfDraining() : -1; // the consumer has room again
     } finally {
       lock.unlock();
     }
-    if (wake) {
-      drain(); // the consumer has room again
+    if (taken >= 0) {
+      drainLoop(1, CALLER_BUDGET, taken);
     }
     return true;
   }
@@ -236,22 +237,46 @@ final class AgentQueue {
   /** Asks for a drain: runs it here unless another thread is draining, which then does the work. */
   void drain() {
     if (drainRequests.getAndIncrement() == 0) {
-      drainLoop(1, CALLER_BUDGET);
+      drainLoop(1, CALLER_BUDGET, 0);
     }
   }
 
-  private void drainLoop(int missed, int budget) {
+  /**
+   * Under the lock, with work made available: asks for a drain and, when this thread becomes the
+   * drainer, takes the first deliveries while it holds the lock anyway (a settlement then costs one
+   * hold of a lock the publisher contends for, not three).
+   *
+   * @return how many deliveries were taken into the batch, or -1 when another thread drains
+   */
+  private int takeIfDraining() {
+    return drainRequests.getAndIncrement() == 0 ? takeLocked(BATCH) : -1;
+  }
+
+  /** Hands out deliveries, {@code taken} of them in the batch already, until no work is left or the budget is spent. */
+  private void drainLoop(int missed, int budget, int taken) {
     int handed = 0;
     for (;;) {
-      QueuedDelivery delivery;
-      while (handed < budget && (delivery = next()) != null) {
-        hand(delivery);
-        handed++;
+      boolean endedTheWork = false;
+      while (!endedTheWork) {
+        if (taken == 0) {
+          if (handed >= budget) {
+            continueOnExecutor(missed);
+            return;
+          }
+          taken = take(Math.min(BATCH, budget - handed));
+        }
+        endedTheWork = batchEndedTheWork;
+        for (int i = 0; i < taken; i++) {
+          QueuedDelivery delivery = batch[i];
+          batch[i] = null;
+          if (!delivery.settled) { // settled: its consumer closed while an earlier one was handed
+            hand(delivery);
+          }
+        }
+        handed += taken;
+        taken = 0;
       }
-      if (handed >= budget) {
-        continueOnExecutor(missed);
-        return;
-      }
+      // Work made available since the last take asked for a drain after making it: nothing is missed.
       missed = drainRequests.addAndGet(-missed);
       if (missed == 0) {
         return;
@@ -262,29 +287,47 @@ final class AgentQueue {
   /** Hands the drain, with its {@code missed} requests, to the broker's executor. */
   private void continueOnExecutor(int missed) {
     try {
-      namespace.broker().execute(() -> drainLoop(missed, EXECUTOR_BUDGET));
+      namespace.broker().execute(() -> drainLoop(missed, EXECUTOR_BUDGET, 0));
     } catch (RejectedExecutionException e) {
       LOG.debug("{}: drain stopped, the in-memory broker is closed", name);
     }
   }
 
-  /** Takes the next message for the next consumer with room, or null when there is none. */
-  private QueuedDelivery next() {
+  private int take(int max) {
     acquire();
     try {
-      if (ready == 0) {
-        return null;
-      }
-      QueueConsumer consumer = nextConsumerWithRoom();
-      if (consumer == null) {
-        return null;
-      }
-      QueuedDelivery delivery = new QueuedDelivery(this, consumer, poll());
-      consumer.hold(delivery);
-      return delivery;
+      return takeLocked(max);
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Under the lock: takes up to {@code max} messages into the batch, each for the next consumer with
+   * room in turn. A batch holds one consumer's deliveries: should handing one of them close that
+   * consumer, the rest went back to the queue with it, in order, for the next consumer.
+   */
+  private int takeLocked(int max) {
+    int count = 0;
+    QueueConsumer consumer = null;
+    boolean endedTheWork = true;
+    while (count < max && waiting.size() > 0) {
+      QueueConsumer turn = nextConsumerWithRoom();
+      if (turn == null) {
+        break;
+      }
+      if (consumer != null && turn != consumer) {
+        endedTheWork = false; // another consumer's turn: its own batch
+        break;
+      }
+      consumer = turn;
+      nextConsumer = (nextConsumer + 1) % consumers.length;
+      QueuedDelivery delivery = new QueuedDelivery(this, consumer, waiting.poll());
+      consumer.hold(delivery);
+      batch[count++] = delivery;
+    }
+    batchEndedTheWork = endedTheWork && count < max;
+    return count;
   }
 
   private boolean anyConsumerHasRoom() {
@@ -296,6 +339,7 @@ final class AgentQueue {
     return false;
   }
 
+  /** The consumer whose turn it is among those with room, or null; {@link #take} moves the turn on. */
   private QueueConsumer nextConsumerWithRoom() {
     QueueConsumer[] all = consumers;
     int count = all.length;
@@ -303,7 +347,7 @@ final class AgentQueue {
       int index = (nextConsumer + i) % count;
       QueueConsumer consumer = all[index];
       if (consumer.unsettled < consumer.spec().prefetch()) {
-        nextConsumer = (index + 1) % count;
+        nextConsumer = index;
         return consumer;
       }
     }
@@ -321,33 +365,6 @@ final class AgentQueue {
           consumer.spec().instanceId(), e);
       consumer.close();
     }
-  }
-
-  private void add(Message message, boolean atHead) {
-    int priority = message.spore().priority();
-    ArrayDeque<Message> level = levels[priority];
-    if (level == null) {
-      level = new ArrayDeque<>();
-      levels[priority] = level;
-    }
-    if (atHead) {
-      level.addFirst(message);
-    } else {
-      level.addLast(message);
-    }
-    nonEmptyLevels |= 1 << priority;
-    ready++;
-  }
-
-  private Message poll() {
-    int priority = 31 - Integer.numberOfLeadingZeros(nonEmptyLevels);
-    ArrayDeque<Message> level = levels[priority];
-    Message message = level.pollFirst();
-    if (level.isEmpty()) {
-      nonEmptyLevels &= ~(1 << priority);
-    }
-    ready--;
-    return message;
   }
 
   private void detach(QueueConsumer consumer) {

@@ -167,11 +167,12 @@ final class DeliveryProcessor implements DeliveryHandler {
     if (dropIfExpired(delivery)) {
       return;
     }
-    if (!duplicates.claim(spore.id())) {
+    long ticket = duplicates.claim(spore.id());
+    if (ticket == DuplicateWindow.DUPLICATE) {
       duplicate(delivery);
       return;
     }
-    Run run = new Run(delivery);
+    Run run = new Run(delivery, ticket);
     held.progressed(run.start);
     if (agent.handlerTimeout() != null) {
       run.deadline = timer.schedule(run::timedOut, agent.handlerTimeout().toNanos(), TimeUnit.NANOSECONDS);
@@ -217,15 +218,19 @@ final class DeliveryProcessor implements DeliveryHandler {
   /**
    * Runs the handler with its cause as the thread's current one, and the spore id, trace id and
    * agent in the logging MDC, so that the handler's own log lines can be followed along a chain.
+   *
+   * <p>The agent's entry stays: the threads of an agent's pool work for that agent on its channel
+   * only (see {@code AgentStarter}), so it is set once per thread, not put and removed per spore.
    */
   private Object invoke(Spore spore, HandlerContextImpl context) throws Exception {
     MDC.put("spore_id", spore.id());
     MDC.put("trace_id", context.traceId());
-    MDC.put("agent", agent.agentName());
+    if (!agent.agentName().equals(MDC.get("agent"))) {
+      MDC.put("agent", agent.agentName());
+    }
     try {
       return context.cause().callWithin(() -> agent.handler().handle(spore, context));
     } finally {
-      MDC.remove("agent");
       MDC.remove("trace_id");
       MDC.remove("spore_id");
     }
@@ -251,6 +256,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   /** One handler run: it ends once, by its own end or by its timeout, whichever comes first. */
   private final class Run {
     final Delivery delivery;
+    final long claim; // the duplicate window's ticket
     final HandlerContextImpl context;
     final long start = System.nanoTime();
     final AtomicBoolean ended = new AtomicBoolean();
@@ -259,8 +265,9 @@ final class DeliveryProcessor implements DeliveryHandler {
     volatile CompletionStage<?> stage;
     volatile ScheduledFuture<?> deadline;
 
-    Run(Delivery delivery) {
+    Run(Delivery delivery, long claim) {
       this.delivery = delivery;
+      this.claim = claim;
       this.observation = observations.isOff() ? null
           : observations.processing(channelName, agent.agentName(), delivery.spore());
       this.context = contexts.create(agent, delivery, delivery.spore(), observation);
@@ -288,6 +295,7 @@ final class DeliveryProcessor implements DeliveryHandler {
       latency.record(delivery.spore().type(), end - start);
       observed(error == null ? null : Outbox.unwrap(error));
       if (error == null) {
+        duplicates.handled(delivery.spore().id(), claim);
         outcomes.succeeded(delivery, context, result);
         return;
       }

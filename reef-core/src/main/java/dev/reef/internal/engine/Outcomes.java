@@ -62,7 +62,6 @@ final class Outcomes {
   /** The handler finished: acknowledge, after replying to a request it did not answer itself. */
   void succeeded(Delivery delivery, HandlerContextImpl context, Object result) {
     Spore spore = delivery.spore();
-    duplicates.handled(spore.id());
     handled.increment(spore.type());
     if (spore.type() == SporeType.REQUEST && !context.replied()) {
       // The reply is part of handling: acknowledge once it has been sent (or has failed).
