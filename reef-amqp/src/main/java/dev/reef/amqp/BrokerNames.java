@@ -93,6 +93,11 @@ final class BrokerNames {
     return checked(channelExchange(channel) + ".history");
   }
 
+  /** The stream that keeps a channel's history: a queue named as its {@linkplain #historyExchange history exchange}. */
+  String historyStream(String channel) {
+    return historyExchange(channel);
+  }
+
   /** The queue an agent name's instances share on a channel: {@code ns.CHANNEL.AGENT}. */
   String agentQueue(String channel, String agent) {
     channelExchange(channel);

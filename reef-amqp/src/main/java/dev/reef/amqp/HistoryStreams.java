@@ -70,7 +70,7 @@ final class HistoryStreams implements AutoCloseable {
 
   /** {@code ns.CHANNEL.history}. */
   String stream(String channelName) {
-    return topology.names().channelExchange(channelName) + ".history";
+    return topology.names().historyStream(channelName);
   }
 
   /** Declares the channel's stream with {@code retention} and binds it to the channel's history exchange. */
