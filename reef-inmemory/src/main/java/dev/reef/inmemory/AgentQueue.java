@@ -1,9 +1,7 @@
 package dev.reef.inmemory;
 
-import dev.reef.DeadLetter;
 import dev.reef.spi.DeadLetterReason;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -227,11 +225,7 @@ final class AgentQueue {
   }
 
   void deadLetter(Message message, DeadLetterReason reason) {
-    // Written by the broker itself, in this JVM: nobody else can have made or changed it.
-    namespace.deadLetters().add(DeadLetter.builder().integrity(DeadLetter.Integrity.VERIFIED)
-        .spore(message.spore()).channel(channel).agent(reason.agent())
-        .error(reason.error()).attempts(reason.attempts()).deadLetteredAt(Instant.now())
-        .replyAddress(message.replyAddress()).publisher(message.userId()), message.spore().id(), reason.agent());
+    namespace.deadLetters().add(message, channel, reason);
   }
 
   /** Asks for a drain: runs it here unless another thread is draining, which then does the work. */

@@ -2,8 +2,10 @@ package dev.reef.inmemory;
 
 import dev.reef.DeadLetter;
 import dev.reef.ReplayReport;
+import dev.reef.spi.DeadLetterReason;
 import dev.reef.spi.Outbound;
 import dev.reef.spore.Spore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -35,10 +37,17 @@ final class DeadLetterStore implements dev.reef.spi.DeadLetterStore {
   }
 
   /**
-   * Keeps a dead letter. Its id is its spore's id, so that the id in the logs finds it, with the
-   * agent appended when that id is taken (a broadcast dead-lettered by two agents).
+   * Keeps {@code message}, dead-lettered from {@code channel} for {@code reason}. Its id is its spore's
+   * id, so that the id in the logs finds it, with the agent appended when that id is taken (a broadcast
+   * dead-lettered by two agents).
    */
-  void add(DeadLetter.Builder letter, String sporeId, String agent) {
+  void add(Message message, String channel, DeadLetterReason reason) {
+    String sporeId = message.spore().id();
+    String agent = reason.agent();
+    // Written by the broker itself, in this JVM: nobody else can have made or changed it.
+    DeadLetter.Builder letter = DeadLetter.builder().integrity(DeadLetter.Integrity.VERIFIED)
+        .spore(message.spore()).channel(channel).agent(agent).error(reason.error()).attempts(reason.attempts())
+        .deadLetteredAt(Instant.now()).replyAddress(message.replyAddress()).publisher(message.userId());
     DeadLetter deadLetter;
     synchronized (lock) {
       String id = arrivalById.containsKey(sporeId) ? sporeId + "@" + agent : sporeId;
