@@ -333,7 +333,7 @@ final class AgentQueue {
     return false;
   }
 
-  /** The consumer whose turn it is among those with room, or null; {@link #take} moves the turn on. */
+  /** The consumer whose turn it is among those with room, or null; {@link #takeLocked} moves the turn on. */
   private QueueConsumer nextConsumerWithRoom() {
     QueueConsumer[] all = consumers;
     int count = all.length;

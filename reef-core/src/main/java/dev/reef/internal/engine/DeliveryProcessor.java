@@ -256,7 +256,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   /** One handler run: it ends once, by its own end or by its timeout, whichever comes first. */
   private final class Run {
     final Delivery delivery;
-    final long claim; // the duplicate window's ticket
+    final long ticket; // the duplicate window's, from the claim
     final HandlerContextImpl context;
     final long start = System.nanoTime();
     final AtomicBoolean ended = new AtomicBoolean();
@@ -265,9 +265,9 @@ final class DeliveryProcessor implements DeliveryHandler {
     volatile CompletionStage<?> stage;
     volatile ScheduledFuture<?> deadline;
 
-    Run(Delivery delivery, long claim) {
+    Run(Delivery delivery, long ticket) {
       this.delivery = delivery;
-      this.claim = claim;
+      this.ticket = ticket;
       this.observation = observations.isOff() ? null
           : observations.processing(channelName, agent.agentName(), delivery.spore());
       this.context = contexts.create(agent, delivery, delivery.spore(), observation);
@@ -295,7 +295,7 @@ final class DeliveryProcessor implements DeliveryHandler {
       latency.record(delivery.spore().type(), end - start);
       observed(error == null ? null : Outbox.unwrap(error));
       if (error == null) {
-        duplicates.handled(delivery.spore().id(), claim);
+        duplicates.handled(delivery.spore().id(), ticket);
         outcomes.succeeded(delivery, context, result);
         return;
       }

@@ -23,16 +23,16 @@ final class DuplicateWindow {
   private static final int INITIAL_TABLE = 16;
 
   private final int size;
-  private final int maxTable; // a table never needs more slots than this: at most `size` ids, half full
   private Generation young;
   private Generation old;
   private long generation; // young's number; old is generation - 1
 
   DuplicateWindow(int size) {
     this.size = size;
-    this.maxTable = Math.max(INITIAL_TABLE, Integer.highestOneBit(Math.max(1, 2 * size - 1)) << 1);
-    this.young = new Generation(Math.min(INITIAL_TABLE, maxTable));
-    this.old = new Generation(Math.min(INITIAL_TABLE, maxTable));
+    // A table never needs more slots than this: at most `size` ids, half full.
+    int maxTable = Math.max(INITIAL_TABLE, Integer.highestOneBit(Math.max(1, 2 * size - 1)) << 1);
+    this.young = new Generation(maxTable);
+    this.old = new Generation(maxTable);
   }
 
   /**
@@ -90,7 +90,7 @@ final class DuplicateWindow {
   }
 
   private void add(String id, int hash) {
-    young.insert(id, hash, maxTable);
+    young.insert(id, hash);
     if (young.count == size) {
       // The old generation is forgotten all at once; its table, emptied, takes the next ids.
       Generation forgotten = old;
@@ -110,15 +110,17 @@ final class DuplicateWindow {
 
   /** One generation: an open-addressing table of ids, at most half full. */
   private static final class Generation {
+    final int maxCapacity;
     int[] hashes; // 0: empty
     String[] keys;
     int mask;
     int count;
 
-    Generation(int capacity) {
-      hashes = new int[capacity];
-      keys = new String[capacity];
-      mask = capacity - 1;
+    Generation(int maxCapacity) {
+      this.maxCapacity = maxCapacity;
+      hashes = new int[INITIAL_TABLE];
+      keys = new String[INITIAL_TABLE];
+      mask = INITIAL_TABLE - 1;
     }
 
     int find(String id, int hash) {
@@ -131,17 +133,22 @@ final class DuplicateWindow {
       return -1;
     }
 
-    void insert(String id, int hash, int maxCapacity) {
+    void insert(String id, int hash) {
       if (2 * (count + 1) > hashes.length && hashes.length < maxCapacity) {
         grow();
       }
+      place(id, hash);
+      count++;
+    }
+
+    /** Puts an id in the first empty slot from its hash's home. */
+    private void place(String id, int hash) {
       int at = hash & mask;
       while (hashes[at] != 0) {
         at = (at + 1) & mask;
       }
       hashes[at] = hash;
       keys[at] = id;
-      count++;
     }
 
     boolean remove(String id, int hash) {
@@ -182,12 +189,7 @@ final class DuplicateWindow {
       mask = hashes.length - 1;
       for (int i = 0; i < oldHashes.length; i++) {
         if (oldHashes[i] != 0) {
-          int at = oldHashes[i] & mask;
-          while (hashes[at] != 0) {
-            at = (at + 1) & mask;
-          }
-          hashes[at] = oldHashes[i];
-          keys[at] = oldKeys[i];
+          place(oldKeys[i], oldHashes[i]);
         }
       }
     }
