@@ -230,7 +230,7 @@ public final class AmqpBackend implements ReefBackend {
     if (site != null && !site.equals(parts.names().site())) {
       return false; // at another site: it cannot be asked from here
     }
-    return parts.topology().queueExists(Names.agentOf(address));
+    return parts.queues().exists(Names.agentOf(address));
   }
 
   /** {@inheritDoc} A passive declare of {@code ns.CHANNEL.AGENT}: its ready messages. */
@@ -239,7 +239,7 @@ public final class AmqpBackend implements ReefBackend {
     Names.require("channel name", channel);
     Names.require("agent name", agent);
     ensureOpen();
-    return parts.topology().readyMessages(parts.names().agentQueue(channel, agent))
+    return parts.queues().readyMessages(parts.names().agentQueue(channel, agent))
         .orElseThrow(() -> new UnknownDestinationException(channel, agent));
   }
 
@@ -272,7 +272,8 @@ public final class AmqpBackend implements ReefBackend {
     ManagementApi api = parts.management();
     List<String> queues = api.queues(parts.names().prefix());
     List<String> exchanges = api.exchanges(parts.names().prefix());
-    int deleted = parts.topology().delete(queues, exchanges);
+    int deleted = parts.queues().delete(queues, exchanges);
+    parts.topology().forget(); // what this connection declared is gone: the next use declares it again
     LOG.info("deleted {} broker objects of namespace '{}'", deleted, namespace());
     return deleted;
   }
@@ -313,7 +314,7 @@ public final class AmqpBackend implements ReefBackend {
     }
     long total = parts.retries().pending();
     for (String queue : queues) {
-      total += parts.topology().messageCount(queue);
+      total += parts.queues().messageCount(queue);
     }
     return total;
   }

@@ -44,6 +44,7 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
 
   private final Connection connection;
   private final Topology topology;
+  private final BrokerQueues queues;
   private final BrokerNames names;
   private final MessageSender sender;
   private final SporeCodec codec;
@@ -56,10 +57,11 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
    * @param resend publishes a replayed spore as a first attempt
    * @param seal seals what is written, and checks what is read
    */
-  AmqpDeadLetters(Connection connection, Topology topology, MessageSender sender, SporeCodec codec,
-      Function<Outbound, CompletableFuture<Void>> resend, DeadLetterSeal seal) {
+  AmqpDeadLetters(Connection connection, Topology topology, BrokerQueues queues, MessageSender sender,
+      SporeCodec codec, Function<Outbound, CompletableFuture<Void>> resend, DeadLetterSeal seal) {
     this.connection = connection;
     this.topology = topology;
+    this.queues = queues;
     this.names = topology.names();
     this.sender = sender;
     this.codec = codec;
@@ -254,7 +256,7 @@ final class AmqpDeadLetters implements DeadLetterStore, DeadLetterWriter {
 
   @Override
   public int purge() {
-    return topology.purgeIfExists(names.dead());
+    return queues.purgeIfExists(names.dead());
   }
 
 }

@@ -31,7 +31,9 @@ record BackendParts(
     ScheduledExecutorService timer,
     ExecutorService presenceSending,
     SporeCodec codec,
+    BrokerCalls brokerCalls,
     Topology topology,
+    BrokerQueues queues,
     ConfirmingPublisher publisher,
     SporeSender sender,
     Retries retries,
@@ -58,7 +60,7 @@ record BackendParts(
     ExecutorService completions = null;
     ScheduledExecutorService timer = null;
     ExecutorService presenceSending = null;
-    Topology topology = null;
+    BrokerCalls calls = null;
     try {
       consuming = connector.open("consume");
       completions = Executors.newSingleThreadExecutor(daemon("reef-amqp-completions-" + namespace));
@@ -67,8 +69,10 @@ record BackendParts(
       // Every spore carries this connection's login as user_id, which RabbitMQ checks, so receivers
       // learn who published it from the broker rather than from the sender.
       SporeCodec codec = new SporeCodec(options.get(AmqpOption.MAX_BODY_BYTES), connector.user(), json);
-      topology = new Topology(publishing, names, new Topology.QueueSettings(options.get(AmqpOption.QUEUE_TYPE),
-          options.get(AmqpOption.MAX_QUEUE_LENGTH), options.get(AmqpOption.MAX_QUEUE_BYTES)), options.get(AmqpOption.RPC_TIMEOUT));
+      calls = new BrokerCalls(publishing, "reef-amqp-topology-" + namespace, options.get(AmqpOption.RPC_TIMEOUT));
+      Topology topology = new Topology(calls, names, new Topology.QueueSettings(options.get(AmqpOption.QUEUE_TYPE),
+          options.get(AmqpOption.MAX_QUEUE_LENGTH), options.get(AmqpOption.MAX_QUEUE_BYTES)));
+      BrokerQueues queues = new BrokerQueues(calls);
       ConfirmingPublisher publisher = new ConfirmingPublisher(publishing, completions, new ConfirmingPublisher.Limits(
           options.get(AmqpOption.CONFIRM_TIMEOUT), options.get(AmqpOption.MAX_UNCONFIRMED)), topology::forget);
       SporeSender sender = new SporeSender(topology, publisher, codec, options.get(AmqpOption.SEND_WAIT),
@@ -77,18 +81,18 @@ record BackendParts(
       if (names.sitesOn()) {
         topology.sitesExchange(); // before any reply queue or pinned queue binds to it
       }
-      Retries retries = new Retries(topology, sender, codec);
-      AmqpDeadLetters deadLetters = new AmqpDeadLetters(publishing, topology, sender, codec, sender::publish,
+      Retries retries = new Retries(topology, queues, sender, codec);
+      AmqpDeadLetters deadLetters = new AmqpDeadLetters(publishing, topology, queues, sender, codec, sender::publish,
           DeadLetterSeal.of(options, connector.user()));
       long every = EXPIRY_CHECK.toMillis();
       timer.scheduleWithFixedDelay(publisher::expireOverdue, every, every, TimeUnit.MILLISECONDS);
       return new BackendParts(options, names, connector, publishing, consuming, completions, timer, presenceSending,
-          codec, topology, publisher, sender, retries, deadLetters,
+          codec, calls, topology, queues, publisher, sender, retries, deadLetters,
           new AgentConsumer.Shared(codec, retries, deadLetters, timer,
               options.get(AmqpOption.QUEUE_TYPE) == QueueType.QUORUM), ManagementApi.of(options));
     } catch (IOException | RuntimeException e) {
-      if (topology != null) {
-        topology.close();
+      if (calls != null) {
+        calls.close();
       }
       shutdown(completions, timer, presenceSending);
       Quietly.close(consuming);
@@ -104,7 +108,7 @@ record BackendParts(
   /** Closes what the parts hold, after the backend closed its consumers and endpoints. */
   void close() {
     publisher.close(Duration.ofSeconds(2));
-    topology.close();
+    brokerCalls.close();
     Quietly.close(consuming);
     Quietly.close(publishing);
     shutdown(completions, timer, presenceSending);

@@ -25,12 +25,14 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class Retries implements RetrySender {
   private final Topology topology;
+  private final BrokerQueues queues;
   private final MessageSender sender;
   private final SporeCodec codec;
   private final Set<String> delayQueues = ConcurrentHashMap.newKeySet();
 
-  Retries(Topology topology, MessageSender sender, SporeCodec codec) {
+  Retries(Topology topology, BrokerQueues queues, MessageSender sender, SporeCodec codec) {
     this.topology = topology;
+    this.queues = queues;
     this.sender = sender;
     this.codec = codec;
   }
@@ -88,7 +90,7 @@ final class Retries implements RetrySender {
   long pending() {
     long total = 0;
     for (String queue : delayQueues) {
-      total += topology.messageCount(queue);
+      total += queues.messageCount(queue);
     }
     return total;
   }

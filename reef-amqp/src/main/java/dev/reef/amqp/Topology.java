@@ -2,34 +2,27 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.BuiltinExchangeType;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import dev.reef.ReefException;
 import dev.reef.spore.Spore;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Declares the durable topology of SPEC §5, once per object per connection (declarations are
- * idempotent on the broker, but each is a round trip), and asks the broker about its objects with
- * passive declares, which create nothing. The client records what is declared here and declares it
- * again after a connection recovery.
+ * idempotent on the broker, but each is a round trip). The client records what is declared here and
+ * declares it again after a connection recovery. Looking at queues that may not exist, emptying and
+ * deleting them is {@link BrokerQueues}'s.
  *
  * <p>Every request goes through {@link BrokerCalls}: a caller waits only until its deadline, so a
  * send that looks for its channel's exchange on first use never waits past its bound. Concurrent
  * callers of one declaration share it. A declaration the broker refuses (an existing queue with other
  * arguments) fails naming the object and the cause.
  */
-final class Topology implements AutoCloseable {
-  private static final Logger LOG = LoggerFactory.getLogger(Topology.class);
+final class Topology {
   /** The header that sorts a retry into the queue of its delay (headers exchanges ignore "x-" headers). */
   static final String RETRY_DELAY_HEADER = "reef-retry-delay-ms";
 
@@ -51,10 +44,10 @@ final class Topology implements AutoCloseable {
   private final Set<String> exchangesUsed = ConcurrentHashMap.newKeySet();
   private final Set<String> queuesUsed = ConcurrentHashMap.newKeySet();
 
-  Topology(Connection connection, BrokerNames names, QueueSettings queues, Duration rpcTimeout) {
+  Topology(BrokerCalls calls, BrokerNames names, QueueSettings queues) {
     this.names = names;
     this.queues = queues;
-    this.calls = new BrokerCalls(connection, "reef-amqp-topology-" + names.namespace(), rpcTimeout);
+    this.calls = calls;
   }
 
   BrokerNames names() {
@@ -252,99 +245,6 @@ final class Topology implements AutoCloseable {
     return exchange;
   }
 
-  /**
-   * The number of ready messages in {@code queue}; 0 when it does not exist (nothing waits in it).
-   *
-   * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
-   */
-  long messageCount(String queue) {
-    return readyMessages(queue).orElse(0);
-  }
-
-  /**
-   * The number of ready messages in {@code queue}, asked with a passive declare (which creates
-   * nothing); empty when it does not exist.
-   *
-   * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
-   */
-  OptionalLong readyMessages(String queue) {
-    try {
-      return OptionalLong.of(call("count the messages of queue " + queue,
-          ch -> (long) ch.queueDeclarePassive(queue).getMessageCount(), deadline()));
-    } catch (ReefException e) {
-      if (BrokerReason.of(e).startsWith("404 ")) {
-        return OptionalLong.empty();
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * True while {@code queue} exists, asked with a passive declare (which creates nothing); a queue
-   * exclusive to another connection exists (the broker says it is locked).
-   *
-   * @throws ReefException when the broker cannot tell (unreachable, or no answer in time)
-   */
-  boolean queueExists(String queue) {
-    try {
-      call("look for queue " + queue, ch -> ch.queueDeclarePassive(queue), deadline());
-      return true;
-    } catch (ReefException e) {
-      String reason = BrokerReason.of(e);
-      if (reason.startsWith("404 ")) {
-        return false;
-      }
-      if (reason.startsWith("405 ")) {
-        return true; // RESOURCE_LOCKED: exclusive to its owner's connection, which is alive
-      }
-      throw e;
-    }
-  }
-
-  /** Empties {@code queue} if it exists; returns how many messages it held. */
-  int purgeIfExists(String queue) {
-    try {
-      return call("purge queue " + queue, ch -> ch.queuePurge(queue).getMessageCount(), deadline());
-    } catch (ReefException e) {
-      if (BrokerReason.of(e).startsWith("404 ")) {
-        return 0;
-      }
-      throw e;
-    }
-  }
-
-  /**
-   * Deletes these queues and exchanges, messages included; returns how many existed. Queues
-   * exclusive to other connections (reply and presence queues) cannot be deleted here, and go with
-   * their connections.
-   */
-  int delete(List<String> queueNames, List<String> exchangeNames) {
-    int deleted = 0;
-    for (String queue : queueNames) {
-      deleted += deleteObject("queue " + queue, ch -> ch.queueDelete(queue)) ? 1 : 0;
-    }
-    for (String exchange : exchangeNames) {
-      deleted += deleteObject("exchange " + exchange, ch -> ch.exchangeDelete(exchange)) ? 1 : 0;
-    }
-    declarations.clear(); // what this connection declared is gone: the next use declares it again
-    return deleted;
-  }
-
-  /** Deletes one object; true when it existed and is gone, false when it did not exist or was locked. */
-  private boolean deleteObject(String what, BrokerCalls.Request<?> deletion) {
-    try {
-      calls.call("delete " + what, deletion, calls.deadline());
-      return true;
-    } catch (ReefException e) {
-      String reason = BrokerReason.of(e);
-      if (reason.startsWith("404 ") || reason.startsWith("405 ")) {
-        LOG.debug("did not delete {}: {}", what, reason);
-        return false;
-      }
-      throw e;
-    }
-  }
-
   /** Forgets what was declared, so that the next use declares it again (after a channel error). */
   void forget() {
     declarations.clear();
@@ -353,11 +253,6 @@ final class Topology implements AutoCloseable {
   /** What this topology declared or used. */
   Declared declared() {
     return new Declared(Set.copyOf(queuesUsed), Set.copyOf(exchangesUsed));
-  }
-
-  @Override
-  public void close() {
-    calls.close();
   }
 
   private long deadline() {
