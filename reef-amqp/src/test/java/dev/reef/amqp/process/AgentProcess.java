@@ -63,6 +63,7 @@ import java.util.stream.Collectors;
  * HANDLED batch agent instanceId type n sporeId
  * SENT batch n sporeId                      a send's future completed
  * SEND_FAILED batch n sporeId errorClass    a send's future failed
+ * SENDS_HALTED batch attempted             a halted send stopped after sending this many
  * SENDS_DONE batch ok failed                every send of the batch ended
  * HOLDING batch agent instanceId type n sporeId   a held handler started (--hold=true)
  * HANGING batch agent instanceId n sporeId attempt    a handler began to hang (act "hang")
@@ -96,7 +97,8 @@ import java.util.stream.Collectors;
  *                                      from FROM (batch BATCH-b), requests from FROM to ASK (batch BATCH-r)
  *                                      timing out after TIMEOUT_MS; SENT/SEND_FAILED for spores and
  *                                      broadcasts, REQUESTED then REPLY/REQUEST_FAILED for requests
- * halt BATCH                           stops the mix BATCH; it prints MIX_DONE once all its futures ended
+ * halt BATCH                           stops the mix or send BATCH; a mix prints MIX_DONE once all its futures
+ *                                      ended, a send SENDS_HALTED then SENDS_DONE
  * quiesce BATCH TIMEOUT_MS             waits until nothing is queued for or held by this JVM
  * stats BATCH                          the Reef's counters
  * stop                                 closes the Reef (in-flight handlers finish) and exits
@@ -114,7 +116,7 @@ public final class AgentProcess {
   private final long handlerDelayMillis;
   private final boolean hold;
   private final CountDownLatch released = new CountDownLatch(1);
-  private final Map<String, CountDownLatch> mixes = new ConcurrentHashMap<>(); // running mixes, counted down by halt
+  private final Map<String, CountDownLatch> halts = new ConcurrentHashMap<>(); // running mixes and sends, by batch
   private final ExecutorService commands = Executors.newCachedThreadPool(runnable -> {
     Thread thread = new Thread(runnable, "agent-process-command");
     thread.setDaemon(true);
@@ -224,11 +226,11 @@ public final class AgentProcess {
           Integer.parseInt(words.get(5)), Double.parseDouble(words.get(6)), words.get(7),
           Double.parseDouble(words.get(8)), Duration.ofMillis(Long.parseLong(words.get(9)))));
       case "halt/2" -> {
-        CountDownLatch mix = mixes.get(words.get(1));
-        if (mix == null) {
-          throw new IllegalArgumentException("no mix " + words.get(1) + " runs");
+        CountDownLatch running = halts.get(words.get(1));
+        if (running == null) {
+          throw new IllegalArgumentException("no mix or send " + words.get(1) + " runs");
         }
-        mix.countDown();
+        running.countDown();
       }
       case "quiesce/3" -> emit("QUIET", words.get(1),
           reef.awaitQuiescence(Duration.ofMillis(Long.parseLong(words.get(2)))));
@@ -240,13 +242,21 @@ public final class AgentProcess {
   private void send(String batch, String from, String to, int count, int perSecond, int window) {
     AtomicInteger ok = new AtomicInteger();
     AtomicInteger failed = new AtomicInteger();
-    List<CompletableFuture<Void>> sends = new ArrayList<>(count);
+    List<CompletableFuture<Void>> sends = new ArrayList<>(Math.min(count, 100_000));
     // Pipelining: the sender goes as fast as confirms come back, with at most `window` outstanding.
     Semaphore unfinished = new Semaphore(window > 0 ? window : Integer.MAX_VALUE);
+    CountDownLatch halted = new CountDownLatch(1);
+    if (halts.putIfAbsent(batch, halted) != null) {
+      throw new IllegalArgumentException("batch " + batch + " already runs");
+    }
     long start = System.nanoTime();
     for (int n = 0; n < count; n++) {
       if (perSecond > 0) {
         pace(start + n * 1_000_000_000L / perSecond);
+      }
+      if (halted.getCount() == 0) {
+        emit("SENDS_HALTED", batch, n);
+        break;
       }
       unfinished.acquireUninterruptibly();
       Spore spore = Spore.builder(SporeType.KNOWLEDGE).from(from).to(to).knowledge(Map.of("batch", batch, "n", n))
@@ -269,6 +279,7 @@ public final class AgentProcess {
         }
       }));
     }
+    halts.remove(batch);
     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
         .whenComplete((done, error) -> emit("SENDS_DONE", batch, ok.get(), failed.get()));
   }
@@ -347,7 +358,7 @@ public final class AgentProcess {
    */
   private void mix(Mix mix) {
     CountDownLatch halted = new CountDownLatch(1);
-    if (mixes.putIfAbsent(mix.batch(), halted) != null) {
+    if (halts.putIfAbsent(mix.batch(), halted) != null) {
       throw new IllegalArgumentException("mix " + mix.batch() + " already runs");
     }
     Outcomes sends = new Outcomes();
@@ -411,7 +422,7 @@ public final class AgentProcess {
         || requests.ended() < requests.attempted.get()) {
       LockSupport.parkNanos(10_000_000L);
     }
-    mixes.remove(mix.batch());
+    halts.remove(mix.batch());
     emit("MIX_DONE", mix.batch(), sends.describe(), broadcasts.describe(), requests.describe(), peakHeap.get() >> 20);
   }
 
