@@ -8,8 +8,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Asks the broker about queues that may or may not exist, with passive declares (which create
- * nothing), and empties or deletes them. What {@link Topology} declares is its business; this
- * class only looks at and removes what is there, so a missing queue is an answer here, not an error.
+ * nothing), empties them, and deletes queues and exchanges. What {@link Topology} declares is its
+ * business; this class only looks at and removes what is there, so a missing object is an answer
+ * here, not an error.
  *
  * <p>Every request goes through the {@link BrokerCalls} it shares with the topology and waits one
  * RPC timeout at most.
