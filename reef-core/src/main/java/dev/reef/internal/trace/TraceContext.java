@@ -9,10 +9,12 @@ import java.util.concurrent.ThreadLocalRandom;
  * trace whose id is its own id (a UUID is 32 hex digits, as a trace id is), so first sends pay
  * nothing; spores sent while handling it carry {@code traceparent} with that trace id.
  *
+ * <p>Only the trace id is kept: the span a handler's sends are children of is the observation's
+ * (Micrometer's tracer propagates it), and a send without one gets a new random span.
+ *
  * @param traceId 32 lower-case hex digits
- * @param spanId 16 lower-case hex digits
  */
-public record TraceContext(String traceId, String spanId) {
+public record TraceContext(String traceId) {
   /** The metadata key (and AMQP header) holding the W3C {@code traceparent}. */
   public static final String KEY = "traceparent";
 
@@ -23,29 +25,27 @@ public record TraceContext(String traceId, String spanId) {
     if (parsed != null) {
       return parsed;
     }
-    String hex = hexDigits(spore.id());
-    return new TraceContext(hex, hex.substring(16));
+    return new TraceContext(hexDigits(spore.id()));
   }
 
   /**
    * The 32 hex digits of a UUID in lower case. It runs for every spore handled, so for the canonical
-   * 8-4-4-4-12 form it copies the five groups and lower-cases them without a branch: OR-ing in 0x20
-   * maps {@code A-F} to {@code a-f} and leaves digits and {@code a-f} as they are.
+   * 8-4-4-4-12 form it reads each character once, straight into the digits (no copy of the text
+   * first), and lower-cases without a branch: OR-ing in 0x20 maps {@code A-F} to {@code a-f} and
+   * leaves digits and {@code a-f} as they are.
    */
   public static String hexDigits(String uuid) {
     if (uuid.length() != 36 || uuid.charAt(8) != '-' || uuid.charAt(13) != '-' || uuid.charAt(18) != '-'
         || uuid.charAt(23) != '-') {
       return uuid.replace("-", "").toLowerCase(java.util.Locale.ROOT);
     }
-    byte[] text = uuid.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
     byte[] digits = new byte[32];
-    System.arraycopy(text, 0, digits, 0, 8);
-    System.arraycopy(text, 9, digits, 8, 4);
-    System.arraycopy(text, 14, digits, 12, 4);
-    System.arraycopy(text, 19, digits, 16, 4);
-    System.arraycopy(text, 24, digits, 20, 12);
-    for (int i = 0; i < 32; i++) {
-      digits[i] |= 0x20;
+    int at = 0;
+    for (int i = 0; i < 36; i++) {
+      char c = uuid.charAt(i);
+      if (c != '-') {
+        digits[at++] = (byte) (c | 0x20);
+      }
     }
     return new String(digits, java.nio.charset.StandardCharsets.ISO_8859_1);
   }
@@ -81,7 +81,7 @@ public record TraceContext(String traceId, String spanId) {
         || !isHex(text, 53, 55) || isZero(text, 3, 35) || isZero(text, 36, 52)) {
       return null;
     }
-    return new TraceContext(text.substring(3, 35), text.substring(36, 52));
+    return new TraceContext(text.substring(3, 35));
   }
 
   private static boolean isHex(String text, int from, int to) {
