@@ -56,6 +56,7 @@ class ConnectionLossOnPrivateNodeTest {
     long handledAtCut = receiver.count("HANDLED", "s1");
     sender.awaitCount("SENT", "s1", confirmedAtCut + CONFIRMED_AFTER_CUT, WAIT);
     sender.command("halt", "s1");
+    // The stream was still flowing at the cut: it ends here, at its halt (SENDS_HALTED), never before.
     int attempted = Integer.parseInt(sender.await("SENDS_HALTED", "s1", WAIT).field(1));
 
     AgentEvent done = awaitEverySendToEnd(sender, attempted);
@@ -79,8 +80,6 @@ class ConnectionLossOnPrivateNodeTest {
             Collectors.counting())), handled.size(), runs.size(), stats.get("duplicates"), stats);
 
     assertThat(closedConnections(closing)).as("connections the broker closed: two per Reef").isGreaterThanOrEqualTo(4);
-    assertThat(attempted).as("sends made: the stream went on after the cut").isGreaterThan((int) confirmedAtCut)
-        .isLessThan(AT_MOST);
     assertThat(done.fields()).containsExactly("s1", Integer.toString(confirmed.size()), Integer.toString(failures.size()));
     assertThat(confirmed.size() + failures.size()).as("sends that completed or failed").isEqualTo(attempted);
     assertThat(handled).as("every completed send is handled").containsAll(confirmed);
