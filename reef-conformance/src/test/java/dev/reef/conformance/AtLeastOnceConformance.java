@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.reef.Channel;
 import dev.reef.Reef;
+import dev.reef.SporeHandler;
 import dev.reef.Subscription;
 import dev.reef.SubscriptionOptions;
 import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
+import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,6 +54,48 @@ class AtLeastOnceConformance extends ConformanceTest {
     assertThat(handled.numbers()).as("spores handled by the surviving instance, then the marker")
         .containsExactlyInAnyOrderElementsOf(plus(upTo(SPORES), MARKER));
     assertThat(survivor.deadLetters().list()).filteredOn(dead -> dead.channel().equals(channelName())).isEmpty();
+  }
+
+  @Test
+  void handlersStillRunningPastTheDrainTimeoutAreInterruptedAndTheirWorkersEnd() throws Exception {
+    // The user's own Vert.x stays open when the Reef closes: only the Reef can get these handlers out.
+    Vertx vertx = Vertx.vertx();
+    try {
+      Reef doomed = connect(builder -> builder.vertx(vertx));
+      Reef sender = connect();
+      Queue<String> ended = new ConcurrentLinkedQueue<>();
+      Gate gate = newGate();
+      channel(doomed).subscribe("sequential", stuckHandler(gate, ended));
+      channel(doomed).subscribe("concurrent", SubscriptionOptions.builder().concurrent(3).build(),
+          stuckHandler(gate, ended));
+      join(channel(sender).send("client", "sequential", n(0)));
+      sendNumbered(channel(sender), "concurrent", 3);
+      eventually().until(() -> gate.waiting() == 4);
+      assertThat(vertx.deploymentIDs()).as("worker deployments of the two agents' instances").hasSize(2);
+
+      doomed.close(Duration.ofMillis(200));
+
+      eventually().until(() -> ended.size() == 4);
+      assertThat(ended).as("how each handler still running at the drain timeout ended")
+          .containsOnly(InterruptedException.class.getName());
+      eventually().until(() -> vertx.deploymentIDs().isEmpty());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Waits at {@code gate}, and records how it stopped waiting. */
+  private static SporeHandler stuckHandler(Gate gate, Queue<String> ended) {
+    return (spore, context) -> {
+      try {
+        gate.pass(); // the test never opens it
+        ended.add("passed the gate");
+      } catch (InterruptedException | RuntimeException e) {
+        ended.add(e.getClass().getName());
+        throw e;
+      }
+      return null;
+    };
   }
 
   @Test
@@ -142,9 +189,13 @@ class AtLeastOnceConformance extends ConformanceTest {
 
 
   private static void sendNumbered(Channel channel, int count) {
+    sendNumbered(channel, "worker", count);
+  }
+
+  private static void sendNumbered(Channel channel, String to, int count) {
     List<CompletableFuture<Void>> sends = new ArrayList<>();
     for (int i = 0; i < count; i++) {
-      sends.add(channel.send("client", "worker", n(i)));
+      sends.add(channel.send("client", to, n(i)));
     }
     joinAll(sends);
   }

@@ -17,13 +17,16 @@ import org.slf4j.LoggerFactory;
  * One running instance of an agent on a channel: its consumer, its worker lane and its delivery
  * processor, from start to drained stop. Stopping goes RUNNING -> STOPPING (no new deliveries;
  * unfinished handlers finish, up to the drain timeout) -> STOPPED (the consumer closes and returns
- * what is still unsettled to the queue).
+ * what is still unsettled to the queue; handlers still running past the drain timeout are
+ * interrupted, so that they give their threads back and the worker deployment can end).
  */
 final class AgentInstance implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(AgentInstance.class);
   private static final int RUNNING = 0;
   private static final int STOPPING = 1;
   private static final int STOPPED = 2;
+  /** How long interrupted handlers have to leave their threads: ample for one that answers interrupts. */
+  static final Duration HANDLER_EXIT_GRACE = Duration.ofSeconds(1);
 
   private final String channel;
   private final String agentName;
@@ -80,9 +83,20 @@ final class AgentInstance implements Subscription {
 
   /** Waits for unfinished handlers until {@code deadlineNanos}, then releases what is left and stops. */
   void finish(long deadlineNanos) {
+    if (release(deadlineNanos)) {
+      end(System.nanoTime() + HANDLER_EXIT_GRACE.toNanos());
+    }
+  }
+
+  /**
+   * The first part of {@link #finish}, so that many instances' handlers are interrupted together:
+   * waits for unfinished handlers until {@code deadlineNanos}, then returns what is left to the queue
+   * and interrupts the handlers still running. False when the instance was stopped already.
+   */
+  boolean release(long deadlineNanos) {
     stopAccepting();
     if (state.getAndSet(STOPPED) == STOPPED) {
-      return;
+      return false;
     }
     int left = held.awaitNone(deadlineNanos);
     if (left > 0) {
@@ -95,7 +109,25 @@ final class AgentInstance implements Subscription {
       handle.close();
     }
     instances.remove(this);
+    if (left > 0) {
+      processor.interruptHandlers(); // their outcomes settle nothing now; their threads come back
+    }
+    return true;
+  }
+
+  /**
+   * The second part of {@link #finish}: once interrupted handlers have left their threads (waiting
+   * until {@code graceDeadlineNanos}), ends the worker deployment. False when a handler still holds
+   * its thread: the deployment is left to end with Vert.x, as undeploying it would wait on that thread.
+   */
+  boolean end(long graceDeadlineNanos) {
+    if (!processor.awaitHandlersGone(graceDeadlineNanos)) {
+      LOG.warn("agent '{}' instance {}: a handler ignored its interrupt and still holds its worker thread; the thread"
+          + " is left to it, and its worker deployment ends with Vert.x", agentName, instanceId);
+      return false;
+    }
     lane.close(Duration.ofSeconds(5));
+    return true;
   }
 
   @Override

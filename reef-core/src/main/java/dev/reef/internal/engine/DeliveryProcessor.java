@@ -51,6 +51,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   private final Agent agent;
   private final String channelName;
   private final WorkerLane lane;
+  private final RunningHandlers running;
   private final DuplicateWindow duplicates;
   private final HeldDeliveries held;
   private final Outcomes outcomes;
@@ -72,6 +73,7 @@ final class DeliveryProcessor implements DeliveryHandler {
     this.agent = agent;
     this.channelName = agent.channel().name();
     this.lane = lane;
+    this.running = RunningHandlers.of(lane.ordered());
     this.duplicates = duplicates;
     this.held = held;
     this.outcomes = outcomes;
@@ -90,6 +92,19 @@ final class DeliveryProcessor implements DeliveryHandler {
   /** New deliveries go back to the queue from now on. */
   void stopAccepting() {
     accepting = false;
+  }
+
+  /**
+   * Interrupts the handlers still on a thread: the instance stops past its drain timeout, and their
+   * spores went back to the queue.
+   */
+  void interruptHandlers() {
+    running.interruptAll();
+  }
+
+  /** Waits until no handler is on a thread, or until {@code deadlineNanos}; true when none is. */
+  boolean awaitHandlersGone(long deadlineNanos) {
+    return running.awaitNone(deadlineNanos);
   }
 
   /** False once the instance stops taking deliveries. */
@@ -179,6 +194,7 @@ final class DeliveryProcessor implements DeliveryHandler {
     }
     Object result;
     Observation.Scope scope = run.observation == null ? null : run.observation.openScope();
+    running.entered(run);
     try {
       result = invoke(spore, run.context);
     } catch (Throwable error) {
@@ -254,7 +270,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   }
 
   /** One handler run: it ends once, by its own end or by its timeout, whichever comes first. */
-  private final class Run {
+  private final class Run implements RunningHandlers.Run {
     final Delivery delivery;
     final long ticket; // the duplicate window's, from the claim
     final HandlerContextImpl context;
@@ -313,18 +329,22 @@ final class DeliveryProcessor implements DeliveryHandler {
       synchronized (this) {
         thread = null;
       }
+      running.left(this);
       Thread.interrupted(); // an interrupt meant for this run must not reach the next one
+    }
+
+    @Override
+    public synchronized void interruptIfOnThread() {
+      if (thread != null) {
+        thread.interrupt();
+      }
     }
 
     void timedOut() {
       if (!ended.compareAndSet(false, true)) {
         return;
       }
-      synchronized (this) {
-        if (thread != null) {
-          thread.interrupt(); // a handler stuck in a blocking call gets out of it, and frees its lane
-        }
-      }
+      interruptIfOnThread(); // a handler stuck in a blocking call gets out of it, and frees its lane
       CompletionStage<?> pendingStage = stage;
       if (pendingStage != null) {
         pendingStage.toCompletableFuture().cancel(true);

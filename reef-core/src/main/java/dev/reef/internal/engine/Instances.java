@@ -50,13 +50,25 @@ final class Instances {
     return all;
   }
 
-  /** Stops every instance, all draining in parallel within one {@code drainTimeout}. */
-  void stopAll(Duration drainTimeout) {
+  /**
+   * Stops every instance, all draining in parallel within one {@code drainTimeout}, and the handlers
+   * still running then interrupted together; false when one of them kept its thread all the same.
+   */
+  boolean stopAll(Duration drainTimeout) {
     List<AgentInstance> all = new ArrayList<>(running);
     all.forEach(AgentInstance::stopAccepting);
     long deadline = System.nanoTime() + drainTimeout.toNanos();
+    List<AgentInstance> released = new ArrayList<>(all.size());
     for (AgentInstance instance : all) {
-      instance.finish(deadline);
+      if (instance.release(deadline)) {
+        released.add(instance);
+      }
     }
+    long grace = System.nanoTime() + AgentInstance.HANDLER_EXIT_GRACE.toNanos();
+    boolean threadsBack = true;
+    for (AgentInstance instance : released) {
+      threadsBack &= instance.end(grace);
+    }
+    return threadsBack;
   }
 }

@@ -224,14 +224,18 @@ final class ReefEngine implements Reef {
     if (!parts.lifecycle.beginClosing()) {
       return;
     }
-    parts.instances.stopAll(drainTimeout);
+    boolean threadsBack = parts.instances.stopAll(drainTimeout);
     parts.lifecycle.closed();
     parts.requests.close();
     parts.directory.close(Duration.ofSeconds(1));
     parts.backend.close();
     parts.callbacks.close(Duration.ofSeconds(5));
     parts.timer.shutdownNow();
-    if (parts.ownsVertx) {
+    if (parts.ownsVertx && !threadsBack) {
+      // Its close would wait on the worker thread a handler keeps: it goes on closing without us.
+      parts.vertx.close();
+      LOG.warn("closed without waiting for Vert.x: a handler that ignored its interrupt still holds a worker thread");
+    } else if (parts.ownsVertx) {
       try {
         parts.vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (InterruptedException e) {

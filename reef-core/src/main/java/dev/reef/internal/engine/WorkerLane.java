@@ -127,6 +127,11 @@ final class WorkerLane {
     }
   }
 
+  /** True when the lane runs its tasks one at a time, in submission order. */
+  boolean ordered() {
+    return ordered;
+  }
+
   /** Runs {@code task} on the pool. A task handles its own failures; one that throws anyway is logged. */
   void execute(Runnable task) {
     if (ordered) {
