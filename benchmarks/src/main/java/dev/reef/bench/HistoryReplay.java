@@ -57,11 +57,13 @@ final class HistoryReplay {
         Reef reef = Reef.builder().uri(unlimited).namespace(broker.namespace()).build();
         Reef without = Reef.builder().uri(unlimited).namespace(broker.namespace() + "-none").build()) {
       String stream = broker.namespace() + "." + CHANNEL + ".history";
-      broker.forgetLater(List.of(stream), List.of(broker.namespace() + "." + CHANNEL));
+      // The stream and the channel's history exchange share a name (queues and exchanges are apart).
+      broker.forgetLater(List.of(stream), List.of(broker.namespace() + "." + CHANNEL, stream));
       broker.reefAgentQueue(OTHER, "sink");
       String none = broker.namespace() + "-none";
       broker.forgetLater(List.of(none + "." + OTHER + ".sink", none + "." + OTHER + ".sink.expired", none + ".dead"),
-          List.of(none + "." + OTHER, none + ".presence", none + ".dead", none + ".retry"));
+          List.of(none + "." + OTHER, none + "." + OTHER + ".history", none + ".presence", none + ".dead",
+              none + ".retry"));
       Channel other = sink(reef.channel(OTHER));
       Channel otherWithout = sink(without.channel(OTHER));
       Channel channel = reef.channel(CHANNEL);

@@ -44,12 +44,8 @@ class AmqpConfigurationTest {
       await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
     } finally {
       reef.close();
-      // What the Reef declared, by name: this Reef's backend is not one the namespace made.
-      String ns = namespace.namespace();
-      TestBroker.delete(java.util.List.of(ns + ".main.echo", ns + ".main.echo.expired"),
-          java.util.List.of(ns + ".main", ns + ".presence"));
+      namespace.alsoDeleteAgent("main", "echo"); // this Reef's backend is not one the namespace made
     }
-    assertThat(TestBroker.queueExists(namespace.namespace() + ".main.echo")).isFalse();
   }
 
   @Test

@@ -79,6 +79,17 @@ public final class AmqpTestNamespace implements AutoCloseable {
     return backend;
   }
 
+  /**
+   * Also deletes on close what a Reef that this namespace did not make (one built from a URI)
+   * declared for {@code agent} on {@code channel}: the agent's queues, the channel's exchanges and the
+   * presence exchange, named as the backend names them.
+   */
+  public void alsoDeleteAgent(String channel, String agent) {
+    BrokerNames names = new BrokerNames(namespace);
+    alsoDelete(Set.of(names.agentQueue(channel, agent), names.expiredQueue(channel, agent)),
+        Set.of(names.channelExchange(channel), names.historyExchange(channel), names.presenceExchange()));
+  }
+
   /** Also deletes these on close (objects a test declared with a raw client). */
   public void alsoDelete(Set<String> queues, Set<String> exchanges) {
     extraQueues.addAll(queues);

@@ -57,9 +57,7 @@ class ConnectionRefusalTest {
       reef.channel("main").send("me", "echo", Map.of("n", 1)).join();
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> handled.size() == 1);
     } finally {
-      String ns = namespace.namespace();
-      TestBroker.delete(java.util.List.of(ns + ".main.echo", ns + ".main.echo.expired"),
-          java.util.List.of(ns + ".main", ns + ".presence"));
+      namespace.alsoDeleteAgent("main", "echo"); // this Reef's backend is not one the namespace made
     }
   }
 
