@@ -36,8 +36,6 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(value = 150, unit = TimeUnit.SECONDS)
 class ClusterNodeLossTest {
-  /** More than the stream can send before its halt: the bound of a send command, never reached. */
-  private static final int AT_MOST = 1_000_000;
   private static final int SPORES_PER_SECOND = 2_000;
   private static final int WINDOW = 500;
   private static final int STOP_AFTER_CONFIRMED = 3_000;
@@ -81,8 +79,7 @@ class ClusterNodeLossTest {
     PrivateRabbitNode survivor = cluster.nodes().stream().filter(node -> node != victim).findFirst().orElseThrow();
 
     long start = System.nanoTime();
-    sender.command("send", "c1", "source", "sink", Integer.toString(AT_MOST), Integer.toString(SPORES_PER_SECOND),
-        Integer.toString(WINDOW));
+    sender.sendUntilHalted("c1", "source", "sink", SPORES_PER_SECOND, WINDOW);
     sender.awaitCount("SENT", "c1", STOP_AFTER_CONFIRMED, WAIT);
     long stopping = System.nanoTime();
     victim.stop();
@@ -90,9 +87,8 @@ class ClusterNodeLossTest {
     long confirmedAtStop = sender.count("SENT", "c1");
     // The sender carries on after the stop: sends are confirmed again, by the new leader.
     sender.awaitCount("SENT", "c1", confirmedAtStop + CONFIRMED_AFTER_STOP, WAIT);
-    sender.command("halt", "c1");
     // The stream was still flowing at the stop: it ends here, at its halt (SENDS_HALTED), never before.
-    int attempted = Integer.parseInt(sender.await("SENDS_HALTED", "c1", WAIT).field(1));
+    int attempted = sender.haltSends("c1", WAIT);
 
     AgentEvent done = sender.await("SENDS_DONE", "c1", CONFIRM_TIMEOUT.plus(WAIT));
     Set<Integer> confirmed = numbers(sender.events("SENT", "c1"), 1);

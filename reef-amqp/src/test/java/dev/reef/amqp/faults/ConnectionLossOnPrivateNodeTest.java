@@ -29,8 +29,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class ConnectionLossOnPrivateNodeTest {
-  /** More than the stream can send before its halt: the bound of a send command, never reached. */
-  private static final int AT_MOST = 1_000_000;
   private static final int SPORES_PER_SECOND = 1_500;
   private static final int CUT_AFTER_CONFIRMED = 1_000;
   /** Sends confirmed after the cut before the stream is halted: the stream flowed on after recovery. */
@@ -49,15 +47,14 @@ class ConnectionLossOnPrivateNodeTest {
     receiver.awaitReady(WAIT);
     sender.awaitReady(WAIT);
 
-    sender.command("send", "s1", "source", "sink", Integer.toString(AT_MOST), Integer.toString(SPORES_PER_SECOND));
+    sender.sendUntilHalted("s1", "source", "sink", SPORES_PER_SECOND, 0);
     sender.awaitCount("SENT", "s1", CUT_AFTER_CONFIRMED, WAIT);
     String closing = stage.node().rabbitmqctl("close_all_connections", "reef-connection-loss-test");
     long confirmedAtCut = sender.count("SENT", "s1");
     long handledAtCut = receiver.count("HANDLED", "s1");
     sender.awaitCount("SENT", "s1", confirmedAtCut + CONFIRMED_AFTER_CUT, WAIT);
-    sender.command("halt", "s1");
     // The stream was still flowing at the cut: it ends here, at its halt (SENDS_HALTED), never before.
-    int attempted = Integer.parseInt(sender.await("SENDS_HALTED", "s1", WAIT).field(1));
+    int attempted = sender.haltSends("s1", WAIT);
 
     AgentEvent done = awaitEverySendToEnd(sender, attempted);
     // SENT batch n sporeId / SEND_FAILED batch n sporeId errorClass

@@ -38,6 +38,8 @@ import java.util.stream.Collectors;
  */
 public final class AgentJvm implements AutoCloseable {
   private static final Duration GRACE = Duration.ofSeconds(10);
+  /** The count of a {@link #sendUntilHalted} stream: more than it can send before its halt. */
+  private static final int OPEN_ENDED = 1_000_000;
   private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
 
   static {
@@ -92,6 +94,27 @@ public final class AgentJvm implements AutoCloseable {
   public AgentJvm awaitReady(Duration timeout) {
     await(event -> event.kind().equals("READY"), "READY", timeout);
     return this;
+  }
+
+  /**
+   * Starts a stream of knowledge spores with no end of its own ({@code send} with a count it never
+   * reaches), {@code perSecond} per second, at most {@code window} unfinished (0: no limit). A test
+   * ends it with {@link #haltSends} once the fault it injects mid-stream has come and gone, however
+   * long that took.
+   */
+  public void sendUntilHalted(String batch, String from, String to, int perSecond, int window) {
+    command("send", batch, from, to, Integer.toString(OPEN_ENDED), Integer.toString(perSecond),
+        Integer.toString(window));
+  }
+
+  /**
+   * Halts a stream started with {@link #sendUntilHalted}; returns how many spores it had sent, once it
+   * says so ({@code SENDS_HALTED}, printed only by a stream halted before it ended). Each of them then
+   * completes or fails: {@code SENDS_DONE} follows.
+   */
+  public int haltSends(String batch, Duration timeout) {
+    command("halt", batch);
+    return Integer.parseInt(await("SENDS_HALTED", batch, timeout).field(1));
   }
 
   /** Sends one command line (see {@link AgentProcess}), e.g. {@code command("send", "b1", "a", "b", "10", "0")}. */

@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class HeldDeliveries {
   private final AtomicInteger held = new AtomicInteger();
-  private final Object drained = new Object();
-  private volatile boolean waiting; // a closing instance waits; only then do settlements notify
+  private final DeadlineWait drained = new DeadlineWait(); // a closing instance waits for none held
   private volatile long progressNanos = System.nanoTime();
 
   /** A delivery was taken. */
@@ -27,11 +26,8 @@ final class HeldDeliveries {
 
   /** A delivery was settled. */
   void settled() {
-    // The count is read after `waiting` is set, so either the waiter sees zero or this sees `waiting`.
-    if (held.decrementAndGet() == 0 && waiting) {
-      synchronized (drained) {
-        drained.notifyAll();
-      }
+    if (held.decrementAndGet() == 0) {
+      drained.signal();
     }
   }
 
@@ -47,18 +43,7 @@ final class HeldDeliveries {
 
   /** Waits until none is held or {@code deadlineNanos} passed; returns how many are still held. */
   int awaitNone(long deadlineNanos) {
-    waiting = true;
-    synchronized (drained) {
-      long left;
-      while (held.get() > 0 && (left = deadlineNanos - System.nanoTime()) > 0) {
-        try {
-          drained.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
+    drained.await(() -> held.get() == 0, deadlineNanos);
     return held.get();
   }
 }

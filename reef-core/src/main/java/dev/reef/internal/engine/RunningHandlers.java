@@ -12,8 +12,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the instance's worker deployment, for as long as it likes.
  *
  * <p>It is on every spore's path. A sequential agent's lane runs one handler at a time, so its run is
- * kept in one field, with an ordered store each way and no lock; a concurrent agent's runs go in a
- * concurrent set.
+ * kept in one field, with a store each way and no lock; a concurrent agent's runs go in a concurrent
+ * set.
  */
 final class RunningHandlers {
   /** A handler run, interruptible while its handler is on its thread. */
@@ -24,8 +24,7 @@ final class RunningHandlers {
 
   private final AtomicReference<Run> only; // one at a time: a sequential agent
   private final Set<Run> many; // a concurrent agent
-  private final Object gone = new Object();
-  private volatile boolean waiting; // a stopping instance waits; only then do runs that leave notify
+  private final DeadlineWait gone = new DeadlineWait(); // a stopping instance waits for none on a thread
 
   private RunningHandlers(boolean oneAtATime) {
     this.only = oneAtATime ? new AtomicReference<>() : null;
@@ -49,15 +48,11 @@ final class RunningHandlers {
   /** {@code run}'s handler has left its thread (it returned, threw, or returned a stage still pending). */
   void left(Run run) {
     if (only != null) {
-      only.lazySet(null);
+      only.set(null); // a full store, before the signal reads whether a stop waits (see DeadlineWait)
     } else {
       many.remove(run);
     }
-    if (waiting) {
-      synchronized (gone) {
-        gone.notifyAll();
-      }
-    }
+    gone.signal();
   }
 
   /** Interrupts every run on a thread now. */
@@ -70,19 +65,7 @@ final class RunningHandlers {
    * true when none is.
    */
   boolean awaitNone(long deadlineNanos) {
-    waiting = true;
-    synchronized (gone) {
-      long left;
-      while (!running().isEmpty() && (left = deadlineNanos - System.nanoTime()) > 0) {
-        try {
-          gone.wait(Math.max(1, left / 1_000_000));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
-    }
-    return running().isEmpty();
+    return gone.await(() -> running().isEmpty(), deadlineNanos);
   }
 
   private List<Run> running() {
