@@ -205,7 +205,7 @@ public final class AmqpBackend implements ReefBackend {
     Objects.requireNonNull(listener, "listener");
     ensureOpen();
     try {
-      return kept(AmqpPresence.open(parts.consuming(), parts.topology(), parts.sender(), parts.presenceSending(),
+      return kept(AmqpPresence.open(parts.consuming(), parts.topology(), parts.presenceSender(), parts.presenceSending(),
           listener, mirrors::heard));
     } catch (IOException | RuntimeException e) {
       throw new ReefException("could not join the presence of namespace '" + namespace() + "': "

@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -28,19 +29,33 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each link listens on a queue of its own, {@code ns.presence.ID}, exclusive to its connection and
  * deleted with it. The exchange is transient too ({@link Topology#presenceExchange()}): it lives while
- * some link is bound to it, so that presence, listening included, leaves nothing durable behind. Every message expires three of its sender's heartbeats after it was sent: a
- * listener that falls behind skips what newer announcements replace anyway. A link never hears its
- * own messages (those whose {@code connection} is a Reef id it sent with). A message that cannot be
- * read is dropped, counted, and logged at a bounded rate.
+ * some link is bound to it, so that presence, listening included, leaves nothing durable behind. Every
+ * message expires three of its sender's heartbeats after it was sent: a listener that falls behind
+ * skips what newer announcements replace anyway. A link never hears its own messages (those whose
+ * {@code connection} is a Reef id it sent with). A message that cannot be read is dropped, counted,
+ * and logged at a bounded rate.
+ *
+ * <p><b>Joining again.</b> The broker deletes the exchange, and with it every binding, once no queue
+ * is bound: when the node that held every link's queue stops, say, and the links come back on other
+ * nodes. So a link declares the exchange, its queue and its binding again (and listens on a fresh
+ * channel if its own was closed) before its next send once any of these says it may be cut off: a
+ * send of its failed, its channel was closed under it, or one of its own messages, which the
+ * exchange hands back to its queue like everyone's, did not come back within the time that message
+ * lives. Sends go on a channel of their own ({@code sender}), so that a send to a deleted exchange
+ * closes only that channel.
  */
 final class AmqpPresence implements PresenceLink, Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(AmqpPresence.class);
   private static final RateLimitedLog DROPPED = new RateLimitedLog(LOG, 6);
+  private static final RateLimitedLog REJOINS = new RateLimitedLog(LOG, 6);
+  private static final String CONSUMER_TAG = "reef-presence";
+  private static final long NO_ECHO_DUE = Long.MIN_VALUE;
   static final int HEARTBEATS_TO_LIVE = 3;
 
+  private final Connection connection;
+  private final Topology topology;
   private final String exchange;
   private final String queue;
-  private final Channel channel;
   private final MessageSender sender;
   private final Executor sending;
   private final PresenceListener listener;
@@ -48,24 +63,31 @@ final class AmqpPresence implements PresenceLink, Endpoint {
   private final java.util.function.Consumer<PresenceMessage> remoteInstances;
   private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
   private final AtomicLong malformed = new AtomicLong();
+  private final AtomicLong rejoins = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private volatile Channel channel;
+  private volatile boolean cutOff;
+  /** When the echo of a sent message is due by ({@link System#nanoTime()}), or {@link #NO_ECHO_DUE}. */
+  private volatile long echoDue = NO_ECHO_DUE;
 
-  private AmqpPresence(String exchange, String queue, Channel channel, MessageSender sender, Executor sending,
-      PresenceListener listener, String localSite, java.util.function.Consumer<PresenceMessage> remoteInstances) {
-    this.localSite = localSite;
-    this.remoteInstances = remoteInstances;
-    this.exchange = exchange;
+  private AmqpPresence(Connection connection, Topology topology, String queue, MessageSender sender,
+      Executor sending, PresenceListener listener, java.util.function.Consumer<PresenceMessage> remoteInstances) {
+    this.connection = connection;
+    this.topology = topology;
+    this.exchange = topology.names().presenceExchange();
     this.queue = queue;
-    this.channel = channel;
     this.sender = sender;
     this.sending = sending;
     this.listener = listener;
+    this.localSite = topology.names().site();
+    this.remoteInstances = remoteInstances;
   }
 
   /**
    * Declares this link's queue on {@code connection}, binds it to the presence exchange and starts
    * listening.
    *
+   * @param sender sends on a channel that carries presence only
    * @param sending where sends are handed over, so that {@link #send} never blocks its caller
    */
   static AmqpPresence open(Connection connection, Topology topology, MessageSender sender, Executor sending,
@@ -80,28 +102,38 @@ final class AmqpPresence implements PresenceLink, Endpoint {
    */
   static AmqpPresence open(Connection connection, Topology topology, MessageSender sender, Executor sending,
       PresenceListener listener, java.util.function.Consumer<PresenceMessage> remoteInstances) throws IOException {
-    String exchange = topology.presenceExchange();
-    String queue = topology.names().presenceQueue(UUID.randomUUID().toString());
-    Channel channel = connection.createChannel();
-    if (channel == null) {
+    topology.presenceExchange();
+    AmqpPresence link = new AmqpPresence(connection, topology,
+        topology.names().presenceQueue(UUID.randomUUID().toString()), sender, sending, listener, remoteInstances);
+    link.channel = link.listen();
+    return link;
+  }
+
+  /** Opens a channel that declares this link's queue, binds it and consumes from it. */
+  private Channel listen() throws IOException {
+    Channel fresh = connection.createChannel();
+    if (fresh == null) {
       throw new IOException("the broker has no channel left for this connection");
     }
-    AmqpPresence link = new AmqpPresence(exchange, queue, channel, sender, sending, listener, topology.names().site(),
-        remoteInstances);
     try {
-      channel.queueDeclare(queue, false, true, true, null);
-      channel.queueBind(queue, exchange, "");
-      channel.basicConsume(queue, true, "reef-presence", new DefaultConsumer(channel) {
+      fresh.queueDeclare(queue, false, true, true, null);
+      fresh.queueBind(queue, exchange, "");
+      fresh.basicConsume(queue, true, CONSUMER_TAG, new DefaultConsumer(fresh) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-          link.received(properties.getAppId(), body);
+          received(properties.getAppId(), body);
+        }
+      });
+      fresh.addShutdownListener(cause -> {
+        if (!cause.isInitiatedByApplication()) {
+          cutOff = true; // closed by the broker: its binding may have gone with the exchange
         }
       });
     } catch (IOException | RuntimeException e) {
-      Quietly.close(channel, "the presence channel");
+      Quietly.close(fresh, "the presence channel");
       throw e;
     }
-    return link;
+    return fresh;
   }
 
   @Override
@@ -109,25 +141,33 @@ final class AmqpPresence implements PresenceLink, Endpoint {
     Objects.requireNonNull(message, "message");
     ownIds.add(message.reefId()); // before it can come back
     String kind = message.kind().name().toLowerCase(Locale.ROOT);
+    long lifeMillis = message.heartbeat().toMillis() * HEARTBEATS_TO_LIVE;
     AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder()
         .messageId(UUID.randomUUID().toString())
         .appId(message.reefId()) // so that this Reef's own messages are dropped unread when they come back
         .type("reef.presence." + kind)
         .contentType(SporeCodec.CONTENT_TYPE)
         .deliveryMode(1)
-        .expiration(Long.toString(message.heartbeat().toMillis() * HEARTBEATS_TO_LIVE))
+        .expiration(Long.toString(lifeMillis))
         .build();
     OutgoingMessage outgoing = new OutgoingMessage(exchange, "", properties, PresenceFormat.encode(message), null,
         "presence " + kind);
     CompletableFuture<Void> sent = new CompletableFuture<>();
     try {
-      sending.execute(() -> sender.send(outgoing).whenComplete((ok, error) -> {
-        if (error == null) {
-          sent.complete(null);
-        } else {
-          sent.completeExceptionally(error);
+      sending.execute(() -> {
+        joinAgainIfCutOff();
+        if (echoDue == NO_ECHO_DUE) {
+          echoDue = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(lifeMillis);
         }
-      }));
+        sender.send(outgoing).whenComplete((ok, error) -> {
+          if (error == null) {
+            sent.complete(null);
+          } else {
+            cutOff = true; // perhaps the exchange is gone: the next send declares it again first
+            sent.completeExceptionally(error);
+          }
+        });
+      });
     } catch (RejectedExecutionException e) {
       sent.completeExceptionally(new dev.reef.ReefClosedException("the AMQP backend is closed; presence " + kind
           + " not sent"));
@@ -135,8 +175,46 @@ final class AmqpPresence implements PresenceLink, Endpoint {
     return sent;
   }
 
+  /** On the sending thread: declares the exchange, queue and binding again when this link may be cut off. */
+  private void joinAgainIfCutOff() {
+    Channel current = channel;
+    long due = echoDue;
+    boolean echoLate = due != NO_ECHO_DUE && System.nanoTime() - due > 0;
+    if (closed.get() || !cutOff && !echoLate && current.isOpen() || !connection.isOpen()) {
+      return; // (while the connection recovers, the client declares what it knew again; then we check)
+    }
+    cutOff = false;
+    echoDue = NO_ECHO_DUE;
+    try {
+      topology.presenceExchangeAgain();
+      if (current.isOpen()) {
+        current.queueDeclare(queue, false, true, true, null);
+        current.queueBind(queue, exchange, "");
+      } else {
+        // Closed first: closing forgets the channel's consumer, which the fresh one re-creates under the same
+        // tag, and unregisters the channel, so that the next recovery does not open it again.
+        Quietly.close(current, "the closed presence channel");
+        Channel fresh = listen();
+        channel = fresh;
+        if (closed.get()) {
+          Quietly.close(fresh, "the presence channel"); // closed meanwhile: close() may have missed it
+        }
+      }
+      long count = rejoins.incrementAndGet();
+      LOG.info("joined the presence exchange {} again with queue {} ({} time(s))", exchange, queue, count);
+    } catch (IOException | RuntimeException e) {
+      cutOff = true;
+      REJOINS.warn("could not join the presence exchange {} again: {}; the next send tries again", exchange,
+          BrokerReason.of(e));
+    }
+  }
+
   private void received(String appId, byte[] body) {
-    if (closed.get() || appId != null && ownIds.contains(appId)) {
+    if (closed.get()) {
+      return;
+    }
+    if (appId != null && ownIds.contains(appId)) {
+      echoDue = NO_ECHO_DUE; // this link is bound: its own message came back
       return; // an announcement lists every instance of its Reef: one's own is not worth decoding
     }
     PresenceMessage message;
@@ -164,6 +242,11 @@ final class AmqpPresence implements PresenceLink, Endpoint {
   /** Presence messages dropped because they could not be read. */
   long malformed() {
     return malformed.get();
+  }
+
+  /** How many times this link joined the exchange again. */
+  long rejoins() {
+    return rejoins.get();
   }
 
   /** This link's queue (for tests). */

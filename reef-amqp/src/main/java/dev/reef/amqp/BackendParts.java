@@ -20,6 +20,10 @@ import java.util.concurrent.TimeUnit;
  * publishers never holds up acknowledgements. Threads: {@code completions} completes send futures
  * off the I/O thread; {@code timer} expires overdue confirms, flushes acks and requeues after a
  * pause; {@code presenceSending} takes presence sends off their callers' threads.
+ *
+ * <p>Presence publishes on a channel of its own ({@code presencePublisher}): its exchange is transient,
+ * and a publish to an exchange the broker has just deleted closes the channel it went on, which must
+ * never fail the spores that share it.
  */
 record BackendParts(
     AmqpOptions options,
@@ -35,6 +39,7 @@ record BackendParts(
     Topology topology,
     BrokerQueues queues,
     ConfirmingPublisher publisher,
+    ConfirmingPublisher presencePublisher,
     SporeSender sender,
     Retries retries,
     AmqpDeadLetters deadLetters,
@@ -43,6 +48,8 @@ record BackendParts(
 
   /** How often overdue confirms are failed: a fraction of any sensible confirm timeout. */
   private static final Duration EXPIRY_CHECK = Duration.ofMillis(250);
+  /** The most presence messages outstanding: one per heartbeat and change, so a few are plenty. */
+  private static final int PRESENCE_UNCONFIRMED = 64;
 
   /**
    * Connects as {@code options} say and builds every part.
@@ -73,8 +80,12 @@ record BackendParts(
       Topology topology = new Topology(calls, names, new Topology.QueueSettings(options.get(AmqpOption.QUEUE_TYPE),
           options.get(AmqpOption.MAX_QUEUE_LENGTH), options.get(AmqpOption.MAX_QUEUE_BYTES)));
       BrokerQueues queues = new BrokerQueues(calls);
-      ConfirmingPublisher publisher = new ConfirmingPublisher(publishing, completions, new ConfirmingPublisher.Limits(
-          options.get(AmqpOption.CONFIRM_TIMEOUT), options.get(AmqpOption.MAX_UNCONFIRMED)), topology::forget);
+      ConfirmingPublisher publisher = new ConfirmingPublisher("publishing channel", publishing, completions,
+          new ConfirmingPublisher.Limits(options.get(AmqpOption.CONFIRM_TIMEOUT), options.get(AmqpOption.MAX_UNCONFIRMED)),
+          topology::forget);
+      ConfirmingPublisher presencePublisher = new ConfirmingPublisher("presence publishing channel", publishing,
+          completions, new ConfirmingPublisher.Limits(options.get(AmqpOption.CONFIRM_TIMEOUT), PRESENCE_UNCONFIRMED),
+          () -> { }); // presence declares its exchange again itself (AmqpPresence)
       SporeSender sender = new SporeSender(topology, publisher, codec, options.get(AmqpOption.SEND_WAIT),
           options.get(AmqpOption.REPLY_WAIT), timer, meters, options.get(AmqpOption.SITES).stream()
               .map(dev.reef.sites.Site::name).collect(java.util.stream.Collectors.toSet()));
@@ -85,9 +96,12 @@ record BackendParts(
       AmqpDeadLetters deadLetters = new AmqpDeadLetters(publishing, topology, queues, sender, codec, sender::publish,
           DeadLetterSeal.of(options, connector.user()));
       long every = EXPIRY_CHECK.toMillis();
-      timer.scheduleWithFixedDelay(publisher::expireOverdue, every, every, TimeUnit.MILLISECONDS);
+      timer.scheduleWithFixedDelay(() -> {
+        publisher.expireOverdue();
+        presencePublisher.expireOverdue();
+      }, every, every, TimeUnit.MILLISECONDS);
       return new BackendParts(options, names, connector, publishing, consuming, completions, timer, presenceSending,
-          codec, calls, topology, queues, publisher, sender, retries, deadLetters,
+          codec, calls, topology, queues, publisher, presencePublisher, sender, retries, deadLetters,
           new AgentConsumer.Shared(codec, retries, deadLetters, timer,
               options.get(AmqpOption.QUEUE_TYPE) == QueueType.QUORUM), ManagementApi.of(options));
     } catch (IOException | RuntimeException e) {
@@ -105,9 +119,16 @@ record BackendParts(
     }
   }
 
+  /** Sends presence messages on their own channel, within the backend's send bound ({@code send_wait_ms}). */
+  MessageSender presenceSender() {
+    long sendWait = options.get(AmqpOption.SEND_WAIT).toNanos();
+    return message -> presencePublisher.publish(message, System.nanoTime() + sendWait);
+  }
+
   /** Closes what the parts hold, after the backend closed its consumers and endpoints. */
   void close() {
     publisher.close(Duration.ofSeconds(2));
+    presencePublisher.close(Duration.ofSeconds(1));
     brokerCalls.close();
     Quietly.close(consuming);
     Quietly.close(publishing);

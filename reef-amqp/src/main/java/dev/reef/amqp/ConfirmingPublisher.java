@@ -55,6 +55,7 @@ final class ConfirmingPublisher implements AutoCloseable {
    */
   record Limits(Duration confirmTimeout, int maxUnconfirmed) {}
 
+  private final String channelName;
   private final Connection connection;
   private final Executor completions;
   private final Duration confirmTimeout;
@@ -64,14 +65,16 @@ final class ConfirmingPublisher implements AutoCloseable {
   private final RateLimitedLog strayReturns = new RateLimitedLog(LOG, 10);
 
   /**
-   * Opens the publishing channel on {@code connection}.
+   * Opens its channel on {@code connection}.
    *
+   * @param channelName names the channel in logs and errors, e.g. "publishing channel"
    * @param onChannelError called when the broker closes the channel with a channel-level error (e.g.
    *     an exchange was deleted under it), so that cached topology is declared again
    * @throws IOException when the channel cannot be opened
    */
-  ConfirmingPublisher(Connection connection, Executor completions, Limits limits, Runnable onChannelError)
-      throws IOException {
+  ConfirmingPublisher(String channelName, Connection connection, Executor completions, Limits limits,
+      Runnable onChannelError) throws IOException {
+    this.channelName = channelName;
     this.connection = connection;
     this.completions = completions;
     this.confirmTimeout = limits.confirmTimeout();
@@ -100,7 +103,7 @@ final class ConfirmingPublisher implements AutoCloseable {
       turn = false;
     }
     if (!turn) {
-      fail(pending, new ReefException("could not send " + message.description() + ": the publishing channel was"
+      fail(pending, new ReefException("could not send " + message.description() + ": the " + channelName + " was"
           + " busy past the send's deadline"));
       return pending.future;
     }
@@ -154,36 +157,50 @@ final class ConfirmingPublisher implements AutoCloseable {
   /** Opens a channel in the background when publishes are parked for want of one. */
   private void reopenIfWanted() {
     if (ledger.claimReopen()) {
-      run(() -> withTurn("open a publishing channel", () -> {
-        Channel fresh = null;
-        try {
-          fresh = openChannel();
-        } catch (IOException | RuntimeException e) {
-          LOG.warn("could not open a publishing channel: {}; parked publishes wait for the next try or their"
-              + " confirm timeout", BrokerReason.of(e));
+      run(() -> {
+        boolean ran = withTurn("open a " + channelName, () -> {
+          Channel fresh = null;
+          try {
+            fresh = openChannel();
+          } catch (IOException | RuntimeException e) {
+            if (connection.isOpen()) {
+              LOG.warn("could not open a {}: {}; parked publishes wait for the next try or their"
+                  + " confirm timeout", channelName, BrokerReason.of(e));
+            } else {
+              // The channel closed a moment before its connection did: recovery sends what is parked.
+              LOG.debug("no {} while the connection is down: {}", channelName, BrokerReason.of(e));
+            }
+          }
+          ledger.reopened(fresh);
+          if (fresh != null) {
+            drainParked();
+          }
+        });
+        if (!ran) {
+          ledger.reopened(null); // so that the next publish, or recovery, may claim the reopen again
         }
-        ledger.reopened(fresh);
-        if (fresh != null) {
-          drainParked();
-        }
-      }));
+      });
     }
   }
 
-  /** Runs {@code work} holding {@code wire}, waiting for it at most the confirm timeout. */
-  private void withTurn(String what, Runnable work) {
+  /**
+   * Runs {@code work} holding {@code wire}, waiting for it at most the confirm timeout; false when the
+   * turn did not come (then {@code work} did not run).
+   */
+  private boolean withTurn(String what, Runnable work) {
     try {
       if (!wire.tryLock(confirmTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-        LOG.warn("could not {}: the publishing channel stayed busy; parked publishes fail at their confirm timeout",
-            what);
-        return;
+        LOG.warn("could not {}: the {} stayed busy; parked publishes fail at their confirm timeout",
+            what, channelName);
+        return false;
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      return;
+      return false;
     }
     try {
       work.run();
+      return true;
     } finally {
       wire.unlock();
     }
@@ -232,7 +249,7 @@ final class ConfirmingPublisher implements AutoCloseable {
     // A channel-level error: the broker will never confirm what is outstanding on this channel.
     List<PendingPublish> lost = ledger.channelLost(closed);
     String reason = cause.getReason() instanceof AMQP.Channel.Close close ? close.getReplyText() : cause.getMessage();
-    LOG.warn("the broker closed the publishing channel ({}); {} unconfirmed publish(es) fail", reason, lost.size());
+    LOG.warn("the broker closed the {} ({}); {} unconfirmed publish(es) fail", channelName, reason, lost.size());
     run(() -> lost.forEach(pending -> complete(pending, new ReefException("the broker closed the channel before"
         + " confirming " + pending.message.description() + ": " + reason))));
     onChannelError.run();
@@ -303,7 +320,7 @@ final class ConfirmingPublisher implements AutoCloseable {
   /** Waits up to {@code timeout} for outstanding confirms (without polling), then fails what is left. Idempotent. */
   void close(Duration timeout) {
     PublishLedger.Closing closing = ledger.close(System.nanoTime() + timeout.toNanos(), connection::isOpen);
-    Quietly.close(closing.channel(), "the publishing channel");
+    Quietly.close(closing.channel(), "the " + channelName);
     closing.left().forEach(pending -> complete(pending, new ReefException("the AMQP backend closed before the broker"
         + " confirmed " + pending.message.description())));
   }

@@ -245,6 +245,15 @@ final class Topology {
     return exchange;
   }
 
+  /**
+   * As {@link #presenceExchange()}, even when it was declared before: the broker deletes it once no
+   * presence queue is bound to it.
+   */
+  String presenceExchangeAgain() {
+    declarations.remove("exchange " + names.presenceExchange());
+    return presenceExchange();
+  }
+
   /** Forgets what was declared, so that the next use declares it again (after a channel error). */
   void forget() {
     declarations.clear();

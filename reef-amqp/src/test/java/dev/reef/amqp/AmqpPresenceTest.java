@@ -1,6 +1,7 @@
 package dev.reef.amqp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +9,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import dev.reef.Reef;
 import dev.reef.spi.PresenceLink;
 import dev.reef.spi.PresenceMessage;
 import dev.reef.spore.JsonMapping;
@@ -15,17 +17,22 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Presence links on the broker: each hears the others, never itself, and drops what it cannot read. */
-@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
 class AmqpPresenceTest {
   private final AmqpTestNamespace namespace = new AmqpTestNamespace();
 
@@ -109,6 +116,96 @@ class AmqpPresenceTest {
 
     await().atMost(Duration.ofSeconds(5)).until(() -> !exclusiveQueueExists(queue));
     assertThat(link.isClosed()).isTrue();
+  }
+
+  /**
+   * The broker deletes the transient exchange, and every binding with it, once no queue is bound: when
+   * the node that held every link's queue stops, say, and the links come back on other nodes. Here a
+   * raw client deletes it. A link whose send then fails joins again before its next send; a link whose
+   * sends go out but that hears nothing (not even the echo of its own message) joins again once that
+   * message has outlived its time.
+   */
+  @Test
+  void linksJoinTheExchangeAgainAfterTheBrokerDeletedIt() throws Exception {
+    Queue<PresenceMessage> heardByB = new ConcurrentLinkedQueue<>();
+    AmqpPresence a = (AmqpPresence) namespace.backend().openPresence(message -> {});
+    AmqpPresence b = (AmqpPresence) namespace.backend().openPresence(heardByB::add);
+    PresenceMessage hello = new PresenceMessage(PresenceMessage.Kind.HELLO, "reef-b", "host", 43,
+        Duration.ofMillis(200), List.of()); // lives 600 ms
+    a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
+    b.send(hello).get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> heardByB.size() == 1);
+
+    deleteExchange(namespace.namespace() + ".presence");
+
+    assertThatThrownBy(() -> a.send(announce("reef-a")).get(5, TimeUnit.SECONDS))
+        .hasMessageContaining("NOT_FOUND");
+    a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
+    assertThat(a.rejoins()).as("a joined again after its failed send").isEqualTo(1);
+    b.send(hello).get(5, TimeUnit.SECONDS); // the exchange is back: b's send goes out, but b is not bound
+    a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
+    assertThat(b.rejoins()).isZero();
+    assertThat(heardByB).as("b lost its binding with the exchange").hasSize(1);
+
+    // b's hello did not come back to b within its 600 ms: b's next send joins again first.
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      b.send(hello).get(5, TimeUnit.SECONDS);
+      return b.rejoins() == 1;
+    });
+    a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> heardByB.size() == 2);
+    assertThat(heardByB).extracting(PresenceMessage::reefId).containsExactly("reef-a", "reef-a");
+  }
+
+  /**
+   * Presence sends to the deleted exchange close the channel they go on. That channel carries presence
+   * only: a stream of spores over the same connection meanwhile loses nothing.
+   */
+  @Test
+  void presenceSentToTheDeletedExchangeFailsNoSpore() throws Exception {
+    Reef reef = namespace.reef(); // alone, so that nobody else declares the exchange again before its heartbeat
+    AtomicInteger handled = new AtomicInteger();
+    reef.channel("main").subscribe("sink", (spore, context) -> {
+      handled.incrementAndGet();
+      return null;
+    });
+    reef.channel("main").send("source", "sink", Map.of("n", -1)).get(5, TimeUnit.SECONDS);
+    String exchange = namespace.namespace() + ".presence";
+    deleteExchange(exchange);
+
+    // Three heartbeats: the first presence send meets the deleted exchange, the next joins again, while
+    // spores stream over the same connection.
+    Semaphore window = new Semaphore(200);
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    long end = System.nanoTime() + AmqpTestNamespace.HEARTBEAT.multipliedBy(3).toNanos();
+    for (int n = 0; System.nanoTime() - end < 0; n++) {
+      assertThat(window.tryAcquire(10, TimeUnit.SECONDS)).as("a send completed within 10 s").isTrue();
+      sends.add(reef.channel("main").send("source", "sink", Map.of("n", n)).whenComplete((ok, error) ->
+          window.release()));
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).handle((ok, error) -> null)
+        .get(30, TimeUnit.SECONDS);
+
+    assertThat(sends.stream().filter(CompletableFuture::isCompletedExceptionally)
+        .map(send -> send.handle((ok, error) -> error.getMessage()).join()))
+        .as("spore sends that failed, of %d", sends.size()).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> exchangeExists(exchange));
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.get() == sends.size() + 1);
+  }
+
+  private static void deleteExchange(String exchange) throws Exception {
+    try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
+      channel.exchangeDelete(exchange);
+    }
+  }
+
+  private static boolean exchangeExists(String exchange) throws Exception {
+    try (Connection connection = TestBroker.rawConnection(); Channel channel = connection.createChannel()) {
+      channel.exchangeDeclarePassive(exchange);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Another connection may not use an exclusive queue: the broker says 405 when it exists, 404 when not. */

@@ -10,12 +10,14 @@ import static org.awaitility.Awaitility.await;
 import dev.reef.amqp.process.AgentEvent;
 import dev.reef.amqp.process.AgentJvm;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,7 +29,9 @@ import org.junit.jupiter.api.Timeout;
  * JVMs given every node's address. In the middle of a stream of spores, the node that carries the
  * most of the agents' connections is stopped: those connections move to the other nodes by
  * themselves, the quorum queue stays available on the remaining majority, and no completed send is
- * lost or handled twice.
+ * lost or handled twice. Presence comes through too: the sender hears the receiver's agent again
+ * after the stop (the broker deletes the transient presence exchange when the stopped node held every
+ * presence queue; the Reefs declare it again).
  *
  * <p>The stream is paced and has no end of its own: it is halted once sends are confirmed again after
  * the stop. While the queue elects a new leader (the stopped node may have been its leader), the
@@ -43,6 +47,7 @@ class ClusterNodeLossTest {
   private static final int CONFIRMED_AFTER_STOP = 2_000;
   private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
   private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final Duration HEARTBEAT = Duration.ofSeconds(1);
   private static final String QUEUE = "faults.stream.sink"; // namespace.channel.agent
 
   private PrivateRabbitCluster cluster;
@@ -84,6 +89,7 @@ class ClusterNodeLossTest {
     long stopping = System.nanoTime();
     victim.stop();
     long stopped = System.nanoTime();
+    Instant stoppedAt = Instant.now();
     long confirmedAtStop = sender.count("SENT", "c1");
     // The sender carries on after the stop: sends are confirmed again, by the new leader.
     sender.awaitCount("SENT", "c1", confirmedAtStop + CONFIRMED_AFTER_STOP, WAIT);
@@ -100,6 +106,13 @@ class ClusterNodeLossTest {
             && minus(confirmed, numbers(receiver.events("HANDLED", "c1"), 4)).isEmpty());
     assertThat(receiver.quiesce("c1-quiet", Duration.ofSeconds(30))).as("receiver quiet").isTrue();
     long end = System.nanoTime();
+    // Heard at least two heartbeats after the stop: announcements sent after it reached the sender.
+    AtomicInteger questions = new AtomicInteger();
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(() -> {
+      Instant heard = sender.lastHeard("heard-" + questions.incrementAndGet(), "sink", WAIT);
+      return heard != null && heard.isAfter(stoppedAt.plus(HEARTBEAT.multipliedBy(2)));
+    });
+    long presenceBack = System.nanoTime();
     Map<String, Long> stats = receiver.stats("c1-stats", WAIT);
     List<AgentEvent> runs = receiver.events("HANDLED", "c1");
     Set<Integer> handled = numbers(runs, 4);
@@ -109,10 +122,12 @@ class ClusterNodeLossTest {
     System.out.printf("cluster node loss: 3 nodes, quorum queue; connections before %s; stopped %s (port %d, "
             + "queue leader before: %s, after: %s) after %d confirmed sends, in %.1f s; connections after %s%n"
             + "  %d spores sent in all at %d/s, window %d: sent ok %d, send failures %d %s; handled %d (%d handler"
-            + " runs); duplicates suppressed %d; all handled after %.1f s; receiver stats %s%n",
+            + " runs); duplicates suppressed %d; all handled after %.1f s; presence back %.1f s after the stop (the sender heard"
+            + " the receiver's agent, 2 heartbeats past the stop); receiver stats %s%n",
         before, victim.nodeName(), victimPort, leaderBefore, leaderAfter, confirmedAtStop,
         seconds(stopped - stopping), after, attempted, SPORES_PER_SECOND, WINDOW, confirmed.size(), failures.size(),
-        failureKinds(failures), handled.size(), runs.size(), stats.get("duplicates"), seconds(end - start), stats);
+        failureKinds(failures), handled.size(), runs.size(), stats.get("duplicates"), seconds(end - start),
+        seconds(presenceBack - stopped), stats);
 
     assertThat(after).as("every connection moved off the stopped node").hasSize(4).doesNotContainValue(victimPort)
         .containsOnlyKeys(before.keySet());
@@ -129,7 +144,7 @@ class ClusterNodeLossTest {
     // (FullQueueAndSlowConsumerTest is about the limit).
     String uri = cluster.node(0).amqpUri() + "?addresses=" + cluster.addresses() + "&queue_type=quorum"
         + "&max_queue_length=0&recovery_interval_ms=250&confirm_timeout_ms=" + CONFIRM_TIMEOUT.toMillis() + "&connection_name=" + name;
-    AgentJvm jvm = builder.brokerUri(uri).namespace("faults").channel("stream").launch();
+    AgentJvm jvm = builder.brokerUri(uri).namespace("faults").channel("stream").heartbeat(HEARTBEAT).launch();
     jvms.add(jvm);
     return jvm;
   }

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -194,6 +195,16 @@ public final class AgentJvm implements AutoCloseable {
       stats.put(nameAndValue[0], Long.parseLong(nameAndValue[1]));
     }
     return stats;
+  }
+
+  /**
+   * When this JVM's directory last heard from an instance of {@code agent} that another JVM runs (its
+   * wall clock), or null when it never did; {@code batch} labels the question and must be new.
+   */
+  public Instant lastHeard(String batch, String agent, Duration timeout) {
+    command("heard", batch, agent);
+    long millis = Long.parseLong(await("HEARD", batch, timeout).fields().get(2));
+    return millis < 0 ? null : Instant.ofEpochMilli(millis);
   }
 
   /** The {@code kind} events of {@code batch} printed so far. */
@@ -408,6 +419,7 @@ public final class AgentJvm implements AutoCloseable {
     private Integer concurrency;
     private Integer prefetch;
     private Duration handlerDelay;
+    private Duration heartbeat;
     private boolean hold;
     private Duration handlerTimeout;
     private Integer maxAttempts;
@@ -470,6 +482,16 @@ public final class AgentJvm implements AutoCloseable {
         throw new IllegalArgumentException("prefetch must be at least 1, got " + prefetch);
       }
       this.prefetch = prefetch;
+      return this;
+    }
+
+    /** The Reef's presence heartbeat (default Reef's, 5 s). */
+    public Builder heartbeat(Duration heartbeat) {
+      Objects.requireNonNull(heartbeat, "heartbeat");
+      if (heartbeat.isZero() || heartbeat.isNegative()) {
+        throw new IllegalArgumentException("heartbeat must be positive, got " + heartbeat);
+      }
+      this.heartbeat = heartbeat;
       return this;
     }
 
@@ -565,6 +587,9 @@ public final class AgentJvm implements AutoCloseable {
       }
       if (prefetch != null) {
         command.add("--prefetch=" + prefetch);
+      }
+      if (heartbeat != null) {
+        command.add("--heartbeat-ms=" + heartbeat.toMillis());
       }
       if (handlerDelay != null) {
         command.add("--handler-delay-ms=" + handlerDelay.toMillis());

@@ -101,6 +101,8 @@ import java.util.stream.Collectors;
  *                                      ended, a send SENDS_HALTED then SENDS_DONE
  * quiesce BATCH TIMEOUT_MS             waits until nothing is queued for or held by this JVM
  * stats BATCH                          the Reef's counters
+ * heard BATCH AGENT                    HEARD BATCH AGENT MILLIS: when this Reef's directory last heard from an
+ *                                      instance of AGENT in another JVM (epoch millis; -1: never)
  * stop                                 closes the Reef (in-flight handlers finish) and exits
  * </pre>
  * The end of standard input (the test JVM died) stops the JVM as {@code stop} does.
@@ -138,6 +140,7 @@ public final class AgentProcess {
       throw new IllegalArgumentException("REEF_AMQP_URI must name the broker");
     }
     Reef reef = Reef.builder().uri(uri).namespace(required(options, "namespace"))
+        .heartbeat(Duration.ofMillis(Long.parseLong(options.getOrDefault("heartbeat-ms", "5000"))))
         .drainTimeout(Duration.ofSeconds(5)).build();
     AgentProcess process = new AgentProcess(reef, required(options, "channel"),
         Long.parseLong(options.getOrDefault("handler-delay-ms", "0")),
@@ -235,6 +238,7 @@ public final class AgentProcess {
       case "quiesce/3" -> emit("QUIET", words.get(1),
           reef.awaitQuiescence(Duration.ofMillis(Long.parseLong(words.get(2)))));
       case "stats/2" -> stats(words.get(1));
+      case "heard/3" -> heard(words.get(1), words.get(2));
       default -> throw new IllegalArgumentException("unknown command or wrong number of arguments");
     }
   }
@@ -528,6 +532,13 @@ public final class AgentProcess {
     emit("STATS", batch, "handled=" + stats.handled(), "duplicates=" + stats.duplicates(),
         "received=" + stats.received(), "sent=" + stats.sent(), "sendFailures=" + stats.sendFailures(),
         "expired=" + stats.expired());
+  }
+
+  private void heard(String batch, String agent) {
+    long last = reef.directory().agents().stream()
+        .filter(info -> !info.isLocal() && info.agentName().equals(agent) && info.lastHeartbeat() != null)
+        .mapToLong(info -> info.lastHeartbeat().toEpochMilli()).max().orElse(-1);
+    emit("HEARD", batch, agent, last);
   }
 
   private void stop() {
