@@ -48,8 +48,11 @@ record BackendParts(
 
   /** How often overdue confirms are failed: a fraction of any sensible confirm timeout. */
   private static final Duration EXPIRY_CHECK = Duration.ofMillis(250);
-  /** The most presence messages outstanding: one per heartbeat and change, so a few are plenty. */
-  private static final int PRESENCE_UNCONFIRMED = 64;
+  /**
+   * The most presence messages outstanding: one per heartbeat and change, each until its confirm or
+   * its confirm timeout, so that even a 50 ms heartbeat through a 30 s outage stays below it.
+   */
+  private static final int PRESENCE_UNCONFIRMED = 1_000;
 
   /**
    * Connects as {@code options} say and builds every part.

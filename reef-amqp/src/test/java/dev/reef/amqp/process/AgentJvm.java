@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -342,7 +343,10 @@ public final class AgentJvm implements AutoCloseable {
   private String diagnostics() {
     synchronized (lock) {
       String exit = process.isAlive() ? "still running" : "exit code " + process.exitValue();
+      Map<String, Long> failedSends = events.stream().filter(event -> event.kind().equals("SEND_FAILED"))
+          .collect(Collectors.groupingBy(event -> event.field(3), TreeMap::new, Collectors.counting()));
       return " (" + label + ", pid " + process.pid() + ", " + exit + "; " + events.size() + " events"
+          + (failedSends.isEmpty() ? "" : "; failed sends by error: " + failedSends)
           + (lastErrors.isEmpty() ? "" : "; last standard error lines:\n  " + String.join("\n  ", lastErrors)) + ")";
     }
   }
