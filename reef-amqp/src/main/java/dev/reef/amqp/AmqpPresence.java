@@ -37,18 +37,17 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Joining again.</b> The broker deletes the exchange, and with it every binding, once no queue
  * is bound: when the node that held every link's queue stops, say, and the links come back on other
- * nodes. So a link declares the exchange, its queue and its binding again (and listens on a fresh
- * channel if its own was closed) before its next send once any of these says it may be cut off: a
- * send of its failed, its channel was closed under it, or one of its own messages, which the
- * exchange hands back to its queue like everyone's, did not come back within the time that message
- * lives. Sends go on a channel of their own ({@code sender}), so that a send to a deleted exchange
+ * nodes. So a link declares the exchange again, and its queue, binding and consumer on a fresh
+ * channel, before its next send once any of these says it may be cut off: a send of its failed, the
+ * broker closed its channel or cancelled its consumer, or one of its own messages, which the exchange
+ * hands back to its queue like everyone's, did not come back within the time that message lives. Sends go on a channel of their own ({@code sender}), so that a send to a deleted exchange
  * closes only that channel.
  */
 final class AmqpPresence implements PresenceLink, Endpoint {
   private static final Logger LOG = LoggerFactory.getLogger(AmqpPresence.class);
   private static final RateLimitedLog DROPPED = new RateLimitedLog(LOG, 6);
   private static final RateLimitedLog REJOINS = new RateLimitedLog(LOG, 6);
-  private static final String CONSUMER_TAG = "reef-presence";
+  private static final String CONSUMER_TAG = "reef-presence-";
   private static final long NO_ECHO_DUE = Long.MIN_VALUE;
   static final int HEARTBEATS_TO_LIVE = 3;
 
@@ -64,6 +63,7 @@ final class AmqpPresence implements PresenceLink, Endpoint {
   private final Set<String> ownIds = ConcurrentHashMap.newKeySet();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong rejoins = new AtomicLong();
+  private final AtomicLong channelsOpened = new AtomicLong();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile Channel channel;
   private volatile boolean cutOff;
@@ -109,7 +109,10 @@ final class AmqpPresence implements PresenceLink, Endpoint {
     return link;
   }
 
-  /** Opens a channel that declares this link's queue, binds it and consumes from it. */
+  /**
+   * Opens a channel that declares this link's queue, binds it and consumes from it. Each channel's
+   * consumer has a tag of its own: the client forgets a consumer by its tag when its channel closes.
+   */
   private Channel listen() throws IOException {
     Channel fresh = connection.createChannel();
     if (fresh == null) {
@@ -118,10 +121,15 @@ final class AmqpPresence implements PresenceLink, Endpoint {
     try {
       fresh.queueDeclare(queue, false, true, true, null);
       fresh.queueBind(queue, exchange, "");
-      fresh.basicConsume(queue, true, CONSUMER_TAG, new DefaultConsumer(fresh) {
+      fresh.basicConsume(queue, true, CONSUMER_TAG + channelsOpened.incrementAndGet(), new DefaultConsumer(fresh) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
           received(properties.getAppId(), body);
+        }
+
+        @Override
+        public void handleCancel(String tag) {
+          cutOff = true; // the broker cancelled it: the queue was deleted
         }
       });
       fresh.addShutdownListener(cause -> {
@@ -187,18 +195,13 @@ final class AmqpPresence implements PresenceLink, Endpoint {
     echoDue = NO_ECHO_DUE;
     try {
       topology.presenceExchangeAgain();
-      if (current.isOpen()) {
-        current.queueDeclare(queue, false, true, true, null);
-        current.queueBind(queue, exchange, "");
-      } else {
-        // Closed first: closing forgets the channel's consumer, which the fresh one re-creates under the same
-        // tag, and unregisters the channel, so that the next recovery does not open it again.
-        Quietly.close(current, "the closed presence channel");
-        Channel fresh = listen();
-        channel = fresh;
-        if (closed.get()) {
-          Quietly.close(fresh, "the presence channel"); // closed meanwhile: close() may have missed it
-        }
+      // A fresh channel, whatever is wrong with the old one (closed, its consumer cancelled, its binding
+      // gone); the old one is closed after, so that its queue, auto-deleted with its last consumer, stays.
+      Channel fresh = listen();
+      channel = fresh;
+      Quietly.close(current, "the presence channel"); // also so that the next recovery does not open it again
+      if (closed.get()) {
+        Quietly.close(fresh, "the presence channel"); // closed meanwhile: close() may have missed it
       }
       long count = rejoins.incrementAndGet();
       LOG.info("joined the presence exchange {} again with queue {} ({} time(s))", exchange, queue, count);
@@ -247,6 +250,11 @@ final class AmqpPresence implements PresenceLink, Endpoint {
   /** How many times this link joined the exchange again. */
   long rejoins() {
     return rejoins.get();
+  }
+
+  /** The channel this link listens on now (for tests). */
+  Channel listening() {
+    return channel;
   }
 
   /** This link's queue (for tests). */

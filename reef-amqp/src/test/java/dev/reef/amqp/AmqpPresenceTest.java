@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Presence links on the broker: each hears the others, never itself, and drops what it cannot read. */
-@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AmqpPresenceTest {
   private final AmqpTestNamespace namespace = new AmqpTestNamespace();
 
@@ -130,10 +130,8 @@ class AmqpPresenceTest {
     Queue<PresenceMessage> heardByB = new ConcurrentLinkedQueue<>();
     AmqpPresence a = (AmqpPresence) namespace.backend().openPresence(message -> {});
     AmqpPresence b = (AmqpPresence) namespace.backend().openPresence(heardByB::add);
-    PresenceMessage hello = new PresenceMessage(PresenceMessage.Kind.HELLO, "reef-b", "host", 43,
-        Duration.ofMillis(200), List.of()); // lives 600 ms
     a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
-    b.send(hello).get(5, TimeUnit.SECONDS);
+    b.send(hello(Duration.ofSeconds(10))).get(5, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(5)).until(() -> heardByB.size() == 1);
 
     deleteExchange(namespace.namespace() + ".presence");
@@ -142,19 +140,54 @@ class AmqpPresenceTest {
         .hasMessageContaining("NOT_FOUND");
     a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
     assertThat(a.rejoins()).as("a joined again after its failed send").isEqualTo(1);
-    b.send(hello).get(5, TimeUnit.SECONDS); // the exchange is back: b's send goes out, but b is not bound
+    // The exchange is back, b is not bound. (b joins again only in a send, and only once a message of
+    // its own is overdue: its first lives 30 s, so that its echo, however late, cannot make b join here.)
+    b.send(hello(Duration.ofMillis(200))).get(5, TimeUnit.SECONDS);
     a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
     assertThat(b.rejoins()).isZero();
     assertThat(heardByB).as("b lost its binding with the exchange").hasSize(1);
 
-    // b's hello did not come back to b within its 600 ms: b's next send joins again first.
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
-      b.send(hello).get(5, TimeUnit.SECONDS);
+    // A message of b's did not come back to b within its lifetime: b's next send joins again first.
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      b.send(hello(Duration.ofMillis(200))).get(5, TimeUnit.SECONDS);
       return b.rejoins() == 1;
     });
     a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
     await().atMost(Duration.ofSeconds(5)).until(() -> heardByB.size() == 2);
     assertThat(heardByB).extracting(PresenceMessage::reefId).containsExactly("reef-a", "reef-a");
+  }
+
+  /**
+   * A link whose consumer the broker cancelled (its queue deleted) or whose channel the broker closed
+   * (a channel error) hears nothing, not even its own messages: it listens again on a fresh channel.
+   */
+  @Test
+  void aLinkWhoseQueueOrChannelTheBrokerTookListensAgain() throws Exception {
+    Queue<PresenceMessage> heardByB = new ConcurrentLinkedQueue<>();
+    AmqpPresence a = (AmqpPresence) namespace.backend().openPresence(message -> {});
+    AmqpPresence b = (AmqpPresence) namespace.backend().openPresence(heardByB::add);
+
+    b.listening().queueDelete(b.queue()); // its own connection may: the queue is exclusive to it
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+      b.send(hello(Duration.ofMillis(200))).get(5, TimeUnit.SECONDS);
+      return b.rejoins() > 0;
+    });
+    a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> heardByB.size() == 1);
+
+    Channel listening = b.listening();
+    long rejoins = b.rejoins();
+    assertThatThrownBy(() -> listening.queueDeclarePassive(b.queue() + ".missing"))
+        .satisfies(error -> assertThat(BrokerReason.of(error)).startsWith("404"));
+    b.send(hello(Duration.ofMillis(200))).get(5, TimeUnit.SECONDS);
+    assertThat(b.rejoins()).as("b joined again before its send: its channel was closed").isGreaterThan(rejoins);
+    assertThat(b.listening()).isNotSameAs(listening);
+    a.send(announce("reef-a")).get(5, TimeUnit.SECONDS);
+    await().atMost(Duration.ofSeconds(5)).until(() -> heardByB.size() == 2);
+  }
+
+  private static PresenceMessage hello(Duration heartbeat) {
+    return new PresenceMessage(PresenceMessage.Kind.HELLO, "reef-b", "host", 43, heartbeat, List.of());
   }
 
   /**
