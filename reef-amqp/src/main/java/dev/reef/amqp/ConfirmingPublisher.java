@@ -19,6 +19,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +40,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Recovery.</b> When the connection is lost, unconfirmed publishes are parked and published
  * again, first and in order, once the client has recovered connection and topology; receivers
- * suppress the duplicates (SPEC §3.10, §3.11).
+ * suppress the duplicates (SPEC §3.10, §3.11). When the broker closes the channel for a publish to an
+ * exchange that is gone or not writable, the publishes to that exchange fail and the other unconfirmed
+ * ones go again, first, on a fresh channel: one send to a deleted channel does not fail its
+ * neighbours.
  *
  * <p><b>Threads.</b> All state is the {@link PublishLedger}'s, under its one lock; broker callbacks
  * (acks, nacks, returns, blocked) take it briefly on the connection's I/O thread, and nothing holds it
@@ -48,6 +53,11 @@ import org.slf4j.LoggerFactory;
  */
 final class ConfirmingPublisher implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConfirmingPublisher.class);
+  /**
+   * How RabbitMQ names the exchange it refused: "NOT_FOUND - no exchange 'X' in vhost ...",
+   * "ACCESS_REFUSED - access to exchange 'X' in vhost ... refused for user ...".
+   */
+  private static final Pattern NAMED_EXCHANGE = Pattern.compile("\\bexchange '([^']*)'");
 
   /**
    * @param confirmTimeout how long a publish waits for its confirm
@@ -139,8 +149,12 @@ final class ConfirmingPublisher implements AutoCloseable {
       channel.basicPublish(message.exchange(), message.routingKey(), message.mandatory(),
           message.propertiesFor(sequence), message.body());
     } catch (IOException | AlreadyClosedException e) {
-      if (ledger.writeFailed(pending, sequence, connection.isOpen())) {
+      // On a closed channel or connection it goes again, on a fresh channel or after recovery.
+      boolean again = !connection.isOpen() || !channel.isOpen();
+      if (ledger.writeFailed(pending, sequence, again)) {
         fail(pending, new ReefException("could not publish " + message.description() + ": " + e.getMessage(), e));
+      } else if (again) {
+        reopenIfWanted();
       }
     }
   }
@@ -246,13 +260,21 @@ final class ConfirmingPublisher implements AutoCloseable {
     if (cause.isHardError() || cause.isInitiatedByApplication()) {
       return; // connection lost (recovery re-sends) or our own close
     }
-    // A channel-level error: the broker will never confirm what is outstanding on this channel.
-    List<PendingPublish> lost = ledger.channelLost(closed);
+    // A channel-level error: the broker confirms nothing more on this channel.
     String reason = cause.getReason() instanceof AMQP.Channel.Close close ? close.getReplyText() : cause.getMessage();
-    LOG.warn("the broker closed the {} ({}); {} unconfirmed publish(es) fail", channelName, reason, lost.size());
-    run(() -> lost.forEach(pending -> complete(pending, new ReefException("the broker closed the channel before"
-        + " confirming " + pending.message.description() + ": " + reason))));
+    PublishLedger.ChannelLoss loss = ledger.channelLost(closed, refusedExchange(reason));
+    LOG.warn("the broker closed the {} ({}); {} publish(es) fail, {} other unconfirmed go again on a fresh channel",
+        channelName, reason, loss.refused().size(), loss.again());
+    run(() -> loss.refused().forEach(pending -> complete(pending, new ReefException("the broker closed the channel"
+        + " before confirming " + pending.message.description() + ": " + reason))));
     onChannelError.run();
+    reopenIfWanted();
+  }
+
+  /** The exchange a channel error's reply text names ("... exchange 'NAME' ..."), or null. */
+  static String refusedExchange(String replyText) {
+    Matcher named = NAMED_EXCHANGE.matcher(replyText == null ? "" : replyText);
+    return named.find() ? named.group(1) : null;
   }
 
   private void listen() {

@@ -125,16 +125,17 @@ final class PublishLedger {
   }
 
   /**
-   * The write of {@code pending} as {@code sequence} failed: parks it again when the connection was
-   * lost (it is sent after recovery); true when it must fail instead.
+   * The write of {@code pending} as {@code sequence} failed: parks it again when it can go again (its
+   * channel or connection closed: it is sent on a fresh channel or after recovery); true when it must
+   * fail instead.
    */
-  boolean writeFailed(PendingPublish pending, long sequence, boolean connectionOpen) {
+  boolean writeFailed(PendingPublish pending, long sequence, boolean again) {
     lock.lock();
     try {
       if (!unconfirmed.remove(sequence, pending)) {
-        return false; // the channel's close settled it already
+        return false; // the channel's close settled or parked it already
       }
-      if (!connectionOpen && !closed) {
+      if (again && !closed) {
         parked.addLast(pending);
         return false;
       }
@@ -162,11 +163,17 @@ final class PublishLedger {
     });
   }
 
-  /** The channel to publish on from now on; null when opening one failed. */
+  /**
+   * The channel to publish on from now on; null when opening one failed. What still waits for a
+   * confirm on the old channel, closed, goes to the head of the parked, in send order: the old channel
+   * confirms nothing more, and the fresh one numbers its publishes from 1 again. (Its close may not
+   * have been reported yet, by {@link #channelLost}, when a publish found it closed and opened this.)
+   */
   void reopened(Channel fresh) {
     locked(() -> {
       reopening = false;
       if (fresh != null && !closed) {
+        parkUnconfirmed();
         channel = fresh;
         lastSequence = 0;
       }
@@ -217,26 +224,56 @@ final class PublishLedger {
   }
 
   /**
-   * The broker closed {@code closedChannel} with a channel-level error: returns the publishes that will
-   * now never be confirmed (settled), or an empty list when it was not the current channel.
+   * What a channel closed by the broker leaves: the publishes that fail (settled), and how many go
+   * again on a fresh channel (parked, first).
    */
-  List<PendingPublish> channelLost(Channel closedChannel) {
-    List<PendingPublish> lost = new ArrayList<>();
+  record ChannelLoss(List<PendingPublish> refused, int again) {}
+
+  /**
+   * The broker closed {@code closedChannel} with a channel-level error. When the error names the
+   * exchange it refused ({@code refusedExchange}: deleted, or not writable for this user), the
+   * publishes to it fail, outstanding or parked, and the other unconfirmed ones go back to the head of
+   * the parked, in send order: those the broker took before the refused one arrive twice (receivers
+   * suppress duplicates, SPEC §3.10), those after it, which it dropped, arrive. With no exchange named
+   * (null), every unconfirmed publish fails: nothing tells which one the broker refused. Nothing
+   * changes when {@code closedChannel} was not the current channel.
+   */
+  ChannelLoss channelLost(Channel closedChannel, String refusedExchange) {
+    List<PendingPublish> refused = new ArrayList<>();
     lock.lock();
     try {
       if (channel != closedChannel) {
-        return lost;
+        return new ChannelLoss(refused, 0);
       }
       channel = null;
-      unconfirmed.values().forEach(pending -> {
-        if (settle(pending)) {
-          lost.add(pending);
-        }
-      });
-      unconfirmed.clear();
-      return lost;
+      if (refusedExchange == null) {
+        unconfirmed.values().forEach(pending -> {
+          if (settle(pending)) {
+            refused.add(pending);
+          }
+        });
+        unconfirmed.clear();
+        return new ChannelLoss(refused, 0);
+      }
+      settleTo(unconfirmed.values().iterator(), refusedExchange, refused);
+      settleTo(parked.iterator(), refusedExchange, refused);
+      int again = unconfirmed.size();
+      parkUnconfirmed();
+      return new ChannelLoss(refused, again);
     } finally {
       lock.unlock();
+    }
+  }
+
+  private void settleTo(Iterator<PendingPublish> pendings, String exchange, List<PendingPublish> settled) {
+    while (pendings.hasNext()) {
+      PendingPublish pending = pendings.next();
+      if (pending.message.exchange().equals(exchange)) {
+        pendings.remove();
+        if (settle(pending)) {
+          settled.add(pending);
+        }
+      }
     }
   }
 

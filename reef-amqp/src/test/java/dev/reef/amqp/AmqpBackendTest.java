@@ -19,6 +19,7 @@ import dev.reef.spore.Spore;
 import dev.reef.spore.SporeType;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -26,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -260,6 +262,46 @@ class AmqpBackendTest {
     List<Spore> answers = coordinator.channel("main")
         .scatter("boss", Map.of("q", "who?"), ScatterTarget.capability("math"), Duration.ofSeconds(3)).join();
     assertThat(answers).extracting(reply -> reply.knowledge().getString("by")).containsExactly("adder");
+  }
+
+  /**
+   * A publish to an exchange the broker no longer has closes the channel it went on (here: a channel's
+   * exchange deleted by someone else). That send fails; the other spores in flight on the same
+   * channel go again on a fresh one, and none fails or is handled twice.
+   */
+  @Test
+  void aSendToADeletedChannelFailsAloneAndTheSporesInFlightBesideItGoAgain() throws Exception {
+    Reef reef = namespace.reef();
+    Queue<Integer> handled = new ConcurrentLinkedQueue<>();
+    reef.channel("main").subscribe("sink", (spore, context) -> {
+      handled.add(spore.knowledge().get("n").asInt());
+      return null;
+    });
+    reef.channel("doomed").subscribe("victim", (spore, context) -> null);
+    reef.channel("doomed").send("source", "victim", Map.of()).get(5, TimeUnit.SECONDS); // its exchange is known
+    TestBroker.delete(List.of(), List.of(new BrokerNames(namespace.namespace()).channelExchange("doomed")));
+
+    Semaphore window = new Semaphore(200);
+    List<CompletableFuture<Void>> sends = new ArrayList<>();
+    CompletableFuture<Void> doomed = null;
+    for (int n = 0; n < 3_000; n++) {
+      assertThat(window.tryAcquire(10, TimeUnit.SECONDS)).as("a send completed within 10 s").isTrue();
+      sends.add(reef.channel("main").send("source", "sink", Map.of("n", n)).whenComplete((ok, error) ->
+          window.release()));
+      if (n == 1_000) {
+        doomed = reef.channel("doomed").send("source", "victim", Map.of()); // while 200 wait for confirms
+      }
+    }
+    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).handle((ok, error) -> null)
+        .get(30, TimeUnit.SECONDS);
+
+    assertThatThrownBy(doomed::join).hasMessageContaining("NOT_FOUND");
+    assertThat(sends.stream().filter(CompletableFuture::isCompletedExceptionally)
+        .map(send -> send.handle((ok, error) -> error.getMessage()).join()))
+        .as("sends beside it that failed, of %d", sends.size()).isEmpty();
+    await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() >= sends.size());
+    assertThat(new HashSet<>(handled)).hasSize(sends.size());
+    assertThat(handled).as("handled once each: duplicates suppressed").hasSize(sends.size());
   }
 
   private AmqpBackend backendOf(Reef reef) {

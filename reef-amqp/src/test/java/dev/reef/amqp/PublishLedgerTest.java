@@ -8,9 +8,11 @@ import dev.reef.QueueFullException;
 import dev.reef.UnknownDestinationException;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -29,9 +31,68 @@ class PublishLedgerTest {
       });
 
   private static PendingPublish pending(String what, boolean mandatory) {
-    OutgoingMessage message = new OutgoingMessage("ex", "key", new AMQP.BasicProperties(), new byte[0],
+    return pending("ex", what, mandatory);
+  }
+
+  private static PendingPublish pending(String exchange, String what, boolean mandatory) {
+    OutgoingMessage message = new OutgoingMessage(exchange, "key", new AMQP.BasicProperties(), new byte[0],
         mandatory ? () -> new UnknownDestinationException("main", what) : null, what);
     return new PendingPublish(message, System.nanoTime() + Duration.ofSeconds(30).toNanos());
+  }
+
+  /** A channel that numbers its publishes from 1 and is open while {@code open} holds. */
+  private static Channel closableChannel(AtomicBoolean open, AtomicLong next) {
+    return (Channel) Proxy.newProxyInstance(PublishLedgerTest.class.getClassLoader(), new Class<?>[] {Channel.class},
+        (proxy, method, arguments) -> switch (method.getName()) {
+          case "getNextPublishSeqNo" -> next.get();
+          case "isOpen" -> open.get();
+          case "hashCode" -> System.identityHashCode(proxy);
+          case "equals" -> proxy == arguments[0];
+          default -> throw new UnsupportedOperationException(method.getName());
+        });
+  }
+
+  /** A ledger on a channel of its own that numbers its publishes from 1 and stays open until {@link #close}. */
+  private record OnChannel(PublishLedger ledger, Channel channel, AtomicBoolean open, AtomicLong next) {
+    static OnChannel opened() {
+      AtomicBoolean open = new AtomicBoolean(true);
+      AtomicLong next = new AtomicLong(1);
+      PublishLedger ledger = new PublishLedger(10);
+      Channel channel = closableChannel(open, next);
+      ledger.reopened(channel);
+      return new OnChannel(ledger, channel, open, next);
+    }
+
+    /** Admits and writes each of {@code pendings} on the channel, in order. */
+    void write(PendingPublish... pendings) {
+      for (PendingPublish pending : pendings) {
+        assertThat(ledger.admit(pending, System.nanoTime())).isNull();
+        assertThat(ledger.place(pending).place()).isEqualTo(PublishLedger.Place.WRITE);
+        next.incrementAndGet(); // as basicPublish does
+      }
+    }
+
+    /** The broker closed the channel (its close not yet reported to the ledger). */
+    void close() {
+      open.set(false);
+    }
+
+    /** Admits each of {@code pendings}, which the closed channel leaves parked. */
+    void park(PendingPublish... pendings) {
+      for (PendingPublish pending : pendings) {
+        assertThat(ledger.admit(pending, System.nanoTime())).isNull();
+        assertThat(ledger.place(pending).place()).isEqualTo(PublishLedger.Place.PARKED);
+      }
+    }
+  }
+
+  private static List<PendingPublish> drain(PublishLedger ledger) {
+    List<PendingPublish> parked = new ArrayList<>();
+    PendingPublish next;
+    while ((next = ledger.nextParked()) != null) {
+      parked.add(next);
+    }
+    return parked;
   }
 
   private PublishLedger ledgerWithChannel(int room) {
@@ -138,6 +199,66 @@ class PublishLedgerTest {
     assertThat(ledger.nextParked()).isSameAs(first);
     assertThat(ledger.nextParked()).isSameAs(second);
     assertThat(ledger.nextParked()).isSameAs(meanwhile);
+  }
+
+  @Test
+  void aChannelErrorNamingAnExchangeFailsItsPublishesAndSendsTheOthersAgainFirst() {
+    OnChannel first = OnChannel.opened();
+    PendingPublish a1 = pending("a", "a1", false);
+    PendingPublish gone1 = pending("gone", "gone1", true);
+    PendingPublish a2 = pending("a", "a2", false);
+    PendingPublish gone2 = pending("gone", "gone2", false);
+    PendingPublish a3 = pending("a", "a3", false);
+    first.write(a1, gone1, a2);
+    first.close();
+    first.park(gone2, a3);
+    PublishLedger ledger = first.ledger();
+
+    PublishLedger.ChannelLoss loss = ledger.channelLost(first.channel(), "gone");
+
+    assertThat(loss.refused()).containsExactly(gone1, gone2);
+    assertThat(loss.again()).isEqualTo(2);
+    assertThat(ledger.outstanding()).isEqualTo(3);
+    assertThat(ledger.claimReopen()).isTrue();
+    ledger.reopened(closableChannel(new AtomicBoolean(true), new AtomicLong(1)));
+    assertThat(drain(ledger)).containsExactly(a1, a2, a3);
+  }
+
+  @Test
+  void aChannelErrorNamingNoExchangeFailsEveryUnconfirmedPublish() {
+    OnChannel first = OnChannel.opened();
+    PendingPublish a1 = pending("a", "a1", false);
+    PendingPublish b1 = pending("b", "b1", false);
+    first.write(a1, b1);
+    first.close();
+
+    assertThat(first.ledger().channelLost(first.channel(), null).refused()).containsExactly(a1, b1);
+    assertThat(first.ledger().outstanding()).isZero();
+    assertThat(first.ledger().channelLost(first.channel(), null).refused()).as("reported twice").isEmpty();
+  }
+
+  @Test
+  void aChannelReopenedBeforeItsCloseWasReportedSendsWhatWaitedOnTheOldOneFirst() {
+    OnChannel first = OnChannel.opened();
+    PendingPublish a1 = pending("a", "a1", false);
+    PendingPublish a2 = pending("a", "a2", false);
+    PendingPublish a3 = pending("a", "a3", false);
+    first.write(a1, a2);
+    first.close();
+    first.park(a3);
+    PublishLedger ledger = first.ledger();
+    assertThat(ledger.claimReopen()).isTrue();
+    AtomicLong freshNext = new AtomicLong(1);
+    ledger.reopened(closableChannel(new AtomicBoolean(true), freshNext));
+
+    assertThat(drain(ledger)).as("the old channel's unconfirmed publishes first").containsExactly(a1, a2, a3);
+    assertThat(ledger.channelLost(first.channel(), "a").refused()).as("the late close of a replaced channel")
+        .isEmpty();
+    long again = ledger.place(a1).sequence();
+    freshNext.incrementAndGet();
+    assertThat(again).isEqualTo(1);
+    assertThat(ledger.confirmed(again, false, false)).singleElement()
+        .satisfies(outcome -> assertThat(outcome.pending()).isSameAs(a1));
   }
 
   @Test
