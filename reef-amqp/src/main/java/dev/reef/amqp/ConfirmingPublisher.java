@@ -249,10 +249,36 @@ final class ConfirmingPublisher implements AutoCloseable {
   }
 
   private void confirmed(long sequence, boolean multiple, boolean nacked) {
-    List<PublishLedger.Outcome> outcomes = ledger.confirmed(sequence, multiple, nacked);
+    long now = System.nanoTime();
+    List<PublishLedger.Outcome> outcomes = ledger.confirmed(sequence, multiple, nacked, now);
     if (!outcomes.isEmpty()) {
       // One hand-off per confirm, however many publishes it confirms (the broker acks in batches).
       run(() -> outcomes.forEach(outcome -> complete(outcome.pending(), outcome.error())));
+    }
+    if (nacked && ledger.claimRefresh(now)) {
+      run(this::refreshChannel);
+    }
+  }
+
+  /** Publishes on a fresh channel from now on: the broker has refused every publish on this one for a while. */
+  private void refreshChannel() {
+    boolean ran = withTurn("open a fresh " + channelName, () -> {
+      Channel fresh = null;
+      try {
+        fresh = openChannel();
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("could not open a fresh {}: {}", channelName, BrokerReason.of(e));
+      }
+      Channel refusing = ledger.reopened(fresh);
+      if (fresh != null) {
+        LOG.warn("the broker has refused every publish on the {} for a while (nacks); publishing on a fresh one,"
+            + " in case it refuses that channel rather than the queue", channelName);
+        Quietly.close(refusing, "the refusing " + channelName);
+        drainParked();
+      }
+    });
+    if (!ran) {
+      ledger.reopened(null);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.reef.amqp;
 import com.rabbitmq.client.Channel;
 import dev.reef.QueueFullException;
 import dev.reef.ReefException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -47,6 +48,12 @@ final class PublishLedger {
   /** What closing leaves: the publishes settled unconfirmed, and the channel to close (or null). */
   record Closing(List<PendingPublish> left, Channel channel) {}
 
+  /** How long every publish must have been refused before a fresh channel is tried, at first. */
+  static final Duration FIRST_REFRESH = Duration.ofSeconds(1);
+  /** The longest wait between fresh channels while every publish is refused (it doubles each time). */
+  static final Duration LONGEST_REFRESH = Duration.ofSeconds(30);
+  private static final long NOT_REFUSING = Long.MIN_VALUE;
+
   private final int maxOutstanding;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition roomFreed = lock.newCondition();
@@ -60,6 +67,9 @@ final class PublishLedger {
   private boolean blocked;
   private boolean reopening;
   private boolean closed;
+  /** Since when every confirm was a refusal ({@link System#nanoTime()}), or {@link #NOT_REFUSING}. */
+  private long refusingSince = NOT_REFUSING;
+  private long refreshAfterNanos = FIRST_REFRESH.toNanos();
 
   PublishLedger(int maxOutstanding) {
     this.maxOutstanding = maxOutstanding;
@@ -164,28 +174,64 @@ final class PublishLedger {
   }
 
   /**
+   * True when the broker has refused every publish on the current channel, open, for a while (since
+   * the first refusal after the last ack: {@link #FIRST_REFRESH}, then twice as long after each fresh
+   * channel, up to {@link #LONGEST_REFRESH}) and nobody opens a channel: the caller must now open a
+   * fresh one, and report with {@link #reopened}. A fresh channel costs little, and it is what gets a
+   * sender out of a broker that refuses one channel for good: on RabbitMQ 3.10, a channel whose first
+   * publish to a quorum queue found the leader just stopped keeps asking that node, and is refused
+   * every publish (a fresh channel reads the queue's new leader). A queue that is really full refuses
+   * the fresh channel too, so the waits grow.
+   */
+  boolean claimRefresh(long nowNanos) {
+    return locked(() -> {
+      boolean wanted = !closed && connected && !blocked && !reopening && refusingSince != NOT_REFUSING
+          && nowNanos - refusingSince >= refreshAfterNanos && channel != null && channel.isOpen();
+      if (wanted) {
+        reopening = true;
+        refusingSince = nowNanos;
+        refreshAfterNanos = Math.min(refreshAfterNanos * 2, LONGEST_REFRESH.toNanos());
+      }
+      return wanted;
+    });
+  }
+
+  /**
    * The channel to publish on from now on; null when opening one failed. What still waits for a
    * confirm on the old channel, closed, goes to the head of the parked, in send order: the old channel
    * confirms nothing more, and the fresh one numbers its publishes from 1 again. (Its close may not
    * have been reported yet, by {@link #channelLost}, when a publish found it closed and opened this.)
+   * Returns the channel published on until now (to close, when it is still open), or null.
    */
-  void reopened(Channel fresh) {
-    locked(() -> {
+  Channel reopened(Channel fresh) {
+    return locked(() -> {
       reopening = false;
+      Channel previous = channel;
       if (fresh != null && !closed) {
         parkUnconfirmed();
         channel = fresh;
         lastSequence = 0;
       }
-      return null;
+      return previous;
     });
   }
 
   /** The broker confirmed (or, {@code nacked}, refused) {@code sequence}, and with {@code multiple} all before. */
   List<Outcome> confirmed(long sequence, boolean multiple, boolean nacked) {
+    return confirmed(sequence, multiple, nacked, System.nanoTime());
+  }
+
+  /** As {@link #confirmed(long, boolean, boolean)}, at {@code nowNanos}. */
+  List<Outcome> confirmed(long sequence, boolean multiple, boolean nacked, long nowNanos) {
     List<Outcome> outcomes = new ArrayList<>();
     lock.lock();
     try {
+      if (!nacked) {
+        refusingSince = NOT_REFUSING;
+        refreshAfterNanos = FIRST_REFRESH.toNanos();
+      } else if (refusingSince == NOT_REFUSING) {
+        refusingSince = nowNanos;
+      }
       List<PendingPublish> done = new ArrayList<>();
       if (multiple) {
         Map<Long, PendingPublish> head = unconfirmed.headMap(sequence, true);

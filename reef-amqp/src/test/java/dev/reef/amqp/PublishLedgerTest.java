@@ -262,6 +262,45 @@ class PublishLedgerTest {
   }
 
   @Test
+  void aChannelOnWhichEveryPublishIsRefusedForAWhileIsReplacedAndTheWaitsGrow() {
+    OnChannel first = OnChannel.opened();
+    PublishLedger ledger = first.ledger();
+    first.write(pending("a1", false), pending("a2", false), pending("a3", false), pending("a4", false));
+    long start = System.nanoTime();
+    long second = Duration.ofSeconds(1).toNanos();
+
+    ledger.confirmed(1, false, true, start);
+    ledger.confirmed(2, false, true, start + second / 2);
+    assertThat(ledger.claimRefresh(start + second / 2)).as("refused for half a second").isFalse();
+    assertThat(ledger.claimRefresh(start + second)).as("refused for a second").isTrue();
+    assertThat(ledger.claimRefresh(start + second)).as("claimed already").isFalse();
+    AtomicLong freshNext = new AtomicLong(1);
+    Channel fresh = closableChannel(new AtomicBoolean(true), freshNext);
+    assertThat(ledger.reopened(fresh)).as("the refusing channel, to close").isSameAs(first.channel());
+    assertThat(drain(ledger)).as("what waited on the refusing channel goes again")
+        .extracting(pending -> pending.message.description()).containsExactly("a3", "a4");
+
+    // The fresh channel is refused too (a full queue, say): the next fresh one waits twice as long.
+    PendingPublish b1 = pending("b1", false);
+    assertThat(ledger.admit(b1, System.nanoTime())).isNull();
+    long b1Sequence = ledger.place(b1).sequence();
+    freshNext.incrementAndGet();
+    ledger.confirmed(b1Sequence, false, true, start + 2 * second);
+    assertThat(ledger.claimRefresh(start + 2 * second + second / 2)).as("1.5 s after the last fresh channel")
+        .isFalse();
+    assertThat(ledger.claimRefresh(start + 3 * second)).as("2 s after it").isTrue();
+    ledger.reopened(null); // could not open one: the claim is given back
+
+    // An ack ends the run of refusals: nothing is replaced however long ago the last refusal was.
+    PendingPublish c1 = pending("c1", false);
+    assertThat(ledger.admit(c1, System.nanoTime())).isNull();
+    long c1Sequence = ledger.place(c1).sequence();
+    freshNext.incrementAndGet();
+    ledger.confirmed(c1Sequence, false, false, start + 4 * second);
+    assertThat(ledger.claimRefresh(start + 60 * second)).isFalse();
+  }
+
+  @Test
   void overduePublishesAreSettledOnceWhetherWrittenOrParked() {
     PublishLedger ledger = ledgerWithChannel(10);
     write(ledger, pending("written", false));

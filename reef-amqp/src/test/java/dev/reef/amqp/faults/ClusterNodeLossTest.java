@@ -92,7 +92,13 @@ class ClusterNodeLossTest {
     Instant stoppedAt = Instant.now();
     long confirmedAtStop = sender.count("SENT", "c1");
     // The sender carries on after the stop: sends are confirmed again, by the new leader.
-    sender.awaitCount("SENT", "c1", confirmedAtStop + CONFIRMED_AFTER_STOP, WAIT);
+    try {
+      sender.awaitCount("SENT", "c1", confirmedAtStop + CONFIRMED_AFTER_STOP, WAIT);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\nconnections " + before + ", stopped port " + victimPort + ", leader "
+          + leaderBefore + "; the queues now:\n" + survivor.rabbitmqctl("list_queues", "--quiet", "name", "type",
+          "leader", "members", "online", "messages"), e);
+    }
     // The stream was still flowing at the stop: it ends here, at its halt (SENDS_HALTED), never before.
     int attempted = sender.haltSends("c1", WAIT);
 
