@@ -2,25 +2,24 @@ package dev.reef.amqp;
 
 import com.rabbitmq.client.Channel;
 import dev.reef.QueueFullException;
-import dev.reef.ReefException;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
  * The state of a {@link ConfirmingPublisher}, owned by one lock that every method takes (briefly: none
  * makes a broker call while holding it): the publishes waiting for a confirm by sequence number, those
- * parked until the connection can take them, the room left among {@code maxOutstanding}, the channel,
- * and whether the connection is up, blocked or closed. It decides; the publisher writes and completes
- * the futures, outside the lock.
+ * parked until the connection can take them, the room left among them ({@link PublishRoom}), the
+ * channel, whether the connection is up, blocked or closed, and how long the broker has refused every
+ * publish ({@link RefusalRun}). It decides; the publisher writes and completes the futures, outside
+ * the lock.
  */
 final class PublishLedger {
 
@@ -48,31 +47,20 @@ final class PublishLedger {
   /** What closing leaves: the publishes settled unconfirmed, and the channel to close (or null). */
   record Closing(List<PendingPublish> left, Channel channel) {}
 
-  /** How long every publish must have been refused before a fresh channel is tried, at first. */
-  static final Duration FIRST_REFRESH = Duration.ofSeconds(1);
-  /** The longest wait between fresh channels while every publish is refused (it doubles each time). */
-  static final Duration LONGEST_REFRESH = Duration.ofSeconds(30);
-  private static final long NOT_REFUSING = Long.MIN_VALUE;
-
-  private final int maxOutstanding;
   private final ReentrantLock lock = new ReentrantLock();
-  private final Condition roomFreed = lock.newCondition();
-  private final Condition allSettled = lock.newCondition();
+  private final PublishRoom room;
+  private final RefusalRun refusals = new RefusalRun();
   private final TreeMap<Long, PendingPublish> unconfirmed = new TreeMap<>();
   private final ArrayDeque<PendingPublish> parked = new ArrayDeque<>();
-  private int outstanding;
   private Channel channel;
   private long lastSequence;
   private boolean connected = true;
   private boolean blocked;
   private boolean reopening;
   private boolean closed;
-  /** Since when every confirm was a refusal ({@link System#nanoTime()}), or {@link #NOT_REFUSING}. */
-  private long refusingSince = NOT_REFUSING;
-  private long refreshAfterNanos = FIRST_REFRESH.toNanos();
 
   PublishLedger(int maxOutstanding) {
-    this.maxOutstanding = maxOutstanding;
+    this.room = new PublishRoom(lock, maxOutstanding);
   }
 
   /**
@@ -80,30 +68,7 @@ final class PublishLedger {
    * null when taken, else why not.
    */
   RuntimeException admit(PendingPublish pending, long deadlineNanos) {
-    lock.lock();
-    try {
-      while (true) {
-        if (closed) {
-          return new ReefException("the AMQP backend is closed; could not send " + pending.message.description());
-        }
-        if (outstanding < maxOutstanding) {
-          outstanding++;
-          return null;
-        }
-        long left = deadlineNanos - System.nanoTime();
-        if (left <= 0) {
-          return new ReefException("could not send " + pending.message.description() + ": " + maxOutstanding
-              + " earlier sends still wait for the broker's confirm (or for a connection), and none was settled"
-              + " before the send's deadline");
-        }
-        roomFreed.awaitNanos(left);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return new ReefException("interrupted while waiting to send " + pending.message.description());
-    } finally {
-      lock.unlock();
-    }
+    return locked(() -> room.take(pending, deadlineNanos, () -> closed));
   }
 
   /** Decides where {@code pending} goes now that its turn on the channel came; records a write. */
@@ -174,23 +139,17 @@ final class PublishLedger {
   }
 
   /**
-   * True when the broker has refused every publish on the current channel, open, for a while (since
-   * the first refusal after the last ack: {@link #FIRST_REFRESH}, then twice as long after each fresh
-   * channel, up to {@link #LONGEST_REFRESH}) and nobody opens a channel: the caller must now open a
-   * fresh one, and report with {@link #reopened}. A fresh channel costs little, and it is what gets a
-   * sender out of a broker that refuses one channel for good: on RabbitMQ 3.10, a channel whose first
-   * publish to a quorum queue found the leader just stopped keeps asking that node, and is refused
-   * every publish (a fresh channel reads the queue's new leader). A queue that is really full refuses
-   * the fresh channel too, so the waits grow.
+   * True when the broker has refused every publish on the current channel, open, long enough for a
+   * fresh one ({@link RefusalRun}) and nobody opens a channel: the caller must now open a fresh one,
+   * and report with {@link #reopened}.
    */
   boolean claimRefresh(long nowNanos) {
     return locked(() -> {
-      boolean wanted = !closed && connected && !blocked && !reopening && refusingSince != NOT_REFUSING
-          && nowNanos - refusingSince >= refreshAfterNanos && channel != null && channel.isOpen();
+      boolean wanted = !closed && connected && !blocked && !reopening && channel != null && channel.isOpen()
+          && refusals.due(nowNanos);
       if (wanted) {
         reopening = true;
-        refusingSince = nowNanos;
-        refreshAfterNanos = Math.min(refreshAfterNanos * 2, LONGEST_REFRESH.toNanos());
+        refusals.freshChannelTried(nowNanos);
       }
       return wanted;
     });
@@ -226,12 +185,7 @@ final class PublishLedger {
     List<Outcome> outcomes = new ArrayList<>();
     lock.lock();
     try {
-      if (!nacked) {
-        refusingSince = NOT_REFUSING;
-        refreshAfterNanos = FIRST_REFRESH.toNanos();
-      } else if (refusingSince == NOT_REFUSING) {
-        refusingSince = nowNanos;
-      }
+      refusals.confirmed(nacked, nowNanos);
       List<PendingPublish> done = new ArrayList<>();
       if (multiple) {
         Map<Long, PendingPublish> head = unconfirmed.headMap(sequence, true);
@@ -244,7 +198,7 @@ final class PublishLedger {
         }
       }
       for (PendingPublish pending : done) {
-        if (settle(pending)) {
+        if (room.settle(pending)) {
           outcomes.add(new Outcome(pending, nacked
               ? new QueueFullException("the broker refused " + pending.message.description()
                   + " (nack): a queue it routes to is full, or the broker could not store it")
@@ -293,33 +247,17 @@ final class PublishLedger {
       }
       channel = null;
       if (refusedExchange == null) {
-        unconfirmed.values().forEach(pending -> {
-          if (settle(pending)) {
-            refused.add(pending);
-          }
-        });
-        unconfirmed.clear();
+        settleWhere(unconfirmed.values().iterator(), pending -> true, refused);
         return new ChannelLoss(refused, 0);
       }
-      settleTo(unconfirmed.values().iterator(), refusedExchange, refused);
-      settleTo(parked.iterator(), refusedExchange, refused);
+      Predicate<PendingPublish> toRefused = pending -> pending.message.exchange().equals(refusedExchange);
+      settleWhere(unconfirmed.values().iterator(), toRefused, refused);
+      settleWhere(parked.iterator(), toRefused, refused);
       int again = unconfirmed.size();
       parkUnconfirmed();
       return new ChannelLoss(refused, again);
     } finally {
       lock.unlock();
-    }
-  }
-
-  private void settleTo(Iterator<PendingPublish> pendings, String exchange, List<PendingPublish> settled) {
-    while (pendings.hasNext()) {
-      PendingPublish pending = pendings.next();
-      if (pending.message.exchange().equals(exchange)) {
-        pendings.remove();
-        if (settle(pending)) {
-          settled.add(pending);
-        }
-      }
     }
   }
 
@@ -363,21 +301,24 @@ final class PublishLedger {
     List<PendingPublish> unsent = new ArrayList<>();
     lock.lock();
     try {
-      takeOverdue(unconfirmed.values().iterator(), nowNanos, unanswered);
-      takeOverdue(parked.iterator(), nowNanos, unsent);
+      Predicate<PendingPublish> overdue = pending -> nowNanos - pending.confirmDeadline > 0;
+      settleWhere(unconfirmed.values().iterator(), overdue, unanswered);
+      settleWhere(parked.iterator(), overdue, unsent);
     } finally {
       lock.unlock();
     }
     return new Overdue(unanswered, unsent);
   }
 
-  private void takeOverdue(Iterator<PendingPublish> pendings, long nowNanos, List<PendingPublish> overdue) {
+  /** Removes the publishes that match, and settles them into {@code settled} (those not settled already). */
+  private void settleWhere(Iterator<PendingPublish> pendings, Predicate<PendingPublish> matching,
+      List<PendingPublish> settled) {
     while (pendings.hasNext()) {
       PendingPublish pending = pendings.next();
-      if (nowNanos - pending.confirmDeadline > 0) {
+      if (matching.test(pending)) {
         pendings.remove();
-        if (settle(pending)) {
-          overdue.add(pending);
+        if (room.settle(pending)) {
+          settled.add(pending);
         }
       }
     }
@@ -391,29 +332,11 @@ final class PublishLedger {
     List<PendingPublish> left = new ArrayList<>();
     lock.lock();
     try {
-      long wait;
-      while (outstanding > 0 && connectionOpen.getAsBoolean() && (wait = deadlineNanos - System.nanoTime()) > 0) {
-        try {
-          allSettled.awaitNanos(wait);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          break;
-        }
-      }
+      room.awaitEmpty(deadlineNanos, connectionOpen);
       closed = true;
-      for (PendingPublish pending : unconfirmed.values()) {
-        if (settle(pending)) {
-          left.add(pending);
-        }
-      }
-      for (PendingPublish pending : parked) {
-        if (settle(pending)) {
-          left.add(pending);
-        }
-      }
-      unconfirmed.clear();
-      parked.clear();
-      roomFreed.signalAll();
+      settleWhere(unconfirmed.values().iterator(), pending -> true, left);
+      settleWhere(parked.iterator(), pending -> true, left);
+      room.wakeAll();
       Channel last = channel;
       channel = null;
       return new Closing(left, last);
@@ -424,12 +347,12 @@ final class PublishLedger {
 
   /** Settles {@code pending} for good; false when it was already. */
   boolean settleNow(PendingPublish pending) {
-    return locked(() -> settle(pending));
+    return locked(() -> room.settle(pending));
   }
 
   /** How many publishes are outstanding: waiting for a confirm, for a connection, or for their turn. */
   int outstanding() {
-    return locked(() -> outstanding);
+    return locked(room::taken);
   }
 
   private <T> T locked(Supplier<T> action) {
@@ -454,18 +377,5 @@ final class PublishLedger {
       old.get(i).returned = null;
       parked.addFirst(old.get(i));
     }
-  }
-
-  private boolean settle(PendingPublish pending) {
-    if (pending.settled) {
-      return false;
-    }
-    pending.settled = true;
-    outstanding--;
-    roomFreed.signal();
-    if (outstanding == 0) {
-      allSettled.signalAll();
-    }
-    return true;
   }
 }
