@@ -171,29 +171,40 @@ final class ConfirmingPublisher implements AutoCloseable {
   /** Opens a channel in the background when publishes are parked for want of one. */
   private void reopenIfWanted() {
     if (ledger.claimReopen()) {
-      run(() -> {
-        boolean ran = withTurn("open a " + channelName, () -> {
-          Channel fresh = null;
-          try {
-            fresh = openChannel();
-          } catch (IOException | RuntimeException e) {
-            if (connection.isOpen()) {
-              LOG.warn("could not open a {}: {}; parked publishes wait for the next try or their"
-                  + " confirm timeout", channelName, BrokerReason.of(e));
-            } else {
-              // The channel closed a moment before its connection did: recovery sends what is parked.
-              LOG.debug("no {} while the connection is down: {}", channelName, BrokerReason.of(e));
-            }
-          }
-          ledger.reopened(fresh);
-          if (fresh != null) {
-            drainParked();
-          }
-        });
-        if (!ran) {
-          ledger.reopened(null); // so that the next publish, or recovery, may claim the reopen again
+      run(this::replaceChannel);
+    }
+  }
+
+  /**
+   * Publishes on a fresh channel from now on, for a claim the ledger granted ({@code claimReopen},
+   * {@code claimRefresh}): what waited on the old channel goes first, and the old one is closed when it
+   * is still open (the broker refused it). A claim whose turn did not come, or whose channel could not
+   * be opened, is given back.
+   */
+  private void replaceChannel() {
+    boolean ran = withTurn("open a fresh " + channelName, () -> {
+      Channel fresh = null;
+      try {
+        fresh = openChannel();
+      } catch (IOException | RuntimeException e) {
+        if (connection.isOpen()) {
+          LOG.warn("could not open a {}: {}; parked publishes wait for the next try or their confirm timeout",
+              channelName, BrokerReason.of(e));
+        } else {
+          // The channel closed a moment before its connection did: recovery sends what is parked.
+          LOG.debug("no {} while the connection is down: {}", channelName, BrokerReason.of(e));
         }
-      });
+      }
+      Channel previous = ledger.reopened(fresh);
+      if (fresh != null) {
+        if (previous != null && previous.isOpen()) {
+          Quietly.close(previous, "the refusing " + channelName);
+        }
+        drainParked();
+      }
+    });
+    if (!ran) {
+      ledger.reopened(null); // so that the next publish, or recovery, may claim again
     }
   }
 
@@ -256,29 +267,9 @@ final class ConfirmingPublisher implements AutoCloseable {
       run(() -> outcomes.forEach(outcome -> complete(outcome.pending(), outcome.error())));
     }
     if (nacked && ledger.claimRefresh(now)) {
-      run(this::refreshChannel);
-    }
-  }
-
-  /** Publishes on a fresh channel from now on: the broker has refused every publish on this one for a while. */
-  private void refreshChannel() {
-    boolean ran = withTurn("open a fresh " + channelName, () -> {
-      Channel fresh = null;
-      try {
-        fresh = openChannel();
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("could not open a fresh {}: {}", channelName, BrokerReason.of(e));
-      }
-      Channel refusing = ledger.reopened(fresh);
-      if (fresh != null) {
-        LOG.warn("the broker has refused every publish on the {} for a while (nacks); publishing on a fresh one,"
-            + " in case it refuses that channel rather than the queue", channelName);
-        Quietly.close(refusing, "the refusing " + channelName);
-        drainParked();
-      }
-    });
-    if (!ran) {
-      ledger.reopened(null);
+      LOG.warn("the broker has refused every publish on the {} for a while (nacks); opening a fresh one, in case"
+          + " it refuses that channel rather than the queue", channelName);
+      run(this::replaceChannel);
     }
   }
 
