@@ -16,7 +16,9 @@ import java.util.Locale;
  * persistence, confirm window, prefetch, acknowledgement mode and queue arguments, in rotating order.
  *
  * <p>Parameters: {@code agents}, {@code messages} (broadcasts per round and side), {@code rounds},
- * {@code window}, {@code prefetch}, {@code uri}, {@code jvm-flags}, {@code verbose}, {@code smoke}.
+ * {@code window}, {@code prefetch}, {@code channels-side} (N &gt; 1: also run PerfTest with its window
+ * split among N producers, each publishing on a channel of its own), {@code uri}, {@code jvm-flags},
+ * {@code verbose}, {@code smoke}.
  */
 final class BroadcastFanout {
   static final String SCENARIO = "broadcast-fanout";
@@ -31,6 +33,13 @@ final class BroadcastFanout {
     int rounds = params.intValue("rounds", 5, 1, 1);
     int window = params.intValue("window", 128, 128, 1);
     int prefetch = params.intValue("prefetch", 128, 128, 1);
+    // Also run PerfTest with its sends spread over this many channels, as Spring AMQP's channel cache spreads
+    // a window of correlated sends: the broker routes each publish in its channel's process, so that spreading
+    // lets it route on all its cores (at the price of the order among one sender's messages).
+    int channelsSide = params.intValue("channels-side", 0, 0, 0);
+    if (channelsSide == 1) {
+      throw new IllegalArgumentException("channels-side: 0 (no such run) or at least 2 channels, got 1");
+    }
     String uri = Broker.uri(params);
     List<String> jvmFlags = Scenarios.jvmFlags(params);
     PrintStream echo = Scenarios.echo(params, out);
@@ -75,6 +84,15 @@ final class BroadcastFanout {
           "--routing-key", "broadcast.knowledge", "--skip-binding-queues", "--size", Integer.toString(Payload.BYTES),
           "--flag", "persistent", "--message-properties", "priority=5", "--confirm", Integer.toString(window),
           "--pmessages", Integer.toString(messages));
+      // The same PerfTest run with its window and its broadcasts split among channelsSide producers.
+      int confirmEach = Math.max(1, window / Math.max(1, channelsSide));
+      int perChannel = messages / Math.max(1, channelsSide);
+      List<String> perfConsumerSpread = replaced(perfConsumer, "--cmessages",
+          Integer.toString(perChannel * channelsSide));
+      List<String> perfProducerSpread = new ArrayList<>(replaced(replaced(perfProducer, "--confirm",
+          Integer.toString(confirmEach)), "--pmessages", Integer.toString(perChannel)));
+      perfProducerSpread.addAll(List.of("--producers", Integer.toString(channelsSide)));
+      List<Double> spread = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         for (String side : Scenarios.order(SIDES, round)) {
           figures.add(side, switch (side) {
@@ -86,6 +104,16 @@ final class BroadcastFanout {
           });
         }
         out.printf(Locale.ROOT, "round %d/%d: %s%n", round, rounds, figures.lastRates(UNIT));
+        if (channelsSide > 1) {
+          spread.add(rates.perfTest(perfConsumerSpread, perfProducerSpread, queues));
+          out.printf(Locale.ROOT, "round %d/%d: perftest with its window on %d channels (%d producers, --confirm %d"
+              + " each) %,.0f %s%n", round, rounds, channelsSide, channelsSide, confirmEach,
+              spread.get(spread.size() - 1), UNIT);
+        }
+      }
+      if (channelsSide > 1) {
+        out.printf(Locale.ROOT, "perftest with its window on %d channels: median %,.0f %s, spread %s%n", channelsSide,
+            Rates.median(spread), UNIT, Rates.spread(spread));
       }
     }
     Machine.printLoad(out, "after");
@@ -93,5 +121,12 @@ final class BroadcastFanout {
         .withPeer(figures.median("spring-amqp"));
     Scenarios.printMedians(out, figures, rounds, UNIT, result);
     return result;
+  }
+
+  /** {@code arguments} with the value after {@code option} replaced. */
+  private static List<String> replaced(List<String> arguments, String option, String value) {
+    List<String> copy = new ArrayList<>(arguments);
+    copy.set(copy.indexOf(option) + 1, value);
+    return copy;
   }
 }
