@@ -84,15 +84,18 @@ final class BroadcastFanout {
           "--routing-key", "broadcast.knowledge", "--skip-binding-queues", "--size", Integer.toString(Payload.BYTES),
           "--flag", "persistent", "--message-properties", "priority=5", "--confirm", Integer.toString(window),
           "--pmessages", Integer.toString(messages));
-      // The same PerfTest run with its window and its broadcasts split among channelsSide producers.
-      int confirmEach = Math.max(1, window / Math.max(1, channelsSide));
-      int perChannel = messages / Math.max(1, channelsSide);
-      List<String> perfConsumerSpread = replaced(perfConsumer, "--cmessages",
-          Integer.toString(perChannel * channelsSide));
-      List<String> perfProducerSpread = new ArrayList<>(replaced(replaced(perfProducer, "--confirm",
-          Integer.toString(confirmEach)), "--pmessages", Integer.toString(perChannel)));
-      perfProducerSpread.addAll(List.of("--producers", Integer.toString(channelsSide)));
-      List<Double> spread = new ArrayList<>();
+      // The same PerfTest run with its window and its broadcasts split among channelsSide producers, if asked.
+      int confirmEach = channelsSide > 1 ? Math.max(1, window / channelsSide) : 0;
+      List<String> perfConsumerOnChannels = List.of();
+      List<String> perfProducerOnChannels = new ArrayList<>();
+      if (channelsSide > 1) {
+        int perChannel = messages / channelsSide;
+        perfConsumerOnChannels = replaced(perfConsumer, "--cmessages", Integer.toString(perChannel * channelsSide));
+        perfProducerOnChannels.addAll(replaced(replaced(perfProducer, "--confirm", Integer.toString(confirmEach)),
+            "--pmessages", Integer.toString(perChannel)));
+        perfProducerOnChannels.addAll(List.of("--producers", Integer.toString(channelsSide)));
+      }
+      List<Double> onChannels = new ArrayList<>();
       for (int round = 1; round <= rounds; round++) {
         for (String side : Scenarios.order(SIDES, round)) {
           figures.add(side, switch (side) {
@@ -105,15 +108,15 @@ final class BroadcastFanout {
         }
         out.printf(Locale.ROOT, "round %d/%d: %s%n", round, rounds, figures.lastRates(UNIT));
         if (channelsSide > 1) {
-          spread.add(rates.perfTest(perfConsumerSpread, perfProducerSpread, queues));
+          onChannels.add(rates.perfTest(perfConsumerOnChannels, perfProducerOnChannels, queues));
           out.printf(Locale.ROOT, "round %d/%d: perftest with its window on %d channels (%d producers, --confirm %d"
               + " each) %,.0f %s%n", round, rounds, channelsSide, channelsSide, confirmEach,
-              spread.get(spread.size() - 1), UNIT);
+              onChannels.get(onChannels.size() - 1), UNIT);
         }
       }
       if (channelsSide > 1) {
         out.printf(Locale.ROOT, "perftest with its window on %d channels: median %,.0f %s, spread %s%n", channelsSide,
-            Rates.median(spread), UNIT, Rates.spread(spread));
+            Rates.median(onChannels), UNIT, Rates.spread(onChannels));
       }
     }
     Machine.printLoad(out, "after");

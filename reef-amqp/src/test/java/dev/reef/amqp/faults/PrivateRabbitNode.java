@@ -1,5 +1,7 @@
 package dev.reef.amqp.faults;
 
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -126,6 +128,23 @@ public final class PrivateRabbitNode implements AutoCloseable {
   /** The URI of this node for {@link #USER}, e.g. {@code amqp://guest:guest@127.0.0.1:41234}. */
   public String amqpUri() {
     return "amqp://" + USER + ":" + USER + "@127.0.0.1:" + amqpPort;
+  }
+
+  /**
+   * A plain client connection to this node as {@link #USER}, without automatic recovery, as a non-Reef
+   * program would open it.
+   *
+   * @throws IllegalStateException when the node does not accept it
+   */
+  public Connection rawConnection(String connectionName) {
+    try {
+      ConnectionFactory factory = new ConnectionFactory();
+      factory.setUri(amqpUri());
+      factory.setAutomaticRecoveryEnabled(false);
+      return factory.newConnection(connectionName);
+    } catch (Exception e) {
+      throw new IllegalStateException("cannot connect to " + nodeName + ": " + e.getMessage(), e);
+    }
   }
 
   /** The node's temporary directory: data ({@code mnesia/}), logs ({@code log/}), configuration. */

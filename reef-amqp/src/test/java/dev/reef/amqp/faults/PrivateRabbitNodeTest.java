@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import com.rabbitmq.client.MessageProperties;
 import dev.reef.amqp.TestBroker;
@@ -100,7 +99,7 @@ class PrivateRabbitNodeTest {
 
   private String durableQueueWithOneMessage(String name) throws Exception {
     String queue = "reef-private-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+    try (Connection connection = node.rawConnection("private-node-test"); Channel channel = connection.createChannel()) {
       channel.queueDeclare(queue, true, false, false, null);
       channel.confirmSelect();
       channel.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN, "kept".getBytes(StandardCharsets.UTF_8));
@@ -110,7 +109,7 @@ class PrivateRabbitNodeTest {
   }
 
   private String takeOne(String queue) throws Exception {
-    try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+    try (Connection connection = node.rawConnection("private-node-test"); Channel channel = connection.createChannel()) {
       GetResponse message = channel.basicGet(queue, true);
       assertThat(message).as("a message in %s", queue).isNotNull();
       return new String(message.getBody(), StandardCharsets.UTF_8);
@@ -118,17 +117,11 @@ class PrivateRabbitNodeTest {
   }
 
   private void deleteQueue(String queue) throws Exception {
-    try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+    try (Connection connection = node.rawConnection("private-node-test"); Channel channel = connection.createChannel()) {
       channel.queueDelete(queue);
     }
   }
 
-  private Connection connect() throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(node.amqpUri());
-    factory.setAutomaticRecoveryEnabled(false);
-    return factory.newConnection("private-node-test");
-  }
 
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {

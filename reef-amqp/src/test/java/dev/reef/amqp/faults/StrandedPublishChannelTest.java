@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.MessageProperties;
 import dev.reef.Channel;
 import dev.reef.QueueFullException;
@@ -78,7 +77,7 @@ class StrandedPublishChannelTest {
     CompletableFuture.allOf(CompletableFuture.runAsync(first::kill), CompletableFuture.runAsync(second::kill)).join();
     assertThat(recordedLeader(third)).as("the leader the queue's record names, with no majority")
         .isEqualTo(first.nodeName());
-    try (Connection raw = rawConnection(third); Reef sender = reefOn(third)) {
+    try (Connection raw = third.rawConnection("stranded-channel-test"); Reef sender = reefOn(third)) {
       com.rabbitmq.client.Channel stranded = raw.createChannel();
       stranded.confirmSelect();
       assertThat(publish(stranded)).as("a publish to a queue whose recorded leader is down").isEqualTo(Verdict.REFUSED);
@@ -128,12 +127,6 @@ class StrandedPublishChannelTest {
         .namespace(NAMESPACE).build();
   }
 
-  private static Connection rawConnection(PrivateRabbitNode node) throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(node.amqpUri());
-    factory.setAutomaticRecoveryEnabled(false);
-    return factory.newConnection("stranded-channel-test");
-  }
 
   /** What the broker said of a publish. */
   private enum Verdict { ACKED, REFUSED, NONE_WITHIN_THE_CONFIRM_TIMEOUT }
