@@ -60,6 +60,8 @@ public final class PrivateRabbitNode implements AutoCloseable {
   /** {@code port} and the client's {@code connection_name} of each connection, as rabbitmqctl prints them. */
   private static final Pattern CONNECTION = Pattern.compile(
       "^(\\d+)\\s.*?\\{\"connection_name\",\"([^\"]+)\"\\}", Pattern.MULTILINE);
+  /** A whole pid, as the node writes it (the digits, without a newline). */
+  private static final Pattern PID = Pattern.compile("\\d{1,10}");
   /** The user every fresh node has; it may connect from the loopback interface only, which is all we use. */
   public static final String USER = "guest";
 
@@ -275,10 +277,15 @@ public final class PrivateRabbitNode implements AutoCloseable {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolve("console.log").toFile()))
           .start();
-      // `wait PIDFILE` rather than `await_startup`: the latter fails at once while the node has not yet
-      // registered its name, the former waits for the pid file, then for the node to have booted.
+      long deadline = System.nanoTime() + startupTimeout.toNanos();
+      // `wait --pid` rather than `await_startup`, which fails at once while the node has not yet
+      // registered its name; and the pid read here rather than `wait PIDFILE`, whose CLI fails with
+      // garbage_in_pid_file when it reads the file between the node creating it and writing its pid
+      // (a fresh-clone CI run saw it).
+      long pid = awaitPid(pidFile, deadline);
       Process waiting = process(List.of(scripts.resolve("rabbitmqctl").toString(), "-n", nodeName, "wait",
-          pidFile.toString(), "--timeout", Long.toString(startupTimeout.toSeconds())))
+          "--pid", Long.toString(pid), "--timeout",
+          Long.toString(Math.max(1, TimeUnit.NANOSECONDS.toSeconds(deadline - System.nanoTime())))))
           .redirectErrorStream(true).start();
       CompletableFuture<String> waitOutput = readAsync(waiting.getInputStream());
       CompletableFuture.anyOf(waiting.onExit(), server.onExit())
@@ -304,6 +311,25 @@ public final class PrivateRabbitNode implements AutoCloseable {
     } catch (IllegalStateException e) {
       kill();
       throw e;
+    }
+  }
+
+  /** The operating-system pid the starting node writes to {@code pidFile}, once it has written all of it. */
+  private long awaitPid(Path pidFile, long deadline) throws IOException, InterruptedException {
+    while (true) {
+      if (Files.exists(pidFile)) {
+        String written = Files.readString(pidFile, StandardCharsets.US_ASCII).strip();
+        if (PID.matcher(written).matches()) {
+          return Long.parseLong(written);
+        }
+      }
+      if (!server.isAlive()) {
+        throw startupFailure("the node exited with code " + server.exitValue() + " before writing its pid file", "");
+      }
+      if (System.nanoTime() - deadline > 0) {
+        throw startupFailure("it wrote no pid to " + pidFile + " within " + startupTimeout, "");
+      }
+      Thread.sleep(50);
     }
   }
 
