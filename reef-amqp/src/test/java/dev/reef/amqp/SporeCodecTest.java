@@ -48,6 +48,23 @@ class SporeCodecTest {
   }
 
   @Test
+  void aSporeWithoutMetadataOrReferencesCarriesPravalsNineHeadersOnlyAndComesBackTheSame() {
+    Spore spore = Spore.builder(SporeType.KNOWLEDGE).from("teller").to("listener")
+        .knowledge(Map.of("depth", 40)).createdAt(NOW).build();
+    SporeCodec.Encoded encoded = codec.encode(spore, null, 1, NOW);
+
+    assertThat(encoded.properties().getHeaders()).containsOnlyKeys("spore_id", "spore_type", "from_agent",
+        "to_agent", "created_at", "expires_at", "priority", "reply_to", "version");
+    SporeCodec.Decoded decoded = codec.decode(received(encoded.properties()), encoded.body());
+    assertThat(decoded).isInstanceOf(SporeCodec.Decoded.Valid.class);
+    Spore back = ((SporeCodec.Decoded.Valid) decoded).spore();
+    assertThat(back).isEqualTo(spore);
+    assertThat(back.metadata().isEmpty()).isTrue();
+    assertThat(back.knowledgeReferences()).isEmpty();
+    assertThat(back.dataReferences()).isEmpty();
+  }
+
+  @Test
   void theMessageHasTheHeadersAndPropertiesOfSpec4() {
     Spore spore = fullSpore();
     SporeCodec.Encoded encoded = codec.encode(spore, "reef.reply.r1", 1, NOW);
