@@ -34,12 +34,12 @@ import java.util.Map;
  * The AMQP wire format of SPEC §4: a spore as one message, and back.
  *
  * <p>The body is the knowledge as UTF-8 JSON ({@code null} when absent); the spore's fields travel as
- * string headers that Praval 0.8 reads and writes; Reef's own ({@code metadata}, the references,
- * {@code caused_by}, {@code traceparent}) only when they hold something. Decoding is tolerant of what Praval sends (naive
- * timestamps, no Reef headers) and strict about everything else ({@link WireFields}): any problem
- * of the input yields a {@link Decoded.Malformed} with a reason, never an exception; a bug in the
- * decoder surfaces as one. {@code caused_by} travels as a header; Reef's own headers do not start
- * with {@code x-}, which RabbitMQ 4 reserves ({@code x-reef-attempt}, written before, is still read).
+ * string headers that Praval 0.8 reads and writes, and Reef's own ({@code metadata}, the references,
+ * {@code caused_by}, {@code traceparent}) only when they hold something. Decoding is tolerant of what
+ * Praval sends (naive timestamps, no Reef headers) and strict about everything else ({@link
+ * WireFields}): any problem of the input yields a {@link Decoded.Malformed} with a reason, never an
+ * exception; a bug in the decoder surfaces as one. Reef's own headers do not start with {@code x-},
+ * which RabbitMQ 4 reserves ({@code x-reef-attempt}, written before, is still read).
  *
  * <p>Beyond SPEC §4, the {@code user_id} property carries the publishing connection's login, which
  * RabbitMQ verifies (it refuses a publish whose {@code user_id} is another user's). The decoder hands

@@ -289,7 +289,7 @@ public final class PrivateRabbitNode implements AutoCloseable {
           .redirectErrorStream(true).start();
       CompletableFuture<String> waitOutput = readAsync(waiting.getInputStream());
       CompletableFuture.anyOf(waiting.onExit(), server.onExit())
-          .get(startupTimeout.toMillis() + 10_000, TimeUnit.MILLISECONDS);
+          .get(Math.max(0, deadline - System.nanoTime()) + TimeUnit.SECONDS.toNanos(10), TimeUnit.NANOSECONDS);
       if (!server.isAlive()) {
         waiting.destroyForcibly();
         throw startupFailure("the node exited with code " + server.exitValue() + " while starting", "");

@@ -29,6 +29,8 @@ import org.junit.jupiter.api.Timeout;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class PrivateRabbitNodeTest {
+  /** The name of this test's client connections. */
+  private static final String CLIENT = "private-node-test";
   private PrivateRabbitNode node;
 
   @BeforeAll
@@ -99,7 +101,7 @@ class PrivateRabbitNodeTest {
 
   private String durableQueueWithOneMessage(String name) throws Exception {
     String queue = "reef-private-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
-    try (Connection connection = node.rawConnection("private-node-test"); Channel channel = connection.createChannel()) {
+    try (Connection connection = node.rawConnection(CLIENT); Channel channel = connection.createChannel()) {
       channel.queueDeclare(queue, true, false, false, null);
       channel.confirmSelect();
       channel.basicPublish("", queue, MessageProperties.PERSISTENT_TEXT_PLAIN, "kept".getBytes(StandardCharsets.UTF_8));
@@ -109,7 +111,7 @@ class PrivateRabbitNodeTest {
   }
 
   private String takeOne(String queue) throws Exception {
-    try (Connection connection = node.rawConnection("private-node-test"); Channel channel = connection.createChannel()) {
+    try (Connection connection = node.rawConnection(CLIENT); Channel channel = connection.createChannel()) {
       GetResponse message = channel.basicGet(queue, true);
       assertThat(message).as("a message in %s", queue).isNotNull();
       return new String(message.getBody(), StandardCharsets.UTF_8);
@@ -117,11 +119,10 @@ class PrivateRabbitNodeTest {
   }
 
   private void deleteQueue(String queue) throws Exception {
-    try (Connection connection = node.rawConnection("private-node-test"); Channel channel = connection.createChannel()) {
+    try (Connection connection = node.rawConnection(CLIENT); Channel channel = connection.createChannel()) {
       channel.queueDelete(queue);
     }
   }
-
 
   private static boolean accepts(int port) {
     try (Socket socket = new Socket()) {

@@ -127,7 +127,6 @@ class StrandedPublishChannelTest {
         .namespace(NAMESPACE).build();
   }
 
-
   /** What the broker said of a publish. */
   private enum Verdict { ACKED, REFUSED, NONE_WITHIN_THE_CONFIRM_TIMEOUT }
 
@@ -150,5 +149,4 @@ class StrandedPublishChannelTest {
         + "rabbit_misc:r(<<\"/\">>, queue, <<\"" + QUEUE + "\">>))))).").trim();
     return printed.replace("'", "");
   }
-
 }
