@@ -54,16 +54,18 @@ record AmqpRates(Broker broker, List<String> jvmFlags, Duration timeout, PrintSt
   /**
    * The Spring AMQP peer's round: {@link SpringConsumerJvm} listens on {@code queues}, then, once each
    * has its consumer, {@link SpringProducerJvm} sends {@code messages} to {@code exchange} with {@code
-   * routingKey}, every queue getting each one.
+   * routingKey}, every queue getting each one; with {@code ordered}, all on one channel, in order (see
+   * {@link SpringProducerJvm}).
    *
    * @return the consumer's steady receive rate, in deliveries per second
    */
   double spring(String exchange, String routingKey, boolean mandatory, List<String> queues, int messages, int window,
-      int prefetch) throws Exception {
+      int prefetch, boolean ordered) throws Exception {
     List<String> consumerArgs = List.of("--uri=" + broker.uri(), "--queues=" + String.join(",", queues),
         "--prefetch=" + prefetch, "--expect=" + (long) messages * queues.size(), "--timeout-s=" + timeout.toSeconds());
     List<String> producerArgs = List.of("--uri=" + broker.uri(), "--exchange=" + exchange,
-        "--routing-key=" + routingKey, "--mandatory=" + mandatory, "--messages=" + messages, "--window=" + window);
+        "--routing-key=" + routingKey, "--mandatory=" + mandatory, "--messages=" + messages, "--window=" + window,
+        "--ordered=" + ordered);
     try (ChildJvm consumer = ChildJvm.start("spring-consumer", SpringConsumerJvm.class, jvmFlags, consumerArgs, echo)) {
       consumer.awaitPrefix("READY", START);
       broker.awaitConsumers(queues, START);

@@ -10,9 +10,11 @@ import java.util.Locale;
 /**
  * Scenario {@code amqp-throughput}: directed spores per second through RabbitMQ, 1 KB of knowledge,
  * persistent, publisher confirms, acknowledged after the handler, from a producer JVM to a consumer
- * JVM; beside its peer, Spring AMQP ({@link SpringProducerJvm}, {@link SpringConsumerJvm}), and its
- * limit, RabbitMQ PerfTest, each doing the same with the same message size, persistence, confirm
- * window, prefetch, acknowledgement mode and queue arguments, in rotating order on one broker.
+ * JVM; beside its peer, Spring AMQP ({@link SpringProducerJvm}, {@link SpringConsumerJvm}), as a team
+ * would write it by default and, as side {@code spring-in-order}, sending on one channel to keep its
+ * messages in order as Reef does; and its limit, RabbitMQ PerfTest; each doing the same with the same
+ * message size, persistence, confirm window, prefetch, acknowledgement mode and queue arguments, in
+ * rotating order on one broker.
  *
  * <p>Parameters: {@code messages} (per round and side), {@code rounds}, {@code window} (unconfirmed
  * publishes), {@code prefetch}, {@code headers-side} ({@code true}: also run PerfTest with a spore's
@@ -21,7 +23,7 @@ import java.util.Locale;
  */
 final class AmqpThroughput {
   static final String SCENARIO = "amqp-throughput";
-  private static final List<String> SIDES = List.of("reef", "spring-amqp", "perftest");
+  private static final List<String> SIDES = List.of("reef", "spring-amqp", "spring-in-order", "perftest");
 
   private AmqpThroughput() {}
 
@@ -72,7 +74,9 @@ final class AmqpThroughput {
           figures.add(side, switch (side) {
             case "reef" -> rates.reef("bench", List.of("sink"), "sink", messages, window, prefetch);
             case "spring-amqp" -> rates.spring(springExchange, "agent.sink.knowledge", true, List.of(springQueue),
-                messages, window, prefetch);
+                messages, window, prefetch, false);
+            case "spring-in-order" -> rates.spring(springExchange, "agent.sink.knowledge", true, List.of(springQueue),
+                messages, window, prefetch, true);
             case "perftest" -> rates.perfTest(perfConsumer, perfProducer, List.of(queue));
             default -> throw new IllegalStateException("unknown side " + side);
           });

@@ -11,7 +11,8 @@ import java.util.Locale;
  * Scenario {@code broadcast-fanout}: broadcasts of 1 KB of knowledge to {@code agents} agent names
  * (50) on one channel, deliveries per second, from a producer JVM to one consumer JVM running every
  * agent; beside its peer, Spring AMQP publishing to a topic exchange with one queue per listener,
- * bound as Reef binds an agent's queue, and one listener container per queue in one JVM; and its
+ * bound as Reef binds an agent's queue, and one listener container per queue in one JVM (by default,
+ * and as side {@code spring-in-order} publishing on one channel to keep the broadcasts' order); and its
  * limit, PerfTest with as many queues bound to one fanout exchange, one consumer per queue. Same
  * persistence, confirm window, prefetch, acknowledgement mode and queue arguments, in rotating order.
  *
@@ -23,7 +24,7 @@ import java.util.Locale;
 final class BroadcastFanout {
   static final String SCENARIO = "broadcast-fanout";
   private static final String UNIT = "deliveries/s";
-  private static final List<String> SIDES = List.of("reef", "spring-amqp", "perftest");
+  private static final List<String> SIDES = List.of("reef", "spring-amqp", "spring-in-order", "perftest");
 
   private BroadcastFanout() {}
 
@@ -101,7 +102,9 @@ final class BroadcastFanout {
           figures.add(side, switch (side) {
             case "reef" -> rates.reef("fan", names, "*", messages, window, prefetch);
             case "spring-amqp" -> rates.spring(springExchange, "broadcast.knowledge", false, springQueues, messages,
-                window, prefetch);
+                window, prefetch, false);
+            case "spring-in-order" -> rates.spring(springExchange, "broadcast.knowledge", false, springQueues, messages,
+                window, prefetch, true);
             case "perftest" -> rates.perfTest(perfConsumer, perfProducer, queues);
             default -> throw new IllegalStateException("unknown side " + side);
           });

@@ -1,9 +1,13 @@
 package dev.reef.bench;
 
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,6 +16,11 @@ import java.util.concurrent.TimeUnit;
  * the cheapest in-JVM hand-off Vert.x offers (the local codec copies the object per delivery, as
  * Reef hands each handler its own spore); Reef adds spores, queues, acknowledgements, duplicate and
  * expiry checks, metrics and worker pools on top of a comparable hand-off.
+ *
+ * <p>{@linkplain #onWorker On a worker}, the consumer is registered from a worker deployment whose pool
+ * has one thread, so that its handler runs there, as a Vert.x application runs a consumer that may
+ * block, and as Reef runs a sequential agent's handler (SPEC §3.12): the same thread hand-off as
+ * Reef's, where the plain consumer runs on an event loop.
  */
 final class EventBusSide implements Side {
   private static final String ADDRESS = "bench.sink";
@@ -21,20 +30,46 @@ final class EventBusSide implements Side {
   private final MessageConsumer<JsonObject> consumer;
   private final JsonObject payload;
   private final int window;
+  private final String name;
   private volatile Round round;
 
-  EventBusSide(JsonObject payload, int window) {
+  private EventBusSide(JsonObject payload, int window, boolean worker) {
     this.payload = payload;
     this.window = window;
     this.vertx = Vertx.vertx();
     this.eventBus = vertx.eventBus();
-    this.consumer = eventBus.localConsumer(ADDRESS, message -> round.seen());
-    consumer.completion().await();
+    if (worker) {
+      this.name = "vertx-eventbus-worker";
+      List<MessageConsumer<JsonObject>> registered = new ArrayList<>(1);
+      DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+          .setWorkerPoolName("bench-eventbus-worker").setWorkerPoolSize(1);
+      // Registered on the deployment's worker context, the consumer's handler runs on that context.
+      vertx.deployVerticle(context -> {
+        MessageConsumer<JsonObject> onContext = eventBus.localConsumer(ADDRESS, message -> round.seen());
+        registered.add(onContext);
+        return onContext.completion();
+      }, options).await();
+      this.consumer = registered.get(0);
+    } else {
+      this.name = "vertx-eventbus";
+      this.consumer = eventBus.localConsumer(ADDRESS, message -> round.seen());
+      consumer.completion().await();
+    }
+  }
+
+  /** The event bus with a consumer on an event loop. */
+  static EventBusSide onEventLoop(JsonObject payload, int window) {
+    return new EventBusSide(payload, window, false);
+  }
+
+  /** The event bus with a consumer on a worker pool of one thread. */
+  static EventBusSide onWorker(JsonObject payload, int window) {
+    return new EventBusSide(payload, window, true);
   }
 
   @Override
   public String name() {
-    return "vertx-eventbus";
+    return name;
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.reef.bench;
 import java.net.URI;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory.ConfirmType;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
@@ -21,14 +22,15 @@ final class SpringAmqp {
   private SpringAmqp() {}
 
   /**
-   * A caching connection factory for {@code uri} whose connection carries {@code name}; with {@code
-   * confirms}, its channels use correlated publisher confirms and returns (for mandatory publishes).
+   * A caching connection factory for {@code uri} whose connection carries {@code name}; its channels use
+   * publisher confirms of type {@code confirms} and, unless that is {@link ConfirmType#NONE}, publisher
+   * returns (for mandatory publishes).
    */
-  static CachingConnectionFactory connectionFactory(String uri, String name, boolean confirms) {
+  static CachingConnectionFactory connectionFactory(String uri, String name, ConfirmType confirms) {
     CachingConnectionFactory factory = new CachingConnectionFactory(URI.create(uri));
     factory.setConnectionNameStrategy(ignored -> name);
-    if (confirms) {
-      factory.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
+    if (confirms != ConfirmType.NONE) {
+      factory.setPublisherConfirmType(confirms);
       factory.setPublisherReturns(true);
     }
     return factory;

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory.ConfirmType;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.support.converter.MessageConverter;
 
@@ -36,7 +37,7 @@ final class SpringConsumerJvm {
     AtomicLong received = new AtomicLong();
     CountDownLatch done = new CountDownLatch(1);
     MessageConverter converter = SpringAmqp.converter();
-    CachingConnectionFactory factory = SpringAmqp.connectionFactory(uri, "bench-spring-consumer", false);
+    CachingConnectionFactory factory = SpringAmqp.connectionFactory(uri, "bench-spring-consumer", ConfirmType.NONE);
     List<SimpleMessageListenerContainer> containers = new ArrayList<>();
     try {
       for (String queue : queues) {

@@ -1,25 +1,45 @@
 package dev.reef.bench;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmCallback;
 import java.util.Locale;
+import java.util.NavigableSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.amqp.core.MessagePostProcessor;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory.ConfirmType;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
  * The Spring AMQP peer's producer JVM in the AMQP throughput and fan-out scenarios: a {@link
  * RabbitTemplate} with the Jackson converter sends {@code messages} times the 1 KB knowledge record
- * (persistent, priority 5 as Reef's spores), each with correlated publisher confirms, keeping at most
- * {@code window} unconfirmed as {@link ReefProducerJvm} does with its send futures, with a channel
- * cache of at least {@code window} channels; a nack, or a mandatory publish returned unroutable, fails
- * the run. Then prints {@code SENT}.
+ * (persistent, priority 5 as Reef's spores), each with publisher confirms, keeping at most {@code
+ * window} unconfirmed as {@link ReefProducerJvm} does with its send futures; a nack, or a mandatory
+ * publish returned unroutable, fails the run. Then prints {@code SENT}.
+ *
+ * <p>Two ways, as a Spring team would write them:
+ *
+ * <ul>
+ *   <li>by default, each send with correlated confirms ({@link CorrelationData}), with a channel cache
+ *       of at least {@code window} channels. The template takes a channel from the cache for each send,
+ *       so one sender's messages are spread over many channels and may reach a queue out of order;
+ *   <li>with {@code ordered=true}, every send on one channel, as Spring's documentation has a sender
+ *       keep its messages in order: scoped operations ({@link RabbitTemplate#invoke} with confirm
+ *       callbacks, simple confirms), the window counted by delivery tag. This is what Reef guarantees
+ *       (SPEC §3.7: one sender's spores to an agent arrive in send order).
+ * </ul>
  *
  * <p>Parameters: {@code uri}, {@code exchange}, {@code routing-key}, {@code mandatory}, {@code
- * messages}, {@code window}.
+ * messages}, {@code window}, {@code ordered}.
  */
 final class SpringProducerJvm {
+  /** The longest wait for a credit of the window or for the last confirms: a stuck broker fails the run. */
+  private static final long CONFIRM_TIMEOUT_S = 300;
+
   private SpringProducerJvm() {}
 
   public static void main(String[] args) throws Exception {
@@ -30,30 +50,71 @@ final class SpringProducerJvm {
     boolean mandatory = Boolean.parseBoolean(params.text("mandatory", "true"));
     int messages = params.intValue("messages", 1, 1, 1);
     int window = params.intValue("window", 128, 128, 1);
+    boolean ordered = Boolean.parseBoolean(params.text("ordered", "false"));
     params.requireAllUsed();
 
-    SpringPayload.Knowledge knowledge = SpringPayload.knowledge();
-    MessagePostProcessor priority = message -> {
-      message.getMessageProperties().setPriority(5);
-      return message;
-    };
-    Semaphore unconfirmed = new Semaphore(window);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    CachingConnectionFactory factory = SpringAmqp.connectionFactory(uri, "bench-spring-producer", true);
-    // With correlated confirms the template puts a channel back in the cache only once its confirms have
-    // come, so a window of unconfirmed sends uses as many channels: with Spring's default cache (25) the
-    // rest would be opened and closed per send. A team tuning for confirms sets the cache to the window.
-    factory.setChannelCacheSize(Math.max(factory.getChannelCacheSize(), window));
+    Sends sends = new Sends(exchange, routingKey, messages, window);
+    CachingConnectionFactory factory = SpringAmqp.connectionFactory(uri, "bench-spring-producer",
+        ordered ? ConfirmType.SIMPLE : ConfirmType.CORRELATED);
+    if (!ordered) {
+      // With correlated confirms the template puts a channel back in the cache only once its confirms have
+      // come, so a window of unconfirmed sends uses as many channels: with Spring's default cache (25) the
+      // rest would be opened and closed per send. A team tuning for confirms sets the cache to the window.
+      factory.setChannelCacheSize(Math.max(factory.getChannelCacheSize(), window));
+    }
     try {
       RabbitTemplate template = new RabbitTemplate(factory);
       template.setMessageConverter(SpringAmqp.converter());
       template.setMandatory(mandatory);
       long start = System.nanoTime();
+      if (ordered) {
+        sends.onOneChannel(template);
+      } else {
+        sends.correlated(template);
+      }
+      double seconds = (System.nanoTime() - start) / 1e9;
+      if (sends.failure.get() != null) {
+        System.out.println("FAILED " + sends.failure.get());
+        System.exit(1);
+      }
+      System.out.printf(Locale.ROOT, "SENT %d in %.3f s (%.0f confirmed/s)%n", messages, seconds, messages / seconds);
+    } finally {
+      factory.destroy();
+    }
+    // Spring AMQP's deferred channel-close pool keeps non-daemon threads alive for 60 s after the last use.
+    System.exit(0);
+  }
+
+  /** One run of sends: what to send, the window of unconfirmed ones, and the first failure. */
+  private static final class Sends {
+    private static final MessagePostProcessor PRIORITY = message -> {
+      message.getMessageProperties().setPriority(5);
+      return message;
+    };
+
+    final SpringPayload.Knowledge knowledge = SpringPayload.knowledge();
+    final String exchange;
+    final String routingKey;
+    final int messages;
+    final int window;
+    final Semaphore unconfirmed;
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    Sends(String exchange, String routingKey, int messages, int window) {
+      this.exchange = exchange;
+      this.routingKey = routingKey;
+      this.messages = messages;
+      this.window = window;
+      this.unconfirmed = new Semaphore(window);
+    }
+
+    /** Each send with its own {@link CorrelationData}, on whichever cached channel the template takes. */
+    void correlated(RabbitTemplate template) throws InterruptedException {
       for (int i = 0; i < messages && failure.get() == null; i++) {
-        unconfirmed.acquire();
+        acquire(1);
         CorrelationData correlation = new CorrelationData();
         try {
-          template.convertAndSend(exchange, routingKey, knowledge, priority, correlation);
+          template.convertAndSend(exchange, routingKey, knowledge, PRIORITY, correlation);
         } catch (RuntimeException e) {
           failure.compareAndSet(null, e);
           unconfirmed.release();
@@ -71,17 +132,57 @@ final class SpringProducerJvm {
           unconfirmed.release();
         });
       }
-      unconfirmed.acquire(window); // every send confirmed
-      double seconds = (System.nanoTime() - start) / 1e9;
-      if (failure.get() != null) {
-        System.out.println("FAILED " + failure.get());
-        System.exit(1);
-      }
-      System.out.printf(Locale.ROOT, "SENT %d in %.3f s (%.0f confirmed/s)%n", messages, seconds, messages / seconds);
-    } finally {
-      factory.destroy();
+      acquire(window); // every send confirmed
     }
-    // Spring AMQP's deferred channel-close pool keeps non-daemon threads alive for 60 s after the last use.
-    System.exit(0);
+
+    /**
+     * Every send on one channel, in order: the broker confirms by delivery tag (one or, with {@code
+     * multiple}, every tag up to it), and the channel's listeners go with the scope, so the last confirms
+     * are awaited inside it.
+     */
+    void onOneChannel(RabbitTemplate template) {
+      NavigableSet<Long> outstanding = new ConcurrentSkipListSet<>();
+      ConfirmCallback acks = (tag, multiple) -> unconfirmed.release(confirmed(outstanding, tag, multiple));
+      ConfirmCallback nacks = (tag, multiple) -> {
+        failure.compareAndSet(null, new IllegalStateException("publish nacked (delivery tag " + tag + ")"));
+        unconfirmed.release(confirmed(outstanding, tag, multiple));
+      };
+      template.setReturnsCallback(returned -> failure.compareAndSet(null,
+          new IllegalStateException("publish returned unroutable: " + returned.getReplyText())));
+      template.invoke(operations -> {
+        try {
+          for (int i = 0; i < messages && failure.get() == null; i++) {
+            acquire(1);
+            // Known before the publish, so that its confirm always finds it.
+            outstanding.add(operations.execute(Channel::getNextPublishSeqNo));
+            operations.convertAndSend(exchange, routingKey, knowledge, PRIORITY);
+          }
+          acquire(window); // every send confirmed
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          failure.compareAndSet(null, e);
+        }
+        return null;
+      }, acks, nacks);
+    }
+
+    private void acquire(int credits) throws InterruptedException {
+      if (!unconfirmed.tryAcquire(credits, CONFIRM_TIMEOUT_S, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("no publisher confirm within " + CONFIRM_TIMEOUT_S + " s");
+      }
+    }
+
+    /** Removes the confirmed tags: {@code tag}, or with {@code multiple} every one up to it; returns how many. */
+    private static int confirmed(NavigableSet<Long> outstanding, long tag, boolean multiple) {
+      if (!multiple) {
+        return outstanding.remove(tag) ? 1 : 0;
+      }
+      NavigableSet<Long> upTo = outstanding.headSet(tag, true); // a view: polling it removes from the set
+      int count = 0;
+      while (upTo.pollFirst() != null) {
+        count++;
+      }
+      return count;
+    }
   }
 }

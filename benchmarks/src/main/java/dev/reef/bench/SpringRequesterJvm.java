@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.amqp.core.MessagePostProcessor;
 import org.springframework.amqp.rabbit.AsyncRabbitTemplate;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory.ConfirmType;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
 /**
@@ -52,7 +53,8 @@ final class SpringRequesterJvm {
     int warmup = params.intValue("warmup", 100, 100, 0);
     params.requireAllUsed();
 
-    CachingConnectionFactory factory = SpringAmqp.connectionFactory(uri, "bench-spring-requester", true);
+    CachingConnectionFactory factory = SpringAmqp.connectionFactory(uri, "bench-spring-requester",
+        ConfirmType.CORRELATED);
     try {
       RabbitTemplate template = new RabbitTemplate(factory);
       template.setMessageConverter(SpringAmqp.converter());

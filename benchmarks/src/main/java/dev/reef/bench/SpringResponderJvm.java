@@ -1,6 +1,7 @@
 package dev.reef.bench;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory.ConfirmType;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.amqp.rabbit.listener.adapter.MessageListenerAdapter;
 
@@ -31,7 +32,7 @@ final class SpringResponderJvm {
     int prefetch = params.intValue("prefetch", 64, 64, 1);
     params.requireAllUsed();
 
-    CachingConnectionFactory factory = SpringAmqp.connectionFactory(uri, "bench-spring-responder", false);
+    CachingConnectionFactory factory = SpringAmqp.connectionFactory(uri, "bench-spring-responder", ConfirmType.NONE);
     MessageListenerAdapter adapter = new MessageListenerAdapter(new Echo(), SpringAmqp.converter());
     SimpleMessageListenerContainer container = SpringAmqp.listen(factory, queue, prefetch, (message, channel) -> {
       adapter.onMessage(message, channel);

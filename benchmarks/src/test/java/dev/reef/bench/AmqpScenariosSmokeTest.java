@@ -11,9 +11,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Runs each broker scenario at smoke size against the test broker ({@code REEF_AMQP_URI}, else
- * localhost:5672): each must start its JVMs (Reef's, the Spring AMQP peer's and the limit's), finish,
- * clean up and end with a well-formed PEER line (Reef against the peer) and RESULT line (Reef against
- * the limit). The figures are not judged: a smoke run measures nothing worth reading.
+ * localhost:5672): each must start its JVMs (Reef's, the Spring AMQP peer's, in both its ways where it
+ * sends, and the limit's), finish, clean up and end with a well-formed PEER line (Reef against the
+ * peer) and RESULT line (Reef against the limit). The figures are not judged: a smoke run measures
+ * nothing worth reading.
  */
 class AmqpScenariosSmokeTest {
 
@@ -21,7 +22,7 @@ class AmqpScenariosSmokeTest {
   void amqpThroughput() throws Exception {
     List<String> lines = runWithPeer(AmqpThroughput.SCENARIO, "msgs/s");
     assertThat(lines).anyMatch(line -> line.startsWith("round 1/1: reef ") && line.contains(", spring-amqp ")
-        && line.contains(", perftest "));
+        && line.contains(", spring-in-order ") && line.contains(", perftest "));
     assertThat(lines).anyMatch(line -> line.startsWith("median of 1 rounds: reef ") && line.contains("spread "));
   }
 
@@ -39,7 +40,8 @@ class AmqpScenariosSmokeTest {
   @Test
   void broadcastFanout() throws Exception {
     List<String> lines = runWithPeer(BroadcastFanout.SCENARIO, "deliveries/s");
-    assertThat(lines).anyMatch(line -> line.startsWith("round 1/1: reef ") && line.contains(", spring-amqp "));
+    assertThat(lines).anyMatch(line -> line.startsWith("round 1/1: reef ") && line.contains(", spring-amqp ")
+        && line.contains(", spring-in-order "));
   }
 
   @Test
