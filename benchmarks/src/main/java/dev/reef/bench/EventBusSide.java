@@ -6,9 +6,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The reference: Vert.x's own event bus delivering the same 1 KB of JSON, as a {@link JsonObject},
@@ -23,6 +22,10 @@ import java.util.concurrent.TimeUnit;
  * Reef's, where the plain consumer runs on an event loop.
  */
 final class EventBusSide implements Side {
+  /** The side's name with its consumer on an event loop. */
+  static final String ON_EVENT_LOOP = "vertx-eventbus";
+  /** The side's name with its consumer on a worker thread. */
+  static final String ON_WORKER = "vertx-eventbus-worker";
   private static final String ADDRESS = "bench.sink";
 
   private final Vertx vertx;
@@ -39,19 +42,18 @@ final class EventBusSide implements Side {
     this.vertx = Vertx.vertx();
     this.eventBus = vertx.eventBus();
     if (worker) {
-      this.name = "vertx-eventbus-worker";
-      List<MessageConsumer<JsonObject>> registered = new ArrayList<>(1);
+      this.name = ON_WORKER;
+      AtomicReference<MessageConsumer<JsonObject>> registered = new AtomicReference<>();
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
           .setWorkerPoolName("bench-eventbus-worker").setWorkerPoolSize(1);
       // Registered on the deployment's worker context, the consumer's handler runs on that context.
       vertx.deployVerticle(context -> {
-        MessageConsumer<JsonObject> onContext = eventBus.localConsumer(ADDRESS, message -> round.seen());
-        registered.add(onContext);
-        return onContext.completion();
+        registered.set(eventBus.localConsumer(ADDRESS, message -> round.seen()));
+        return registered.get().completion();
       }, options).await();
-      this.consumer = registered.get(0);
+      this.consumer = registered.get();
     } else {
-      this.name = "vertx-eventbus";
+      this.name = ON_EVENT_LOOP;
       this.consumer = eventBus.localConsumer(ADDRESS, message -> round.seen());
       consumer.completion().await();
     }

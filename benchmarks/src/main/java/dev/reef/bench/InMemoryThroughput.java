@@ -63,13 +63,12 @@ public final class InMemoryThroughput {
         String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
     printLoad(out, "before");
 
-    List<Double> reefRates = new ArrayList<>();
-    List<Double> referenceRates = new ArrayList<>();
-    List<Double> workerRates = new ArrayList<>();
+    Figures figures;
     try (Side reef = new ReefSide(knowledge, settings.window(), settings.prefetch());
         Side reference = EventBusSide.onEventLoop(payload, settings.window());
         Side worker = EventBusSide.onWorker(payload, settings.window())) {
       List<Side> sides = List.of(reef, reference, worker);
+      figures = new Figures(sides.stream().map(Side::name).toList());
       int total = settings.warmupRounds() + settings.rounds();
       for (int round = 0; round < total; round++) {
         boolean measured = round >= settings.warmupRounds();
@@ -91,22 +90,21 @@ public final class InMemoryThroughput {
             worker.name(), rates.get(reef) / rates.get(worker)));
         out.println(line);
         if (measured) {
-          reefRates.add(rates.get(reef));
-          referenceRates.add(rates.get(reference));
-          workerRates.add(rates.get(worker));
+          rates.forEach((side, rate) -> figures.add(side.name(), rate));
         }
       }
     }
 
     printLoad(out, "after");
-    Result result = Result.rate(SCENARIO, median(reefRates), median(referenceRates), "msgs/s");
+    Result result = Result.rate(SCENARIO, figures.median(ReefSide.NAME), figures.median(EventBusSide.ON_EVENT_LOOP),
+        "msgs/s");
     out.printf(Locale.ROOT, "median of %d rounds: reef %,.0f msgs/s, spread %s; vertx-eventbus %,.0f msgs/s, "
-        + "spread %s; reef/reference %.3f%n", settings.rounds(), result.reef(), Rates.spread(reefRates),
-        result.reference(), Rates.spread(referenceRates), result.ratio());
+        + "spread %s; reef/reference %.3f%n", settings.rounds(), result.reef(), figures.spread(ReefSide.NAME),
+        result.reference(), figures.spread(EventBusSide.ON_EVENT_LOOP), result.ratio());
     // Beside the limit, the event bus making the hand-off Reef makes: to a worker thread (SPEC §3.12).
-    double onWorker = median(workerRates);
+    double onWorker = figures.median(EventBusSide.ON_WORKER);
     out.printf(Locale.ROOT, "median of %d rounds: vertx-eventbus-worker %,.0f msgs/s, spread %s; reef/that %.3f%n",
-        settings.rounds(), onWorker, Rates.spread(workerRates), result.reef() / onWorker);
+        settings.rounds(), onWorker, figures.spread(EventBusSide.ON_WORKER), result.reef() / onWorker);
     out.println(result.line());
     return result;
   }
@@ -117,12 +115,5 @@ public final class InMemoryThroughput {
     if (load >= 0) {
       out.printf(Locale.ROOT, "system load average (1 min) %s: %.2f%n", when, load);
     }
-  }
-
-  static double median(List<Double> values) {
-    List<Double> sorted = new ArrayList<>(values);
-    Collections.sort(sorted);
-    int middle = sorted.size() / 2;
-    return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
   }
 }

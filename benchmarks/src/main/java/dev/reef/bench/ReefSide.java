@@ -15,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Vert.x worker pool with the default options except, when asked, the prefetch.
  */
 final class ReefSide implements Side {
+  /** The side's name. */
+  static final String NAME = "reef";
   private static final String SENDER = "bench-sender";
   private static final String SINK = "bench-sink";
 
@@ -40,7 +42,7 @@ final class ReefSide implements Side {
 
   @Override
   public String name() {
-    return "reef";
+    return NAME;
   }
 
   @Override

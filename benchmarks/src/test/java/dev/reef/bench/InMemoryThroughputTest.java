@@ -52,8 +52,8 @@ class InMemoryThroughputTest {
 
   @Test
   void theMedianOfAnEvenCountIsTheMeanOfTheMiddleTwo() {
-    assertThat(InMemoryThroughput.median(List.of(5.0, 1.0, 3.0))).isEqualTo(3.0);
-    assertThat(InMemoryThroughput.median(List.of(4.0, 1.0, 3.0, 10.0))).isEqualTo(3.5);
+    assertThat(Rates.median(List.of(5.0, 1.0, 3.0))).isEqualTo(3.0);
+    assertThat(Rates.median(List.of(4.0, 1.0, 3.0, 10.0))).isEqualTo(3.5);
   }
 
   @Test
