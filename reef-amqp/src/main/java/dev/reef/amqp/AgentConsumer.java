@@ -23,6 +23,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -208,23 +209,39 @@ final class AgentConsumer implements ConsumerHandle {
   }
 
   private void undecodable(long tag, AMQP.BasicProperties properties, byte[] body, String reason) {
+    move(() -> shared.deadLetters().writeUndecodable(spec.channel(), spec.agentName(), properties, body, reason),
+        error -> {
+          if (error == null) {
+            ack(tag);
+            handler.onUndecodable(reason);
+          } else {
+            LOG.error("agent '{}' on '{}': could not dead-letter a message that is not a spore ({}): {}; "
+                + "it goes back to the queue", spec.agentName(), spec.channel(), reason, error.toString());
+            requeueLater(tag);
+          }
+        });
+  }
+
+  /**
+   * Sends a copy of a delivery elsewhere, then settles the original with {@code settle}, given null
+   * or why the copy failed. Once closing has begun nothing is sent: the original goes back to the
+   * queue with the channel (see {@link MovesUnderWay}).
+   */
+  private void move(Supplier<CompletableFuture<Void>> sendCopy, Consumer<Throwable> settle) {
+    if (!moves.start()) {
+      LOG.debug("agent '{}' on '{}' is closing: a delivery goes back to the queue as it is", spec.agentName(),
+          spec.channel());
+      return;
+    }
     CompletableFuture<Void> moved;
     try {
-      moved = shared.deadLetters().writeUndecodable(spec.channel(), spec.agentName(), properties, body, reason);
+      moved = sendCopy.get();
     } catch (RuntimeException e) {
       moved = CompletableFuture.failedFuture(e);
     }
-    moves.started();
     moved.whenComplete((ok, error) -> {
       try {
-        if (error == null) {
-          ack(tag);
-          handler.onUndecodable(reason);
-        } else {
-          LOG.error("agent '{}' on '{}': could not dead-letter a message that is not a spore ({}): {}; "
-              + "it goes back to the queue", spec.agentName(), spec.channel(), reason, error.toString());
-          requeueLater(tag);
-        }
+        settle.accept(error);
       } finally {
         moves.ended();
       }
@@ -240,16 +257,11 @@ final class AgentConsumer implements ConsumerHandle {
       int deliveries) {
     String id = valid.spore().id();
     CompletableFuture<Void> originalAcked = new CompletableFuture<>();
-    originalsUnacked.put(id, originalAcked);
-    CompletableFuture<Void> moved;
-    try {
-      moved = shared.retries().sendAgain(spec.channel(), spec.agentName(), valid.spore(), valid.replyAddress(),
+    move(() -> {
+      originalsUnacked.put(id, originalAcked);
+      return shared.retries().sendAgain(spec.channel(), spec.agentName(), valid.spore(), valid.replyAddress(),
           republished.publisher(), attempt, deliveries);
-    } catch (RuntimeException e) {
-      moved = CompletableFuture.failedFuture(e);
-    }
-    moves.started();
-    moved.whenComplete((ok, error) -> {
+    }, error -> {
       try {
         if (error == null) {
           ackNow(tag); // not batched: the copy may already be here, waiting for this ack
@@ -261,7 +273,6 @@ final class AgentConsumer implements ConsumerHandle {
       } finally {
         originalsUnacked.remove(id, originalAcked);
         originalAcked.complete(null);
-        moves.ended();
       }
     });
   }
@@ -269,41 +280,25 @@ final class AgentConsumer implements ConsumerHandle {
   void retry(AmqpDelivery delivery, Duration delay, String error) {
     LOG.debug("agent '{}' retries spore {} in {} ms: {}", spec.agentName(), delivery.spore().id(), delay.toMillis(),
         error);
-    CompletableFuture<Void> moved;
-    try {
-      moved = shared.retries().sendBack(spec.channel(), spec.agentName(), delivery.spore(), delivery.replyAddress(),
-          delivery.verifiedUserId().orElse(null), delivery.attempt() + 1, delay);
-    } catch (RuntimeException e) {
-      moved = CompletableFuture.failedFuture(e);
-    }
-    ackOnceMoved(moved, delivery, "retry");
+    ackOnceMoved(() -> shared.retries().sendBack(spec.channel(), spec.agentName(), delivery.spore(),
+        delivery.replyAddress(), delivery.verifiedUserId().orElse(null), delivery.attempt() + 1, delay), delivery,
+        "retry");
   }
 
   void deadLetter(AmqpDelivery delivery, DeadLetterReason reason) {
-    CompletableFuture<Void> moved;
-    try {
-      moved = shared.deadLetters().write(spec.channel(), delivery.spore(), delivery.replyAddress(),
-          delivery.verifiedUserId().orElse(null), reason);
-    } catch (RuntimeException e) {
-      moved = CompletableFuture.failedFuture(e);
-    }
-    ackOnceMoved(moved, delivery, "dead letter");
+    ackOnceMoved(() -> shared.deadLetters().write(spec.channel(), delivery.spore(), delivery.replyAddress(),
+        delivery.verifiedUserId().orElse(null), reason), delivery, "dead letter");
   }
 
   /** The original goes only once its copy is safely elsewhere; else it returns to the queue. */
-  private void ackOnceMoved(CompletableFuture<Void> moved, AmqpDelivery delivery, String what) {
-    moves.started();
-    moved.whenComplete((ok, error) -> {
-      try {
-        if (error == null) {
-          ack(delivery.deliveryTag());
-        } else {
-          LOG.error("agent '{}' on '{}': could not send spore {} to its {} ({}); it goes back to the queue",
-              spec.agentName(), spec.channel(), delivery.spore().id(), what, error.toString());
-          requeue(delivery.deliveryTag());
-        }
-      } finally {
-        moves.ended();
+  private void ackOnceMoved(Supplier<CompletableFuture<Void>> sendCopy, AmqpDelivery delivery, String what) {
+    move(sendCopy, error -> {
+      if (error == null) {
+        ack(delivery.deliveryTag());
+      } else {
+        LOG.error("agent '{}' on '{}': could not send spore {} to its {} ({}); it goes back to the queue",
+            spec.agentName(), spec.channel(), delivery.spore().id(), what, error.toString());
+        requeue(delivery.deliveryTag());
       }
     });
   }
@@ -384,7 +379,7 @@ final class AgentConsumer implements ConsumerHandle {
   @Override
   public void close() {
     cancel();
-    moves.await(MOVE_PATIENCE);
+    moves.close(MOVE_PATIENCE);
     acks.flush(true); // settled spores must not go back to the queue with the channel
     if (closed.compareAndSet(false, true)) {
       Quietly.close(channel, "a consumer channel"); // the broker requeues what this instance had not settled

@@ -78,6 +78,7 @@ final class AgentInstance implements Subscription {
       if (handle != null) {
         handle.cancel();
       }
+      processor.consumerCancelled();
     }
   }
 

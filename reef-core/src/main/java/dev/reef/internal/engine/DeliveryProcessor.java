@@ -65,6 +65,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   private final ReefMetrics.PerType received;
   private final ReefMetrics.PerTypeTimer latency;
   private final BoundedLog warnings;
+  private final UnstartedDeliveries unstarted;
   private volatile boolean accepting = true;
 
   DeliveryProcessor(Agent agent, WorkerLane lane, DuplicateWindow duplicates, HeldDeliveries held, Outcomes outcomes,
@@ -87,11 +88,20 @@ final class DeliveryProcessor implements DeliveryHandler {
     this.received = metrics.counters(ReefMetrics.RECEIVED, channelName, agent.agentName());
     this.latency = metrics.timers(ReefMetrics.HANDLER_LATENCY, channelName, agent.agentName());
     this.warnings = warnings;
+    this.unstarted = new UnstartedDeliveries(outcomes);
   }
 
-  /** New deliveries go back to the queue from now on. */
+  /**
+   * No handler starts from now on: deliveries not yet started go back to the queue, once {@link
+   * #consumerCancelled()} says the consumer takes no more (see {@link UnstartedDeliveries}).
+   */
   void stopAccepting() {
     accepting = false;
+  }
+
+  /** The instance's consumer is cancelled: the unstarted deliveries go back to the queue. */
+  void consumerCancelled() {
+    unstarted.consumerCancelled();
   }
 
   /**
@@ -145,7 +155,7 @@ final class DeliveryProcessor implements DeliveryHandler {
     }
     Delivery taken = delivery;
     if (!accepting) {
-      outcomes.settle(taken, taken::requeue);
+      unstarted.giveBack(taken);
     } else if (spore.isBroadcast() && agent.agentName().equals(spore.fromAgent())) {
       outcomes.settle(taken, taken::ack); // a broadcast reaches every agent but its sender (SPEC §3.2)
     } else if (dropIfExpired(taken)) {
@@ -176,7 +186,7 @@ final class DeliveryProcessor implements DeliveryHandler {
   private void process(Delivery delivery) {
     Spore spore = delivery.spore();
     if (!accepting) {
-      outcomes.settle(delivery, delivery::requeue);
+      unstarted.giveBack(delivery);
       return;
     }
     if (dropIfExpired(delivery)) {

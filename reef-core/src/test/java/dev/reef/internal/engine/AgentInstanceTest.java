@@ -336,6 +336,11 @@ class AgentInstanceTest extends WithFakeBackend {
     }
   }
 
+  /**
+   * Closing lets the handler in flight finish; a delivery it will not start goes back to the queue,
+   * but only once its consumer is cancelled: requeued before, it would come straight back to the same
+   * consumer, redelivered (on a classic queue, to be sent again to the end of the queue).
+   */
   @Test
   void closingDrainsTheHandlerInFlightThenClosesTheConsumer() throws Exception {
     CountDownLatch started = new CountDownLatch(1);
@@ -348,14 +353,20 @@ class AgentInstanceTest extends WithFakeBackend {
     FakeConsumer consumer = backend.consumer();
     FakeDelivery inFlight = consumer.deliver(directed("alice", "worker"));
     assertThat(started.await(WAIT_SECONDS, TimeUnit.SECONDS)).isTrue();
+    CountDownLatch cancelAnswered = new CountDownLatch(1);
+    consumer.cancelAnswered = cancelAnswered;
 
     CompletableFuture<Void> closing = CompletableFuture.runAsync(subscription::close);
-    waitUntil("the instance stops accepting", () -> !subscription.isActive());
-    assertThat(consumer.cancelled).isTrue();
-    assertThat(closing).isNotDone();
+    waitUntil("the consumer's cancel is under way", () -> consumer.cancelled.get());
+    assertThat(subscription.isActive()).isFalse();
+    FakeDelivery beforeTheAnswer = consumer.deliver(directed("alice", "worker"));
+    assertThat(beforeTheAnswer.outcome).as("not started, and held while the cancel is under way").isNotDone();
 
+    cancelAnswered.countDown();
+    assertThat(outcomeOf(beforeTheAnswer)).isEqualTo(Outcome.REQUEUE);
     FakeDelivery late = consumer.deliver(directed("alice", "worker"));
     assertThat(late.outcome).isCompletedWithValue(Outcome.REQUEUE);
+    assertThat(closing).isNotDone();
 
     release.countDown();
     closing.get(WAIT_SECONDS, TimeUnit.SECONDS);

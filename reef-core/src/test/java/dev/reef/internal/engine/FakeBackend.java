@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -155,6 +157,8 @@ public final class FakeBackend implements ReefBackend {
     final DeliveryHandler handler;
     final AtomicBoolean cancelled = new AtomicBoolean();
     final AtomicBoolean closed = new AtomicBoolean();
+    /** When set, {@link #cancel()} waits for it, as a cancel waits for the broker's answer. */
+    volatile CountDownLatch cancelAnswered;
 
     FakeConsumer(ConsumerSpec spec, DeliveryHandler handler) {
       this.spec = spec;
@@ -183,6 +187,14 @@ public final class FakeBackend implements ReefBackend {
     @Override
     public void cancel() {
       cancelled.set(true);
+      CountDownLatch answer = cancelAnswered;
+      if (answer != null) {
+        try {
+          answer.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
     }
 
     @Override
