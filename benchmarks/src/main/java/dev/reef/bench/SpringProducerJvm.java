@@ -151,10 +151,11 @@ final class SpringProducerJvm {
           new IllegalStateException("publish returned unroutable: " + returned.getReplyText())));
       template.invoke(operations -> {
         try {
+          // Only these sends use the channel, so their delivery tags follow on from its next one.
+          long firstTag = operations.execute(Channel::getNextPublishSeqNo);
           for (int i = 0; i < messages && failure.get() == null; i++) {
             acquire(1);
-            // Known before the publish, so that its confirm always finds it.
-            outstanding.add(operations.execute(Channel::getNextPublishSeqNo));
+            outstanding.add(firstTag + i); // before the publish, so that its confirm always finds it
             operations.convertAndSend(exchange, routingKey, knowledge, PRIORITY);
           }
           acquire(window); // every send confirmed
