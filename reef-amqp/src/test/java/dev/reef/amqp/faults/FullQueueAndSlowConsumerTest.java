@@ -146,9 +146,9 @@ class FullQueueAndSlowConsumerTest {
     long ok = Long.parseLong(done.field(2));
     long failed = Long.parseLong(done.field(3));
     Map<String, Long> failures = failureCounts(done.field(4));
-    List<String> twice = twice(handled, inQueue);
     Set<Long> accounted = new TreeSet<>(handled.keySet());
     accounted.addAll(inQueue.keySet());
+    List<String> twice = twice(accounted, handled, inQueue);
 
     System.out.printf("flood of a slow consumer (max queue length %s): %d sends in %d s by a producer with -Xmx%s "
             + "(%.0f/s): sent ok %d, send failures %d %s; most unfinished sends at a progress report %d; peak heap "
@@ -164,7 +164,8 @@ class FullQueueAndSlowConsumerTest {
     long failedMaybeQueued = failed - failures.getOrDefault("QueueFullException", 0L);
     assertThat((long) accounted.size()).as("confirmed sends: every one handled, or still in the queue")
         .isBetween(ok, ok + failedMaybeQueued);
-    assertThat(accounted).as("numbers of spores this flood sent").allSatisfy(n -> assertThat(n).isBetween(0L, attempted - 1));
+    assertThat(accounted).as("numbers of spores this flood sent")
+        .allSatisfy(n -> assertThat(n).isBetween(0L, attempted - 1));
     assertThat(handled).as("the consumer worked throughout").isNotEmpty();
     return new Flood(attempted, ok, failures, queued);
   }
@@ -176,11 +177,9 @@ class FullQueueAndSlowConsumerTest {
     return copies;
   }
 
-  /** The numbers seen more than once, handled or queued, each with where: e.g. {@code 17: handled 1, queued 1}. */
-  private static List<String> twice(Map<Long, Integer> handled, Map<Long, Integer> inQueue) {
-    Set<Long> all = new TreeSet<>(handled.keySet());
-    all.addAll(inQueue.keySet());
-    return all.stream()
+  /** Those of {@code numbers} handled or queued more than once, with where: {@code 17: handled 1, queued 1}. */
+  private static List<String> twice(Set<Long> numbers, Map<Long, Integer> handled, Map<Long, Integer> inQueue) {
+    return numbers.stream()
         .filter(n -> handled.getOrDefault(n, 0) + inQueue.getOrDefault(n, 0) > 1)
         .map(n -> n + ": handled " + handled.getOrDefault(n, 0) + ", queued " + inQueue.getOrDefault(n, 0))
         .toList();

@@ -6,11 +6,10 @@ import java.util.List;
 
 /**
  * The deliveries a stopping instance will not start, on their way back to the queue. They go back
- * only once the instance's consumer is cancelled: one requeued while the consumer still consumes
- * comes straight back to it flagged redelivered, and on a classic queue a redelivered spore is sent
- * again to the end of the queue counted once more (as its holder may have crashed): a graceful stop
- * would cost each unstarted spore its place in line and a delivery, and leave copies in flight
- * while the consumer closes.
+ * only once the instance's consumer is cancelled: one requeued while the consumer still consumes can
+ * come straight back to it, redelivered, and a backend may count that as a delivery that failed. On
+ * RabbitMQ's classic queues it does: the spore is sent again to the end of the queue, counted once
+ * more, and the copy could still be on its way while the consumer closes.
  */
 final class UnstartedDeliveries {
   private final Outcomes outcomes;
