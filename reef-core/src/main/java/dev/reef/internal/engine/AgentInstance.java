@@ -75,10 +75,13 @@ final class AgentInstance implements Subscription {
     if (state.compareAndSet(RUNNING, STOPPING)) {
       processor.stopAccepting();
       ConsumerHandle handle = consumer;
-      if (handle != null) {
-        handle.cancel();
+      try {
+        if (handle != null) {
+          handle.cancel();
+        }
+      } finally {
+        processor.consumerCancelled(); // even if the cancel failed: the held deliveries must settle
       }
-      processor.consumerCancelled();
     }
   }
 

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -372,6 +373,25 @@ class AgentInstanceTest extends WithFakeBackend {
     closing.get(WAIT_SECONDS, TimeUnit.SECONDS);
     assertThat(outcomeOf(inFlight)).isEqualTo(Outcome.ACK);
     assertThat(consumer.closed).isTrue();
+  }
+
+  @Test
+  void unstartedDeliveriesGoBackEvenWhenTheCancelFails() throws Exception {
+    Subscription subscription = channel.subscribe("worker", (spore, ctx) -> null);
+    FakeConsumer consumer = backend.consumer();
+    CountDownLatch cancelAnswered = new CountDownLatch(1);
+    consumer.cancelAnswered = cancelAnswered;
+    consumer.cancelFailure = new IllegalStateException("the channel broke during the cancel");
+
+    CompletableFuture<Void> closing = CompletableFuture.runAsync(subscription::close);
+    waitUntil("the consumer's cancel is under way", () -> consumer.cancelled.get());
+    FakeDelivery held = consumer.deliver(directed("alice", "worker"));
+    assertThat(held.outcome).isNotDone();
+    cancelAnswered.countDown();
+
+    assertThat(outcomeOf(held)).isEqualTo(Outcome.REQUEUE);
+    assertThat(closing).failsWithin(WAIT_SECONDS, TimeUnit.SECONDS).withThrowableOfType(ExecutionException.class)
+        .withMessageContaining("the channel broke during the cancel");
   }
 
   /**

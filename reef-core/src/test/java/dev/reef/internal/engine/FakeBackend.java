@@ -159,6 +159,8 @@ public final class FakeBackend implements ReefBackend {
     final AtomicBoolean closed = new AtomicBoolean();
     /** When set, {@link #cancel()} waits for it, as a cancel waits for the broker's answer. */
     volatile CountDownLatch cancelAnswered;
+    /** When set, {@link #cancel()} throws it (after waiting for {@link #cancelAnswered}). */
+    volatile RuntimeException cancelFailure;
 
     FakeConsumer(ConsumerSpec spec, DeliveryHandler handler) {
       this.spec = spec;
@@ -194,6 +196,10 @@ public final class FakeBackend implements ReefBackend {
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
+      }
+      RuntimeException failure = cancelFailure;
+      if (failure != null) {
+        throw failure;
       }
     }
 
