@@ -9,6 +9,7 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,11 +103,17 @@ final class ChildJvm implements AutoCloseable {
   /**
    * Waits for the process to end by itself.
    *
-   * @throws IllegalStateException when it does not within {@code timeout} (it is then ended), or exits
-   *     with a code other than 0
+   * @throws IllegalStateException when it does not within {@code timeout} (it is then ended, after its
+   *     threads are printed to standard error), or exits with a code other than 0
    */
   void awaitExit(Duration timeout) throws InterruptedException {
+    awaitExit(timeout, System.err);
+  }
+
+  /** As {@link #awaitExit(Duration)}, printing a hung child's threads to {@code diagnostics}. */
+  void awaitExit(Duration timeout, PrintStream diagnostics) throws InterruptedException {
     if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      printThreads(diagnostics);
       close();
       throw new IllegalStateException(name + " did not finish within " + timeout.toSeconds() + " s; it was ended");
     }
@@ -144,6 +151,36 @@ final class ChildJvm implements AutoCloseable {
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+    }
+  }
+
+  /**
+   * Prints the child's threads, with {@code jcmd} from this JDK: when a child hangs, what it was doing
+   * before it is ended is the only trace of where it hung.
+   */
+  private void printThreads(PrintStream to) throws InterruptedException {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    to.println("[" + name + "] did not finish; its threads:");
+    Path dump = null;
+    try {
+      dump = Files.createTempFile("reef-bench-threads-", ".txt");
+      Process printing = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+          .redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+      if (!printing.waitFor(30, TimeUnit.SECONDS)) {
+        printing.destroyForcibly();
+        to.println("[" + name + "] jcmd printed no threads within 30 s");
+      }
+      Files.readAllLines(dump, StandardCharsets.UTF_8).forEach(line -> to.println("[" + name + "] " + line));
+    } catch (IOException e) {
+      to.println("[" + name + "] its threads could not be printed with " + jcmd + ": " + e);
+    } finally {
+      if (dump != null) {
+        try {
+          Files.deleteIfExists(dump);
+        } catch (IOException e) {
+          // a temporary file left behind
+        }
+      }
     }
   }
 

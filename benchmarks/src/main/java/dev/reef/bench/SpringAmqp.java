@@ -21,14 +21,40 @@ final class SpringAmqp {
 
   private SpringAmqp() {}
 
+  /** The body of a Spring AMQP JVM's {@code main}, which may fail with any exception. */
+  @FunctionalInterface
+  interface Body {
+    void run() throws Exception;
+  }
+
+  /**
+   * Runs {@code body}, then ends the JVM: with code 0, or after printing {@code FAILED} and the cause,
+   * with code 1. Spring AMQP's deferred channel-close pool keeps non-daemon threads alive for 60 s after
+   * the last use: a JVM left to end by itself would linger, after a failure a minute before it is seen
+   * to fail.
+   */
+  static void runThenExit(Body body) {
+    try {
+      body.run();
+    } catch (Throwable e) {
+      System.out.println("FAILED " + e);
+      System.out.flush();
+      e.printStackTrace();
+      System.exit(1);
+    }
+    System.exit(0);
+  }
+
   /**
    * A caching connection factory for {@code uri} whose connection carries {@code name}; its channels use
    * publisher confirms of type {@code confirms} and, unless that is {@link ConfirmType#NONE}, publisher
-   * returns (for mandatory publishes).
+   * returns (for mandatory publishes); no AMQP method waits longer than {@link Broker#RPC_TIMEOUT_MS} for its
+   * answer.
    */
   static CachingConnectionFactory connectionFactory(String uri, String name, ConfirmType confirms) {
     CachingConnectionFactory factory = new CachingConnectionFactory(URI.create(uri));
     factory.setConnectionNameStrategy(ignored -> name);
+    factory.getRabbitConnectionFactory().setChannelRpcTimeout(Broker.RPC_TIMEOUT_MS);
     if (confirms != ConfirmType.NONE) {
       factory.setPublisherConfirmType(confirms);
       factory.setPublisherReturns(true);

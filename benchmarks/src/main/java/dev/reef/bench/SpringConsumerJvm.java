@@ -25,7 +25,11 @@ import org.springframework.amqp.support.converter.MessageConverter;
 final class SpringConsumerJvm {
   private SpringConsumerJvm() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    SpringAmqp.runThenExit(() -> run(args));
+  }
+
+  private static void run(String[] args) throws Exception {
     Params params = Params.of(args);
     String uri = params.text("uri", Broker.LOCAL);
     List<String> queues = List.of(params.text("queues", "sink").split(","));
@@ -58,15 +62,12 @@ final class SpringConsumerJvm {
       reporter.shutdownNow();
       System.out.println("DONE handled=" + received.get());
       if (!all) {
-        System.out.println("FAILED only " + received.get() + " of " + expect + " messages arrived in " + timeout
-            + " s");
-        System.exit(1);
+        throw new IllegalStateException("only " + received.get() + " of " + expect + " messages arrived in "
+            + timeout + " s");
       }
     } finally {
       containers.forEach(SimpleMessageListenerContainer::stop);
       factory.destroy();
     }
-    // Spring AMQP's deferred channel-close pool keeps non-daemon threads alive for 60 s after the last use.
-    System.exit(0);
   }
 }

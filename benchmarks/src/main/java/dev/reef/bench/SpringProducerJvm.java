@@ -38,11 +38,15 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  */
 final class SpringProducerJvm {
   /** The longest wait for a credit of the window or for the last confirms: a stuck broker fails the run. */
-  private static final long CONFIRM_TIMEOUT_S = 300;
+  private static final long CONFIRM_TIMEOUT_S = 10;
 
   private SpringProducerJvm() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    SpringAmqp.runThenExit(() -> run(args));
+  }
+
+  private static void run(String[] args) throws Exception {
     Params params = Params.of(args);
     String uri = params.text("uri", Broker.LOCAL);
     String exchange = params.text("exchange", "bench");
@@ -74,15 +78,12 @@ final class SpringProducerJvm {
       }
       double seconds = (System.nanoTime() - start) / 1e9;
       if (sends.failure.get() != null) {
-        System.out.println("FAILED " + sends.failure.get());
-        System.exit(1);
+        throw new IllegalStateException("a send failed", sends.failure.get());
       }
       System.out.printf(Locale.ROOT, "SENT %d in %.3f s (%.0f confirmed/s)%n", messages, seconds, messages / seconds);
     } finally {
       factory.destroy();
     }
-    // Spring AMQP's deferred channel-close pool keeps non-daemon threads alive for 60 s after the last use.
-    System.exit(0);
   }
 
   /** One run of sends: what to send, the window of unconfirmed ones, and the first failure. */

@@ -43,7 +43,11 @@ final class SpringRequesterJvm {
     this.routingKey = routingKey;
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    SpringAmqp.runThenExit(() -> run(args));
+  }
+
+  private static void run(String[] args) throws Exception {
     Params params = Params.of(args);
     String uri = params.text("uri", Broker.LOCAL);
     String exchange = params.text("exchange", "rpc");
@@ -81,8 +85,6 @@ final class SpringRequesterJvm {
     } finally {
       factory.destroy();
     }
-    // Spring AMQP's deferred channel-close pool keeps non-daemon threads alive for 60 s after the last use.
-    System.exit(0);
   }
 
   private void loop(int inFlight, int count, Latencies recording) throws Exception {

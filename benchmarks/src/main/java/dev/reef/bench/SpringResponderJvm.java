@@ -25,7 +25,11 @@ final class SpringResponderJvm {
     }
   }
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    SpringAmqp.runThenExit(() -> run(args));
+  }
+
+  private static void run(String[] args) throws Exception {
     Params params = Params.of(args);
     String uri = params.text("uri", Broker.LOCAL);
     String queue = params.text("queue", "rpc");
@@ -46,7 +50,5 @@ final class SpringResponderJvm {
       container.stop();
       factory.destroy();
     }
-    // Spring AMQP's deferred channel-close pool keeps non-daemon threads alive for 60 s after the last use.
-    System.exit(0);
   }
 }
