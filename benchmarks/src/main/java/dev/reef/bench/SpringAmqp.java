@@ -1,5 +1,6 @@
 package dev.reef.bench;
 
+import com.rabbitmq.client.BlockedListener;
 import java.net.URI;
 import org.springframework.amqp.core.AcknowledgeMode;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -48,13 +49,26 @@ final class SpringAmqp {
   /**
    * A caching connection factory for {@code uri} whose connection carries {@code name}; its channels use
    * publisher confirms of type {@code confirms} and, unless that is {@link ConfirmType#NONE}, publisher
-   * returns (for mandatory publishes); no AMQP method waits longer than {@link Broker#RPC_TIMEOUT_MS} for its
+   * returns (for mandatory publishes). It says on standard error when the broker blocks its connection
+   * (a resource alarm), and no AMQP method waits longer than {@link Broker#RPC_TIMEOUT_MS} for its
    * answer.
    */
   static CachingConnectionFactory connectionFactory(String uri, String name, ConfirmType confirms) {
     CachingConnectionFactory factory = new CachingConnectionFactory(URI.create(uri));
     factory.setConnectionNameStrategy(ignored -> name);
     factory.getRabbitConnectionFactory().setChannelRpcTimeout(Broker.RPC_TIMEOUT_MS);
+    // A broker's resource alarm holds publishers without a word: said here, a stalled run says why.
+    factory.addConnectionListener(connection -> connection.addBlockedListener(new BlockedListener() {
+      @Override
+      public void handleBlocked(String reason) {
+        System.err.println("[" + name + "] the broker blocked the connection: " + reason);
+      }
+
+      @Override
+      public void handleUnblocked() {
+        System.err.println("[" + name + "] the broker unblocked the connection");
+      }
+    }));
     if (confirms != ConfirmType.NONE) {
       factory.setPublisherConfirmType(confirms);
       factory.setPublisherReturns(true);

@@ -38,7 +38,7 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  */
 final class SpringProducerJvm {
   /** The longest wait for a credit of the window or for the last confirms: a stuck broker fails the run. */
-  private static final long CONFIRM_TIMEOUT_S = 10;
+  private static final long CONFIRM_TIMEOUT_S = 300;
 
   private SpringProducerJvm() {}
 
