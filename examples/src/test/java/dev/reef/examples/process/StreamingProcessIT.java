@@ -176,14 +176,16 @@ class StreamingProcessIT {
 
   @Test
   void anIdleStreamExitsWith1AndOneLineAndTheWriterHearsOfIt() {
-    ReefProcess send = reef("send", "--to", "writer", "--wait", "--stream", "--timeout", "1s", "--knowledge",
-        "{\"type\":\"write\",\"words\":3,\"word_ms\":5000}");
+    // --timeout also bounds the command's start and connection (a loaded machine took over 1 s), and the
+    // writer's second word comes 6 s after its idle timeout ends the stream.
+    ReefProcess send = reef("send", "--to", "writer", "--wait", "--stream", "--timeout", "4s", "--knowledge",
+        "{\"type\":\"write\",\"words\":3,\"word_ms\":10000}");
 
     assertThat(send.awaitExit(START)).as(send.describe()).isEqualTo(1);
     assertThat(send.stdout()).as(send.describe()).containsExactly("Coral");
     assertThat(send.stderr()).as(send.describe()).singleElement().asString()
         .startsWith("reef send: the stream from 'writer' answering request ")
-        .endsWith(" was idle for 1000 ms after 1 part(s)");
+        .endsWith(" was idle for 4000 ms after 1 part(s)");
     String requestId = send.stderr().get(0).replaceAll(".* answering request (\\S+) .*", "$1");
     writerJvm.awaitStderr(line -> line.contains("the reader of request " + requestId + " cancelled after 1 of 3"),
         START);
