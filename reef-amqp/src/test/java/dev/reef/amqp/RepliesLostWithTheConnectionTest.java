@@ -54,7 +54,7 @@ class RepliesLostWithTheConnectionTest {
       assertThat(started.await(20, TimeUnit.SECONDS)).as("the handler started").isTrue();
       // The broker may confirm the request after delivering it. A confirm swallowed below would have the
       // requester's publisher send the request again on the new connection, not the request tracker.
-      await().atMost(Duration.ofSeconds(20)).until(() -> requests(requester, "reef.spores.sent") == 1.0);
+      await().atMost(Duration.ofSeconds(20)).until(() -> sum(requester, "reef.spores.sent", "type", "request") == 1.0);
       proxy.swallowFromBroker();
       release.countDown();
       // The reply frames (a method, a header and a body: hundreds of bytes, where a heartbeat is 8) are
@@ -73,12 +73,8 @@ class RepliesLostWithTheConnectionTest {
     }
   }
 
-  private static double requests(Reef reef, String meter) {
-    return reef.meterRegistry().find(meter).tag("type", "request").counters().stream().mapToDouble(c -> c.count())
-        .sum();
-  }
-
-  private static double sum(Reef reef, String meter) {
-    return reef.meterRegistry().find(meter).counters().stream().mapToDouble(c -> c.count()).sum();
+  /** The sum of the counters named {@code meter} with the given tags (key, value, ...). */
+  private static double sum(Reef reef, String meter, String... tags) {
+    return reef.meterRegistry().find(meter).tags(tags).counters().stream().mapToDouble(c -> c.count()).sum();
   }
 }
