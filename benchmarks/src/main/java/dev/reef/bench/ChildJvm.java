@@ -156,7 +156,8 @@ final class ChildJvm implements AutoCloseable {
 
   /**
    * Prints the child's threads, with {@code jcmd} from this JDK: when a child hangs, what it was doing
-   * before it is ended is the only trace of where it hung.
+   * before it is ended is the only trace of where it hung. {@code jcmd} writes to a file, not a pipe, so
+   * that the wait for it keeps its deadline.
    */
   private void printThreads(PrintStream to) throws InterruptedException {
     Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
