@@ -52,6 +52,15 @@ final class Broker implements AutoCloseable {
     return new Broker(uri, namespace, factory.newConnection("reef-bench-setup"));
   }
 
+  /**
+   * For a scenario that runs on Reef's in-memory backend unless given a broker: null for a {@code
+   * memory:} URI, else {@link #connect}, whose namespace the scenario's Reefs then use, so that what
+   * they declare is deleted when the run ends.
+   */
+  static Broker connectUnlessInMemory(String uri) throws IOException, TimeoutException {
+    return uri.startsWith("memory:") ? null : connect(uri);
+  }
+
   /** The URI from the parameters or the environment. */
   static String uri(Params params) {
     String fromEnv = System.getenv("REEF_AMQP_URI");

@@ -40,8 +40,14 @@ final class Streaming {
     params.requireAllUsed();
     out.printf(Locale.ROOT, "scenario %s: %d parts of 64 B per round, %d warm-up + %d rounds, backend %s%n",
         SCENARIO, parts, warmup, rounds, Scenarios.masked(uri));
-    try (Reef responder = Reef.builder().uri(uri).namespace("bench-stream").build();
-        Reef caller = Reef.builder().uri(uri).namespace("bench-stream").build()) {
+    try (Broker broker = Broker.connectUnlessInMemory(uri);
+        Reef responder = Reef.builder().uri(uri).namespace(namespace(broker)).build();
+        Reef caller = Reef.builder().uri(uri).namespace(namespace(broker)).build()) {
+      if (broker != null) { // deleted, with the rest of the namespace, when the run ends
+        broker.reefAgentQueue("bench", "streamer");
+        broker.reefAgentQueue("bench", "echo");
+        out.println("namespace " + broker.namespace() + " on " + Scenarios.masked(uri));
+      }
       SubscriptionOptions options = SubscriptionOptions.builder().concurrency(Concurrency.SEQUENTIAL).prefetch(64)
           .build();
       responder.channel("bench").subscribe("streamer", options, (spore, ctx) -> {
@@ -73,6 +79,11 @@ final class Streaming {
       out.println(result.line());
       return result;
     }
+  }
+
+  /** The run's namespace: on a broker the fresh one it deletes at the end, in memory a fixed one. */
+  private static String namespace(Broker broker) {
+    return broker == null ? "bench-stream" : broker.namespace();
   }
 
   private static double streamRate(Channel channel, int parts) {

@@ -41,10 +41,15 @@ final class TypedSend {
     String uri = params.text("uri", "memory:");
     params.requireAllUsed();
     Order order = order();
-    try (Reef reef = Reef.builder().uri(uri).namespace("bench-typed").build()) {
+    try (Broker broker = Broker.connectUnlessInMemory(uri);
+        Reef reef = Reef.builder().uri(uri).namespace(broker == null ? "bench-typed" : broker.namespace()).build()) {
       JsonDocument document = reef.json().document(order);
       out.printf(Locale.ROOT, "scenario %s: %d messages of %d B per round, %d warm-up + %d rounds, backend %s%n",
           SCENARIO, messages, document.byteSize(), warmup, rounds, Scenarios.masked(uri));
+      if (broker != null) {
+        broker.reefAgentQueue("bench", "sink"); // deleted, with the rest of the namespace, when the run ends
+        out.println("namespace " + broker.namespace() + " on " + Scenarios.masked(uri));
+      }
       Channel channel = reef.channel("bench");
       Round[] current = new Round[1];
       Subscription sink = channel.subscribe("sink", SubscriptionOptions.builder().prefetch(256).build(),

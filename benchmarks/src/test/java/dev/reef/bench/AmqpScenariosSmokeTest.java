@@ -2,9 +2,13 @@ package dev.reef.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -17,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * nothing worth reading.
  */
 class AmqpScenariosSmokeTest {
+  private static final String BROKER = Broker.uri(Params.of(new String[0], Map.of()));
 
   @Test
   void amqpThroughput() throws Exception {
@@ -60,13 +65,61 @@ class AmqpScenariosSmokeTest {
         && line.endsWith("it declares no stream: true"));
   }
 
+  @Test
+  void typedSendOnTheBrokerLeavesNothingThere() throws Exception {
+    List<String> lines = run(TypedSend.SCENARIO, "msgs/s", false, "--uri=" + BROKER);
+    assertNamespaceGone(lines, "sink");
+  }
+
+  @Test
+  void streamingOnTheBrokerLeavesNothingThere() throws Exception {
+    List<String> lines = run(Streaming.SCENARIO, "parts/s", false, "--uri=" + BROKER);
+    assertNamespaceGone(lines, "streamer", "echo");
+  }
+
+  /** The agents' queues and the channel's exchange of the run's namespace no longer exist on the broker. */
+  private static void assertNamespaceGone(List<String> lines, String... agents) throws Exception {
+    String namespace = lines.stream().filter(line -> line.startsWith("namespace ")).findFirst()
+        .map(line -> line.split(" ")[1]).orElseThrow(() -> new AssertionError("no namespace line in " + lines));
+    List<String> queues = new ArrayList<>();
+    for (String agent : agents) {
+      queues.add(namespace + ".bench." + agent);
+      queues.add(namespace + ".bench." + agent + ".expired");
+    }
+    try (Connection connection = Broker.factory(BROKER).newConnection("smoke-test-cleanup")) {
+      for (String queue : queues) {
+        assertThat(exists(connection, ch -> ch.queueDeclarePassive(queue))).as("queue %s", queue).isFalse();
+      }
+      String exchange = namespace + ".bench";
+      assertThat(exists(connection, ch -> ch.exchangeDeclarePassive(exchange))).as("exchange %s", exchange).isFalse();
+    }
+  }
+
+  private interface Passive {
+    void declare(Channel channel) throws IOException;
+  }
+
+  /** Whether a passive declare finds the object (the broker closes the channel when it does not). */
+  private static boolean exists(Connection connection, Passive passive) throws IOException {
+    Channel channel = connection.createChannel();
+    try {
+      passive.declare(channel);
+      channel.abort();
+      return true;
+    } catch (IOException notFound) {
+      return false;
+    }
+  }
+
   private static List<String> runWithPeer(String scenario, String unit) throws Exception {
     return run(scenario, unit, true);
   }
 
-  private static List<String> run(String scenario, String unit, boolean peer) throws Exception {
+  private static List<String> run(String scenario, String unit, boolean peer, String... args) throws Exception {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Result result = Bench.run(scenario, Params.of(new String[] {"--smoke=true"}, Map.of()),
+    List<String> all = new ArrayList<>(List.of("--smoke=true"));
+    all.addAll(List.of(args));
+    Result result = Bench.run(scenario, Params.of(all.toArray(String[]::new), Map.of()),
         new PrintStream(bytes, true, StandardCharsets.UTF_8));
     List<String> lines = bytes.toString(StandardCharsets.UTF_8).lines().toList();
     if (peer) {
